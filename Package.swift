@@ -1,0 +1,78 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "CleanRoom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cleanroom", targets: ["cleanroom"]),
+        .library(name: "CleanRoomCrypto", targets: ["CleanRoomCrypto"]),
+        .library(name: "CleanRoomCore", targets: ["CleanRoomCore"]),
+        .library(name: "CleanRoomStore", targets: ["CleanRoomStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // System OpenSSL 3 libcrypto (Debian: libssl-dev). Only CleanRoomCrypto imports it.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        // A C shim over Google's libphonenumber (Debian: libphonenumber-dev). Only CleanRoomCore imports it.
+        .target(
+            name: "CPhoneNumber",
+            linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("stdc++")]
+        ),
+        .target(name: "CleanRoomCrypto", dependencies: ["COpenSSL"]),
+        .target(
+            name: "CleanRoomCore",
+            dependencies: [
+                "CleanRoomCrypto",
+                "CPhoneNumber",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "CleanRoomStore",
+            dependencies: [
+                "CleanRoomCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The commands of the `cleanroom` executable, as a library so tests can run them in-process.
+        .target(
+            name: "CleanRoomCLI",
+            dependencies: [
+                "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "cleanroom",
+            dependencies: ["CleanRoomCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "CleanRoomCryptoTests", dependencies: ["CleanRoomCrypto"]),
+        .testTarget(name: "CleanRoomCoreTests", dependencies: ["CleanRoomCore", "CleanRoomCrypto"]),
+        .testTarget(name: "CleanRoomStoreTests", dependencies: ["CleanRoomStore", "CleanRoomCore", "CleanRoomCrypto"]),
+        .testTarget(
+            name: "CleanRoomCLITests",
+            dependencies: ["CleanRoomCLI", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore"]
+        ),
+    ],
+    cxxLanguageStandard: .cxx17
+)
+
+// The upcoming features swift-log and Hummingbird turn on, for every Swift target.
+for target in package.targets where target.type != .system && target.name != "CPhoneNumber" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+}

@@ -1,0 +1,12 @@
+public import ArgumentParser
+
+/// The `cleanroom` command: every subcommand of the CLI.
+public struct CleanRoomCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "cleanroom",
+        abstract: "A privacy-first data clean room: ingest first-party data, release only aggregates.",
+        subcommands: []
+    )
+
+    public init() {}
+}

@@ -1,0 +1,28 @@
+/// The stored stand-in for an identifier: HMAC-SHA256 under the owner's match key over a match hash.
+///
+/// A pseudonym is never printed: its description is redacted so it cannot reach a log line or an
+/// error message by accident (DESIGN.md section 6.7).
+public struct Pseudonym: Hashable, Sendable, CustomStringConvertible {
+    /// The 32 bytes of the HMAC.
+    public let bytes: [UInt8]
+
+    /// Wraps 32 HMAC bytes; returns `nil` for any other length.
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 32 else { return nil }
+        self.bytes = bytes
+    }
+
+    public var description: String { "Pseudonym(redacted)" }
+}
+
+/// The internal id of one person in the store. Never released in any output.
+public struct SubjectID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The row id of the subject.
+    public let rawValue: Int64
+
+    public init(_ rawValue: Int64) { self.rawValue = rawValue }
+
+    public static func < (lhs: SubjectID, rhs: SubjectID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String { "SubjectID(redacted)" }
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import CleanRoomCLI
+
+await CleanRoomCommand.main()
