@@ -1,0 +1,22 @@
+# CleanRoom: `make demo` runs the main job on the embedded default; `make test` runs the tests.
+# Both install any missing Debian package first (scripts/bootstrap.sh).
+
+SWIFT ?= swift
+
+.PHONY: demo test build bench bootstrap
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+build: bootstrap
+	$(SWIFT) build
+
+demo: build
+	@bash scripts/demo.sh
+
+test: bootstrap
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+bench: bootstrap
+	@bash Benchmarks/run.sh
