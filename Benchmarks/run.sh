@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs CleanRoom's benchmarks beside their peers, on the same inputs, in one run, and prints a table of
+# medians and ratios. Usage: Benchmarks/run.sh [COUNT] [RUNS]   (defaults: 100000 values, 9 runs)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+count="${1:-100000}"
+runs="${2:-9}"
+work="$here/.build/inputs"
+
+# The peers: Python with PyPI phonenumbers and cryptography, in a venv that git ignores.
+venv="$here/.peers"
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q phonenumbers cryptography
+fi
+
+python3 "$here/peers/make_inputs.py" "$work" "$count"
+swift build -c release --package-path "$here" --product cleanroom-bench >&2
+bench="$(swift build -c release --package-path "$here" --show-bin-path)/cleanroom-bench"
+
+results="$work/results.jsonl"
+: > "$results"
+"$bench" "$work" "$runs" >> "$results"
+"$venv/bin/python" "$here/peers/identifiers_peer.py" "$work" "$runs" >> "$results"
+python3 "$here/peers/table.py" "$results"

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The folder a CleanRoom installation lives in, and the paths of everything inside it.
+///
+/// ```
+/// HOME/
+///   keys/               key-encryption keys, match key, audit key pair (0700, files 0600)
+///   policies/           default.yaml, the policy in force
+///   audit/              the audit log
+///   cleanroom.sqlite    the store
+/// ```
+public struct CleanRoomHome: Sendable, Equatable {
+    /// The environment variable naming the home when `--home` is not given.
+    public static let environmentVariable = "CLEANROOM_HOME"
+
+    /// The home folder itself.
+    public let root: String
+
+    /// Creates a home rooted at `root`, made absolute against the current directory.
+    public init(root: String) {
+        let url = URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL
+        self.root = url.path
+    }
+
+    /// `--home`, else `$CLEANROOM_HOME`, else the current directory.
+    public static func resolve(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> CleanRoomHome
+    {
+        if let option, !option.isEmpty { return CleanRoomHome(root: option) }
+        if let fromEnvironment = environment[Self.environmentVariable], !fromEnvironment.isEmpty {
+            return CleanRoomHome(root: fromEnvironment)
+        }
+        return CleanRoomHome(root: FileManager.default.currentDirectoryPath)
+    }
+
+    /// The keyring folder.
+    public var keysDirectory: String { self.path("keys") }
+    /// The policy folder.
+    public var policiesDirectory: String { self.path("policies") }
+    /// The policy in force.
+    public var policyFile: String { self.path("policies/default.yaml") }
+    /// The audit log folder.
+    public var auditDirectory: String { self.path("audit") }
+    /// The SQLite database.
+    public var databaseFile: String { self.path("cleanroom.sqlite") }
+
+    private func path(_ relative: String) -> String {
+        (self.root as NSString).appendingPathComponent(relative)
+    }
+}
