@@ -271,7 +271,8 @@ struct PolicyErrorTests {
             code: .invalidValue,
             line: 8,
             column: 23,
-            message: "an entry of 'tcf_purposes' of purpose 'analytics' is 12; IAB TCF v2.2 purposes are numbered 1 to 11"
+            message:
+                "an entry of 'tcf_purposes' of purpose 'analytics' is 12; IAB TCF v2.2 purposes are numbered 1 to 11"
         ),
         BrokenPolicy(
             name: "partner exempt from the differencing guard",
@@ -370,7 +371,10 @@ struct PolicyErrorTests {
     }
 
     @Test func aRegionAttributeMustHoldRegions() throws {
-        let good = PolicyTestSupport.minimal(replacing: "  default_region: DE\n", with: "  default_region: DE\n  region_attribute: country\n")
+        let good = PolicyTestSupport.minimal(
+            replacing: "  default_region: DE\n",
+            with: "  default_region: DE\n  region_attribute: country\n"
+        )
         #expect(try PolicyLoader.load(yaml: good, fileName: "test.yaml").identifiers.regionAttribute == "country")
         let bad = good.replacingOccurrences(of: "values: [DE, FR]", with: "values: [DE, France]")
         let error = try #require(PolicyTestSupport.loadError(bad))

@@ -46,8 +46,10 @@ struct PolicyLoaderTests {
             return
         }
         #expect(values.contains("NO"))
-        #expect(policy.schema.attribute(named: "age_band")?.valueType
-            == .enumeration(values: ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]))
+        #expect(
+            policy.schema.attribute(named: "age_band")?.valueType
+                == .enumeration(values: ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"])
+        )
     }
 
     @Test func defaultsApplyWhenSettingsAreLeftOut() throws {

@@ -26,9 +26,12 @@ extension PolicyDecoder {
         let privacy = self.optional(top, "privacy", default: self.defaultPrivacy) {
             self.privacy($0, $1, principals: principals)
         }
-        let rights = self.optional(top, "rights", default: Policy.Rights(deadline: Policy.Rights.defaultDeadline)) {
-            self.rights($0, $1)
-        }
+        let rights = self.optional(
+            top,
+            "rights",
+            default: Policy.Rights(deadline: Policy.Rights.defaultDeadline),
+            self.rights
+        )
         let audiences = self.optional(
             top,
             "audiences",
@@ -202,10 +205,19 @@ extension PolicyDecoder {
         case .boolean:
             return .boolean
         case .enum:
-            let values = self.required(table, "values", hint: " (the list of allowed values)", self.uniqueList(self.text))
+            let values = self.required(
+                table,
+                "values",
+                hint: " (the list of allowed values)",
+                self.uniqueList(self.text)
+            )
             guard let values else { return nil }
             guard !values.isEmpty else {
-                self.report(.invalidValue, "\(table.field("values")) is empty; list the allowed values", at: table.entries["values"]?.value)
+                self.report(
+                    .invalidValue,
+                    "\(table.field("values")) is empty; list the allowed values",
+                    at: table.entries["values"]?.value
+                )
                 return nil
             }
             return .enumeration(values: values.map(\.0))
@@ -228,7 +240,8 @@ extension PolicyDecoder {
     private func categoryReference(_ table: Table) -> String? {
         guard let category = self.required(table, "category", self.name) else { return nil }
         let isKnown = self.check(
-            NameReference(name: category, node: table.entries["category"]!.value),
+            category,
+            at: table.entries["category"]!.value,
             isOneOf: self.declared["data category"],
             what: "data category",
             in: table.context,
@@ -255,7 +268,12 @@ extension PolicyDecoder {
     private func identifiers(_ node: Node, _ field: String, attributes: [Policy.Attribute]?) -> Policy.Identifiers? {
         let keys = ["default_region", "region_attribute", "email_profiles", "phone_forms"]
         guard let table = self.table(node, field, keys: keys) else { return nil }
-        let region = self.required(table, "default_region", hint: " (an ISO 3166-1 alpha-2 code such as DE)", self.region)
+        let region = self.required(
+            table,
+            "default_region",
+            hint: " (an ISO 3166-1 alpha-2 code such as DE)",
+            self.region
+        )
         let regionAttribute = self.optionalSetting(table, "region_attribute") {
             self.regionAttribute($0, $1, attributes: attributes, context: table.context)
         }
@@ -320,12 +338,15 @@ extension PolicyDecoder {
         context: String
     ) -> String? {
         guard let name = self.name(node, field) else { return nil }
-        let reference = NameReference(name: name, node: node)
-        let declareHint = "declare it under 'schema: attributes' or correct the name"
-        let known = self.declared["attribute"]
-        guard self.check(reference, isOneOf: known, what: "attribute", in: context, declareHint: declareHint) else {
-            return nil
-        }
+        let isKnown = self.check(
+            name,
+            at: node,
+            isOneOf: self.declared["attribute"],
+            what: "attribute",
+            in: context,
+            declareHint: "declare it under 'schema: attributes' or correct the name"
+        )
+        guard isKnown else { return nil }
         // When the attribute's own entry failed, that is reported already.
         guard let attribute = attributes?.first(where: { $0.name == name }) else { return name }
         switch attribute.valueType {
@@ -360,42 +381,47 @@ extension PolicyDecoder {
     }
 
     private func principal(_ name: String, _ table: Table) -> Policy.Principal? {
-        let role = self.required(table, "role", hint: " (owner, partner, auditor or admin)", self.choice(Policy.Role.self))
+        let role = self.required(
+            table,
+            "role",
+            hint: " (owner, partner, auditor or admin)",
+            self.choice(Policy.Role.self)
+        )
         let partner = self.optionalSetting(table, "partner", self.text)
-        let purposeReferences = self.optional(table, "purposes", default: [], self.uniqueList(self.name))
-        let dimensionReferences = self.optional(table, "dimensions", default: [], self.uniqueList(self.name))
-        let metrics = self.optional(table, "metrics", default: [], self.uniqueList(self.choice(Policy.Metric.self)))
-        let segments = self.optional(table, "segments", default: [], self.uniqueList(self.name))
-        var valid = true
-        for (reference, node) in purposeReferences ?? [] {
-            valid = self.check(
-                NameReference(name: reference, node: node),
-                isOneOf: self.declared["purpose"],
-                what: "purpose",
+        let purposes = self.optional(
+            table,
+            "purposes",
+            default: [],
+            self.references(
+                to: "purpose",
+                as: "purpose",
                 in: table.context,
                 declareHint: "declare it under 'purposes' or correct the name"
-            ) && valid
-        }
-        for (reference, node) in dimensionReferences ?? [] {
-            valid = self.check(
-                NameReference(name: reference, node: node),
-                isOneOf: self.declared["attribute"],
-                what: "dimension",
+            )
+        )
+        let dimensions = self.optional(
+            table,
+            "dimensions",
+            default: [],
+            self.references(
+                to: "attribute",
+                as: "dimension",
                 in: table.context,
                 declareHint: "dimensions are attributes; declare it under 'schema: attributes' or correct the name"
-            ) && valid
-        }
-        guard let role, let partner, let purposeReferences, let dimensionReferences, let metrics, let segments else {
-            return nil
-        }
-        valid = self.checkRoleFields(role, partner: partner, table) && valid
-        guard valid else { return nil }
+            )
+        )
+        let metrics = self.optional(table, "metrics", default: [], self.uniqueList(self.choice(Policy.Metric.self)))
+        let segments = self.optional(table, "segments", default: [], self.uniqueList(self.name))
+        guard let role, let partner else { return nil }
+        guard self.checkRoleFields(role, partner: partner, table), let purposes, let dimensions, let metrics,
+            let segments
+        else { return nil }
         return Policy.Principal(
             name: name,
             role: role,
             partner: partner,
-            purposes: Set(purposeReferences.map(\.0)),
-            dimensions: Set(dimensionReferences.map(\.0)),
+            purposes: Set(purposes.map(\.0)),
+            dimensions: Set(dimensions.map(\.0)),
             metrics: Set(metrics.map(\.0)),
             segments: Set(segments.map(\.0))
         )
@@ -447,32 +473,42 @@ extension PolicyDecoder {
         guard let table = self.table(node, field, keys: keys) else { return nil }
         let k = self.optional(table, "k", default: Policy.Privacy.defaultK, self.k)
         let cap = self.optionalSetting(table, "contribution_cap", self.positiveNumber)
-        let exempt = self.optional(table, "differencing_guard_exempt", default: [], self.uniqueList(self.name))
-        var valid = true
-        for (name, node) in exempt ?? [] {
-            let reference = NameReference(name: name, node: node)
-            let declareHint = "declare it under 'principals' or correct the name"
-            let known = self.declared["principal"]
-            guard self.check(reference, isOneOf: known, what: "principal", in: table.context, declareHint: declareHint)
-            else {
-                valid = false
-                continue
-            }
-            // When the principal's own entry failed, that is reported already.
-            guard let principal = principals?.first(where: { $0.name == name }) else { continue }
-            guard principal.role == .owner else {
-                self.report(
-                    .invalidValue,
-                    "principal '\(name)' has role \(principal.role.rawValue); only owner principals may be exempt "
-                        + "from the differencing guard",
-                    at: node
-                )
-                valid = false
-                continue
-            }
+        let exempt = self.optional(table, "differencing_guard_exempt", default: []) { node, field in
+            self.differencingGuardExemptions(node, field, principals: principals, context: table.context)
         }
-        guard valid, let k, let cap, let exempt else { return nil }
-        return Policy.Privacy(k: k, contributionCap: cap, differencingGuardExemptions: Set(exempt.map(\.0)))
+        guard let k, let cap, let exempt else { return nil }
+        return Policy.Privacy(k: k, contributionCap: cap, differencingGuardExemptions: Set(exempt))
+    }
+
+    /// Declared principals of role owner.
+    private func differencingGuardExemptions(
+        _ node: Node,
+        _ field: String,
+        principals: [Policy.Principal]?,
+        context: String
+    ) -> [String]? {
+        let read = self.references(
+            to: "principal",
+            as: "principal",
+            in: context,
+            declareHint: "declare it under 'principals' or correct the name"
+        )
+        guard let names = read(node, field) else { return nil }
+        var valid = true
+        // A principal whose own entry failed is reported already.
+        for (name, node) in names {
+            guard let principal = principals?.first(where: { $0.name == name }), principal.role != .owner else {
+                continue
+            }
+            self.report(
+                .invalidValue,
+                "principal '\(name)' has role \(principal.role.rawValue); only owner principals may be exempt "
+                    + "from the differencing guard",
+                at: node
+            )
+            valid = false
+        }
+        return valid ? names.map(\.0) : nil
     }
 
     private func k(_ node: Node, _ field: String) -> Int? {
@@ -551,7 +587,12 @@ extension PolicyDecoder {
         let positive = self.integer(atLeast: 1)
         let body = self.optional(table, "request_body_bytes", default: Policy.Limits.defaultRequestBodyBytes, positive)
         let rows = self.optional(table, "rows_per_batch", default: Policy.Limits.defaultRowsPerBatch, positive)
-        let queries = self.optional(table, "queries_per_minute", default: Policy.Limits.defaultQueriesPerMinute, positive)
+        let queries = self.optional(
+            table,
+            "queries_per_minute",
+            default: Policy.Limits.defaultQueriesPerMinute,
+            positive
+        )
         let timeout = self.optional(
             table,
             "request_timeout_seconds",
@@ -559,6 +600,11 @@ extension PolicyDecoder {
             positive
         )
         guard let body, let rows, let queries, let timeout else { return nil }
-        return Policy.Limits(requestBodyBytes: body, rowsPerBatch: rows, queriesPerMinute: queries, requestTimeoutSeconds: timeout)
+        return Policy.Limits(
+            requestBodyBytes: body,
+            rowsPerBatch: rows,
+            queriesPerMinute: queries,
+            requestTimeoutSeconds: timeout
+        )
     }
 }

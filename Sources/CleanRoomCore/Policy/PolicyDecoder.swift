@@ -26,12 +26,6 @@ final class PolicyDecoder {
     /// The context of the top-level mapping.
     static let topLevel = "the policy"
 
-    /// A name in the file with the place it was written.
-    struct NameReference {
-        let name: String
-        let node: Node
-    }
-
     /// The policy file name, for error messages.
     let file: String
     /// The problems found so far, in the order found.
@@ -278,25 +272,49 @@ final class PolicyDecoder {
         }
     }
 
-    /// Reports `reference` unless it is among `known`; `known` is `nil` when the declaring section itself
-    /// failed, and nothing is checked.
+    /// Reports `name`, written at `node`, unless it is among `known`; `known` is `nil` when the declaring list
+    /// itself could not be read, and nothing is checked.
     @discardableResult
     func check(
-        _ reference: NameReference,
+        _ name: String,
+        at node: Node,
         isOneOf known: [String]?,
         what: String,
         in context: String,
         declareHint: String
     ) -> Bool {
-        guard let known, !known.contains(reference.name) else { return true }
-        let hint = Self.closest(to: reference.name, in: known).map { "did you mean '\($0)'? " } ?? ""
+        guard let known, !known.contains(name) else { return true }
+        let hint = Self.closest(to: name, in: known).map { "did you mean '\($0)'? " } ?? ""
         let list = known.isEmpty ? "none declared" : "known: \(known.joined(separator: ", "))"
         self.report(
             .unknownReference,
-            "unknown \(what) '\(reference.name)' in \(context) (\(list)); \(hint)\(declareHint)",
-            at: reference.node
+            "unknown \(what) '\(name)' in \(context) (\(list)); \(hint)\(declareHint)",
+            at: node
         )
         return false
+    }
+
+    /// A list of distinct names that must each be declared as `entity` (see ``declared``).
+    func references(
+        to entity: String,
+        as what: String,
+        in context: String,
+        declareHint: String
+    ) -> (Node, String) -> [(String, Node)]? {
+        { node, field in
+            guard let names = self.uniqueList(self.name)(node, field) else { return nil }
+            let checks = names.map { name, node in
+                self.check(
+                    name,
+                    at: node,
+                    isOneOf: self.declared[entity],
+                    what: what,
+                    in: context,
+                    declareHint: declareHint
+                )
+            }
+            return checks.allSatisfy { $0 } ? names : nil
+        }
     }
 
     // MARK: - Helpers
@@ -306,7 +324,8 @@ final class PolicyDecoder {
         guard let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first), bytes.count <= 64
         else { return false }
         return bytes.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
     }
@@ -314,7 +333,8 @@ final class PolicyDecoder {
     /// The candidate nearest to `word` by edit distance, if it is close enough to be a likely typo.
     static func closest(to word: String, in candidates: [String]) -> String? {
         let limit = max(1, min(3, word.count / 3))
-        return candidates
+        return
+            candidates
             .map { ($0, Self.editDistance(word, $0)) }
             .filter { $0.1 <= limit && $0.1 > 0 }
             .min { $0.1 < $1.1 }?
@@ -354,11 +374,13 @@ extension Node {
         case .sequence: return "a list"
         case .alias: return "an alias"
         case .scalar(let scalar):
+            // Long text is cut: the message points at the line anyway.
+            let shown = scalar.string.count > 40 ? scalar.string.prefix(40) + "…" : scalar.string
             switch self.resolvedTag {
             case Tag.Name.null.rawValue: return "an empty value"
-            case Tag.Name.bool.rawValue: return "the boolean '\(scalar.string)'"
-            case Tag.Name.int.rawValue, Tag.Name.float.rawValue: return "the number '\(scalar.string)'"
-            default: return "the text '\(scalar.string)'"
+            case Tag.Name.bool.rawValue: return "the boolean '\(shown)'"
+            case Tag.Name.int.rawValue, Tag.Name.float.rawValue: return "the number '\(shown)'"
+            default: return "the text '\(shown)'"
             }
         }
     }

@@ -62,7 +62,9 @@ public enum PolicyLoader {
         }
         // Stable sort: problems at one place keep the order they were found in.
         let problems = decoder.problems.enumerated()
-            .sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }
+            .sorted {
+                ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+            }
             .map(\.element)
         var first = problems[0]
         first.additionalErrors = Array(problems.dropFirst())
