@@ -27,6 +27,7 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
         /// Two entries of one list with the same name.
         public static let duplicateName = Code(name: "duplicateName")
 
+        /// The code's name, such as `unknownKey`.
         public var description: String { self.name }
     }
 
