@@ -1,0 +1,74 @@
+/// A JSON value written in one canonical way: object keys sorted by their UTF-16 code units (as RFC 8785
+/// sorts them), no white space, strings with only the escapes JSON requires, integral numbers without a
+/// fraction.
+enum CanonicalJSON: Equatable {
+    case object([String: CanonicalJSON])
+    case array([CanonicalJSON])
+    case string(String)
+    case integer(Int)
+    case number(Double)
+    case bool(Bool)
+
+    /// The canonical text of this value.
+    var text: String {
+        var output = ""
+        self.write(to: &output)
+        return output
+    }
+
+    private func write(to output: inout String) {
+        switch self {
+        case .object(let members):
+            output += "{"
+            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+            for (index, key) in keys.enumerated() {
+                if index > 0 { output += "," }
+                Self.writeString(key, to: &output)
+                output += ":"
+                members[key]!.write(to: &output)
+            }
+            output += "}"
+        case .array(let elements):
+            output += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output += "," }
+                element.write(to: &output)
+            }
+            output += "]"
+        case .string(let string):
+            Self.writeString(string, to: &output)
+        case .integer(let integer):
+            output += String(integer)
+        case .number(let number):
+            // Policy numbers are finite (the loader rejects .inf and .nan); whole ones print as integers.
+            if number == number.rounded(), abs(number) < 1e15 {
+                output += String(Int(number))
+            } else {
+                output += "\(number)"
+            }
+        case .bool(let bool):
+            output += bool ? "true" : "false"
+        }
+    }
+
+    private static func writeString(_ string: String, to output: inout String) {
+        output += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}
