@@ -65,7 +65,7 @@ struct StoreFileTests {
         try withTemporaryDirectory { directory in
             let url = directory.appendingPathComponent("corrupt.sqlite")
             let store = try Store.open(path: url.path)
-            try store.write { tx in
+            try store.write { tx throws in
                 for index in 0..<3_000 {
                     let subject = try tx.subjects.create(at: Fixture.time(index))
                     try tx.identifiers.add(
@@ -121,7 +121,7 @@ struct StoreFileTests {
             let wal = URL(fileURLWithPath: url.path + "-wal")
             let wrapped: [UInt8] = (0..<48).map { UInt8(0x80 | ($0 * 37 % 127)) }
             let store = try Store.open(path: url.path)
-            let subject = try store.write { tx in
+            let subject = try store.write { tx throws in
                 let subject = try tx.subjects.create(at: Fixture.time(0))
                 try tx.dataKeys.insert(StoredDataKey(subject: subject, kekVersion: 1, wrapped: wrapped))
                 _ = try tx.subjects.create(at: Fixture.time(1))

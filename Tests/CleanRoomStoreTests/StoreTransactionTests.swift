@@ -13,7 +13,7 @@ struct StoreTransactionTests {
         let existing = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
 
         #expect(throws: Abort()) {
-            try store.write { tx in
+            try store.write { tx throws in
                 let subject = try tx.subjects.create(at: Fixture.time(1))
                 try tx.identifiers.add(Fixture.identifier(of: subject, kind: .email, seed: 1, variants: ["basic"]))
                 try tx.dataKeys.insert(StoredDataKey(subject: subject, kekVersion: 1, wrapped: [1, 2, 3]))
@@ -32,7 +32,7 @@ struct StoreTransactionTests {
             }
         }
 
-        try store.read { tx in
+        try store.read { tx throws in
             #expect(try tx.subjects.count() == 1)
             #expect(try tx.events.count() == 0)
             #expect(try tx.attributes.attributes(of: existing).isEmpty)
@@ -77,7 +77,7 @@ struct StoreTransactionTests {
             let readersDone = DispatchSemaphore(value: 0)
             let writeFinished = DispatchSemaphore(value: 0)
             DispatchQueue.global().async {
-                _ = try? store.write { tx in
+                _ = try? store.write { tx throws in
                     for index in 1...100 {
                         _ = try tx.subjects.create(at: Fixture.time(index))
                     }

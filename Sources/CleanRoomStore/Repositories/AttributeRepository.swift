@@ -34,7 +34,10 @@ public struct AttributeRepository {
             try Array(
                 Row.fetchCursor(
                     self.db.cachedStatement(
-                        sql: "SELECT subject_id, name, value, updated_at FROM attributes WHERE subject_id = ? ORDER BY name"
+                        sql: """
+                            SELECT subject_id, name, value, updated_at FROM attributes
+                            WHERE subject_id = ? ORDER BY name
+                            """
                     ),
                     arguments: [subject.rawValue]
                 ).map(Self.attribute)

@@ -23,7 +23,9 @@ public struct DataKeyRepository {
     public func key(for subject: SubjectID) throws -> StoredDataKey? {
         try performing("read a data key") {
             try Row.fetchOne(
-                self.db.cachedStatement(sql: "SELECT subject_id, kek_version, wrapped FROM data_keys WHERE subject_id = ?"),
+                self.db.cachedStatement(
+                    sql: "SELECT subject_id, kek_version, wrapped FROM data_keys WHERE subject_id = ?"
+                ),
                 arguments: [subject.rawValue]
             ).map(Self.key)
         }
@@ -72,7 +74,10 @@ public struct DataKeyRepository {
     public func rewrapAll(_ transform: (StoredDataKey) throws -> StoredDataKey) throws -> Int {
         try performing("rewrap the data keys") {
             let page = try self.db.cachedStatement(
-                sql: "SELECT subject_id, kek_version, wrapped FROM data_keys WHERE subject_id > ? ORDER BY subject_id LIMIT ?"
+                sql: """
+                    SELECT subject_id, kek_version, wrapped FROM data_keys
+                    WHERE subject_id > ? ORDER BY subject_id LIMIT ?
+                    """
             )
             let update = try self.db.cachedStatement(
                 sql: "UPDATE data_keys SET kek_version = ?, wrapped = ? WHERE subject_id = ?"
