@@ -5,7 +5,8 @@ internal import GRDB
 /// A `Store` is a cheap, `Sendable` handle; copies share one connection pool. All access goes through
 /// ``read(_:)`` and ``write(_:)``, which hand a ``StoreTransaction`` to a closure. A write closure runs
 /// in one transaction: when it throws, nothing it did is kept, so an ingest batch commits whole or not
-/// at all. Reads run concurrently with the single writer and see the last committed state.
+/// at all. Reads run concurrently with the single writer and see the last committed state. Access is not
+/// reentrant: do not call ``read(_:)`` or ``write(_:)`` from inside such a closure; use its transaction.
 ///
 /// ```swift
 /// let store = try Store.open(path: "cleanroom.sqlite")

@@ -14,6 +14,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The code and the message, for logs.
     public var description: String { "StoreError(\(self.code)): \(self.message)" }
 
     /// The kinds of store failure.
@@ -35,6 +36,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
 
+        /// A short name of the code (`corrupt`, `busy`, …).
         public var description: String { self.wrapped.rawValue }
 
         /// The file could not be opened or created (missing directory, permissions).

@@ -11,6 +11,7 @@ public struct StoredConsent: Sendable, Hashable {
         /// Wraps a stored spelling.
         public init(rawValue: String) { self.rawValue = rawValue }
 
+        /// The stored spelling.
         public var description: String { self.rawValue }
 
         /// Consent given (Art. 6(1)(a)).

@@ -11,8 +11,10 @@ public struct StoredRightsRequest: Sendable, Hashable {
         /// Wraps a request number.
         public init(_ rawValue: Int64) { self.rawValue = rawValue }
 
+        /// Orders requests by number, that is in the order received.
         public static func < (lhs: ID, rhs: ID) -> Bool { lhs.rawValue < rhs.rawValue }
 
+        /// The number in decimal.
         public var description: String { String(self.rawValue) }
     }
 
@@ -24,6 +26,7 @@ public struct StoredRightsRequest: Sendable, Hashable {
         /// Wraps a stored spelling.
         public init(rawValue: String) { self.rawValue = rawValue }
 
+        /// The stored spelling.
         public var description: String { self.rawValue }
 
         /// Access to their data (Art. 15).
