@@ -1,0 +1,54 @@
+public import CleanRoomCore
+public import Foundation
+
+/// One entry of the consent ledger: a signal about one purpose, as given at one time.
+public struct StoredConsent: Sendable, Hashable {
+    /// What the person said about the purpose.
+    public struct Signal: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The stored spelling.
+        public var rawValue: String
+
+        /// Wraps a stored spelling.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The stored spelling.
+        public var description: String { self.rawValue }
+
+        /// Consent given (Art. 6(1)(a)).
+        public static let granted = Signal(rawValue: "granted")
+        /// Consent withdrawn (Art. 7(3)).
+        public static let withdrawn = Signal(rawValue: "withdrawn")
+        /// Objection to processing under legitimate interest (Art. 21).
+        public static let objection = Signal(rawValue: "objection")
+    }
+
+    /// The person.
+    public var subject: SubjectID
+    /// The purpose name from the policy (`analytics`, `ads_measurement`, …).
+    public var purpose: String
+    /// The signal.
+    public var signal: Signal
+    /// When the person gave the signal (millisecond precision).
+    public var occurredAt: Date
+    /// When CleanRoom recorded it (millisecond precision).
+    public var recordedAt: Date
+    /// Where it came from (`web`, `preference-center`, a rights request, …), if known.
+    public var source: String?
+
+    /// Creates a ledger entry.
+    public init(
+        subject: SubjectID,
+        purpose: String,
+        signal: Signal,
+        occurredAt: Date,
+        recordedAt: Date,
+        source: String?
+    ) {
+        self.subject = subject
+        self.purpose = purpose
+        self.signal = signal
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.source = source
+    }
+}

@@ -1,0 +1,68 @@
+public import CleanRoomCore
+internal import GRDB
+
+/// The consent ledger: append-only; the current basis is derived from it by the caller.
+public struct ConsentRepository {
+    let db: Database
+
+    /// Appends an entry to the ledger.
+    ///
+    /// - Throws: ``StoreError`` `constraint` when the subject does not exist.
+    public func append(_ entry: StoredConsent) throws {
+        try performing("append to the consent ledger") {
+            try self.db.cachedStatement(
+                sql: """
+                    INSERT INTO consent_ledger (subject_id, purpose, signal, occurred_at, recorded_at, source)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                entry.subject.rawValue, entry.purpose, entry.signal.rawValue,
+                entry.occurredAt.storedMilliseconds, entry.recordedAt.storedMilliseconds, entry.source,
+            ])
+        }
+    }
+
+    /// The ledger entries of one subject, by the time the signal was given, then in arrival order.
+    public func history(of subject: SubjectID) throws -> [StoredConsent] {
+        try performing("read the consent history of a subject") {
+            try Array(
+                Row.fetchCursor(
+                    self.db.cachedStatement(
+                        sql: """
+                            SELECT subject_id, purpose, signal, occurred_at, recorded_at, source FROM consent_ledger
+                            WHERE subject_id = ? ORDER BY occurred_at, id
+                            """
+                    ),
+                    arguments: [subject.rawValue]
+                ).map(Self.entry)
+            )
+        }
+    }
+
+    /// Calls `body` with every ledger entry in arrival order, streaming from the database.
+    public func forEach(_ body: (StoredConsent) throws -> Void) throws {
+        try performing("read the consent ledger") {
+            let rows = try Row.fetchCursor(
+                self.db,
+                sql: """
+                    SELECT subject_id, purpose, signal, occurred_at, recorded_at, source FROM consent_ledger
+                    ORDER BY id
+                    """
+            )
+            while let row = try rows.next() {
+                try body(Self.entry(row))
+            }
+        }
+    }
+
+    private static func entry(_ row: Row) -> StoredConsent {
+        StoredConsent(
+            subject: row.subject(at: 0),
+            purpose: row[1],
+            signal: StoredConsent.Signal(rawValue: row[2]),
+            occurredAt: row.date(at: 3),
+            recordedAt: row.date(at: 4),
+            source: row[5]
+        )
+    }
+}

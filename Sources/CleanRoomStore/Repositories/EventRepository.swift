@@ -1,0 +1,116 @@
+public import CleanRoomCore
+public import Foundation
+internal import GRDB
+
+/// Events and their items. An event is identified by its subject and key (``StoredEvent/key``).
+public struct EventRepository {
+    let db: Database
+
+    private static let columns = """
+        SELECT e.id, e.subject_id, e.type, e.occurred_at, e.amount, e.currency, e.event_key, i.item
+        FROM events e LEFT JOIN event_items i ON i.event_id = e.id
+        """
+
+    /// Stores the event and its items unless the subject already has an event with the same key.
+    ///
+    /// - Returns: `true` when stored, `false` when it was already held (a duplicate).
+    /// - Throws: ``StoreError`` `invalidArgument` for a key that is not 1 to 64 bytes or an amount that
+    ///   is not finite; `constraint` when the subject does not exist.
+    public func insertIfAbsent(_ event: StoredEvent) throws -> Bool {
+        guard (1...64).contains(event.key.count) else {
+            throw StoreError(code: .invalidArgument, message: "an event key must be 1 to 64 bytes long")
+        }
+        if let amount = event.amount, !amount.isFinite {
+            throw StoreError(code: .invalidArgument, message: "an event amount must be a finite number")
+        }
+        return try performing("insert an event") {
+            try self.db.cachedStatement(
+                sql: """
+                    INSERT INTO events (subject_id, type, occurred_at, amount, currency, event_key)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (subject_id, event_key) DO NOTHING
+                    """
+            ).execute(arguments: [
+                event.subject.rawValue, event.type, event.occurredAt.storedMilliseconds, event.amount,
+                event.currency, event.key.blob,
+            ])
+            guard self.db.changesCount > 0 else { return false }
+            let eventID = self.db.lastInsertedRowID
+            let insertItem = try self.db.cachedStatement(
+                sql: "INSERT INTO event_items (event_id, position, item) VALUES (?, ?, ?)"
+            )
+            for (position, item) in event.items.enumerated() {
+                try insertItem.execute(arguments: [eventID, position, item])
+            }
+            return true
+        }
+    }
+
+    /// The events of one subject, by time, then in arrival order.
+    public func events(of subject: SubjectID) throws -> [StoredEvent] {
+        try performing("read the events of a subject") {
+            let rows = try Row.fetchCursor(
+                self.db.cachedStatement(
+                    sql: Self.columns + " WHERE e.subject_id = ? ORDER BY e.occurred_at, e.id, i.position"
+                ),
+                arguments: [subject.rawValue]
+            )
+            var events: [StoredEvent] = []
+            try Self.group(rows) { events.append($0) }
+            return events
+        }
+    }
+
+    /// Calls `body` with every event and its items in arrival order, streaming from the database.
+    public func forEach(_ body: (StoredEvent) throws -> Void) throws {
+        try performing("read the events") {
+            try Self.group(Row.fetchCursor(self.db, sql: Self.columns + " ORDER BY e.id, i.position"), body)
+        }
+    }
+
+    /// The number of events held.
+    public func count() throws -> Int {
+        try performing("count events") {
+            try Int.fetchOne(self.db, sql: "SELECT COUNT(*) FROM events") ?? 0
+        }
+    }
+
+    /// Deletes the events of `type` that happened before `cutoff`, with their items (retention).
+    ///
+    /// - Returns: The number of events deleted.
+    @discardableResult
+    public func delete(type: String, occurredBefore cutoff: Date) throws -> Int {
+        try performing("delete expired events") {
+            try self.db.execute(
+                sql: "DELETE FROM events WHERE type = ? AND occurred_at < ?",
+                arguments: [type, cutoff.storedMilliseconds]
+            )
+            return self.db.changesCount
+        }
+    }
+
+    /// Folds the rows of ``columns`` (one per item, consecutive per event) into events.
+    private static func group(_ rows: RowCursor, _ body: (StoredEvent) throws -> Void) throws {
+        var current: (id: Int64, event: StoredEvent)?
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            let item: String? = row[7]
+            if let (currentID, _) = current, currentID == id {
+                if let item { current?.event.items.append(item) }
+                continue
+            }
+            if let (_, event) = current { try body(event) }
+            let event = StoredEvent(
+                subject: row.subject(at: 1),
+                type: row[2],
+                occurredAt: row.date(at: 3),
+                amount: row[4],
+                currency: row[5],
+                items: item.map { [$0] } ?? [],
+                key: row.bytes(at: 6)
+            )
+            current = (id, event)
+        }
+        if let (_, event) = current { try body(event) }
+    }
+}

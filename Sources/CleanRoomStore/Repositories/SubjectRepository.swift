@@ -1,0 +1,46 @@
+public import CleanRoomCore
+public import Foundation
+internal import GRDB
+
+/// People known to the store. A subject id is never reused, even after erasure.
+public struct SubjectRepository {
+    let db: Database
+
+    /// Creates a new subject and returns its id; ids grow in arrival order.
+    public func create(at time: Date) throws -> SubjectID {
+        try performing("create a subject") {
+            try self.db.cachedStatement(sql: "INSERT INTO subjects (created_at) VALUES (?)")
+                .execute(arguments: [time.storedMilliseconds])
+            return SubjectID(self.db.lastInsertedRowID)
+        }
+    }
+
+    /// Whether the subject exists (was created and not erased).
+    public func exists(_ subject: SubjectID) throws -> Bool {
+        try performing("look up a subject") {
+            try Bool.fetchOne(
+                self.db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM subjects WHERE id = ?)"),
+                arguments: [subject.rawValue]
+            ) ?? false
+        }
+    }
+
+    /// The number of subjects held.
+    public func count() throws -> Int {
+        try performing("count subjects") {
+            try Int.fetchOne(self.db, sql: "SELECT COUNT(*) FROM subjects") ?? 0
+        }
+    }
+
+    /// Deletes the subject and every row about them: identifiers and pseudonyms, data key, consent
+    /// history, attributes, events and items. Rights requests stay, no longer linked to the subject.
+    ///
+    /// - Returns: `false` when the subject did not exist (already erased, or never held).
+    public func delete(_ subject: SubjectID) throws -> Bool {
+        try performing("delete a subject") {
+            try self.db.cachedStatement(sql: "DELETE FROM subjects WHERE id = ?")
+                .execute(arguments: [subject.rawValue])
+            return self.db.changesCount > 0
+        }
+    }
+}

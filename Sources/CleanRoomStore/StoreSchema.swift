@@ -1,0 +1,124 @@
+internal import GRDB
+
+/// The versioned schema of the store, applied by GRDB's migrator.
+///
+/// Layout rules (DESIGN.md section 9):
+/// - Tables are keyed in arrival order (`INTEGER PRIMARY KEY`, or a `WITHOUT ROWID` key that starts with
+///   one), so a batch of new subjects appends to the end of every B-tree instead of rewriting pages all
+///   over it. Secondary indexes start with `subject_id`, which also grows with arrival.
+/// - No table or index is keyed by a random pseudonym, except the small `suppression_list`. The
+///   pseudonym → subject lookup lives in memory and is rebuilt at start from `identifier_pseudonyms`.
+/// - A raw identifier is sealed once (`identifiers.sealed`); each of its normalization variants (e-mail
+///   profile, phone form, or `""` for kinds with one form) is one row of `identifier_pseudonyms` that
+///   refers to it. An e-mail indexed under four profiles therefore costs one sealed value, not four.
+/// - Every table that holds a subject's data refers to `subjects` with `ON DELETE CASCADE`, so erasing
+///   a subject is one `DELETE`; `rights_requests` keeps the request and sets its subject to `NULL`.
+/// - Times are integers: milliseconds since 1970-01-01 UTC.
+/// - Subject ids use `AUTOINCREMENT`: the id of an erased subject is never given to someone else.
+enum StoreSchema {
+    /// The migrator holding every schema version, oldest first.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial-schema") { db in
+            try db.execute(sql: version1)
+        }
+        return migrator
+    }
+
+    private static let version1 = """
+        CREATE TABLE subjects (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE identifiers (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('email', 'phone', 'device_id', 'customer_id')),
+            sealed BLOB NOT NULL,
+            added_at INTEGER NOT NULL
+        );
+        CREATE INDEX identifiers_subject ON identifiers(subject_id);
+
+        CREATE TABLE identifier_pseudonyms (
+            identifier_id INTEGER NOT NULL REFERENCES identifiers(id) ON DELETE CASCADE,
+            variant TEXT NOT NULL,
+            pseudonym BLOB NOT NULL CHECK (length(pseudonym) = 32),
+            PRIMARY KEY (identifier_id, variant)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE data_keys (
+            subject_id INTEGER PRIMARY KEY REFERENCES subjects(id) ON DELETE CASCADE,
+            kek_version INTEGER NOT NULL,
+            wrapped BLOB NOT NULL
+        );
+
+        CREATE TABLE consent_ledger (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+            purpose TEXT NOT NULL,
+            signal TEXT NOT NULL,
+            occurred_at INTEGER NOT NULL,
+            recorded_at INTEGER NOT NULL,
+            source TEXT
+        );
+        CREATE INDEX consent_ledger_subject ON consent_ledger(subject_id);
+
+        CREATE TABLE attributes (
+            subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (subject_id, name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            occurred_at INTEGER NOT NULL,
+            amount REAL,
+            currency TEXT,
+            event_key BLOB NOT NULL CHECK (length(event_key) BETWEEN 1 AND 64)
+        );
+        CREATE UNIQUE INDEX events_subject_key ON events(subject_id, event_key);
+
+        CREATE TABLE event_items (
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            item TEXT NOT NULL,
+            PRIMARY KEY (event_id, position)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE suppression_list (
+            pseudonym BLOB PRIMARY KEY CHECK (length(pseudonym) = 32),
+            added_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE ingest_batches (
+            batch_id TEXT PRIMARY KEY,
+            digest BLOB NOT NULL,
+            source TEXT,
+            started_at INTEGER NOT NULL,
+            committed_at INTEGER NOT NULL,
+            accepted INTEGER NOT NULL,
+            rejected INTEGER NOT NULL,
+            suppressed INTEGER NOT NULL,
+            duplicates INTEGER NOT NULL,
+            subjects_created INTEGER NOT NULL,
+            subjects_updated INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE rights_requests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            subject_id INTEGER REFERENCES subjects(id) ON DELETE SET NULL,
+            received_at INTEGER NOT NULL,
+            deadline INTEGER NOT NULL,
+            completed_at INTEGER,
+            outcome TEXT
+        );
+        CREATE INDEX rights_requests_subject ON rights_requests(subject_id);
+        CREATE INDEX rights_requests_open ON rights_requests(deadline) WHERE completed_at IS NULL;
+        """
+}

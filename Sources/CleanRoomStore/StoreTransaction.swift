@@ -1,0 +1,27 @@
+internal import GRDB
+
+/// Access to the repositories inside one transaction opened by ``Store/read(_:)`` or ``Store/write(_:)``.
+///
+/// A transaction handle is valid only inside the closure it was given to; do not keep or return it.
+public struct StoreTransaction {
+    let db: Database
+
+    /// People known to the store.
+    public var subjects: SubjectRepository { SubjectRepository(db: self.db) }
+    /// Sealed identifiers and their pseudonyms.
+    public var identifiers: IdentifierRepository { IdentifierRepository(db: self.db) }
+    /// Per-subject data keys, wrapped by the key-encryption key.
+    public var dataKeys: DataKeyRepository { DataKeyRepository(db: self.db) }
+    /// The append-only consent ledger.
+    public var consent: ConsentRepository { ConsentRepository(db: self.db) }
+    /// Subject attributes (country, age band, …).
+    public var attributes: AttributeRepository { AttributeRepository(db: self.db) }
+    /// Events (purchases, visits, …) and their items.
+    public var events: EventRepository { EventRepository(db: self.db) }
+    /// Pseudonyms of erased people, dropped at ingest.
+    public var suppression: SuppressionRepository { SuppressionRepository(db: self.db) }
+    /// Committed ingest batches, for replay detection.
+    public var batches: IngestBatchRepository { IngestBatchRepository(db: self.db) }
+    /// GDPR rights requests and their deadlines.
+    public var rightsRequests: RightsRequestRepository { RightsRequestRepository(db: self.db) }
+}

@@ -1,0 +1,51 @@
+import CleanRoomCore
+import CleanRoomStore
+import Foundation
+import Testing
+
+struct ConsentRepositoryTests {
+    private func entry(
+        _ subject: SubjectID,
+        _ purpose: String,
+        _ signal: StoredConsent.Signal,
+        at seconds: Int,
+        source: String? = "web"
+    ) -> StoredConsent {
+        StoredConsent(
+            subject: subject, purpose: purpose, signal: signal,
+            occurredAt: Fixture.time(seconds), recordedAt: Fixture.time(1_000), source: source
+        )
+    }
+
+    @Test func historyIsOrderedBySignalTimeAndTheLedgerByArrival() throws {
+        let store = try Store.inMemory()
+        let (subject, other) = try store.write { tx throws in
+            (try tx.subjects.create(at: Fixture.time(0)), try tx.subjects.create(at: Fixture.time(0)))
+        }
+        let later = self.entry(subject, "analytics", .withdrawn, at: 50, source: "preference-center")
+        let earlier = self.entry(subject, "analytics", .granted, at: 10)
+        let sameTime = self.entry(subject, "ads_measurement", .objection, at: 50, source: nil)
+        let otherEntry = self.entry(other, "analytics", .granted, at: 5)
+        try store.write { tx throws in
+            for entry in [later, earlier, otherEntry, sameTime] {
+                try tx.consent.append(entry)
+            }
+        }
+
+        try store.read { tx throws in
+            #expect(try tx.consent.history(of: subject) == [earlier, later, sameTime])
+            #expect(try tx.consent.history(of: other) == [otherEntry])
+            var ledger: [StoredConsent] = []
+            try tx.consent.forEach { ledger.append($0) }
+            #expect(ledger == [later, earlier, otherEntry, sameTime])
+        }
+    }
+
+    @Test func consentOfAnUnknownSubjectIsRefused() throws {
+        let store = try Store.inMemory()
+        let error = try #require(throws: StoreError.self) {
+            try store.write { tx in try tx.consent.append(self.entry(SubjectID(7), "analytics", .granted, at: 0)) }
+        }
+        #expect(error.code == .constraint)
+    }
+}

@@ -1,0 +1,98 @@
+import CleanRoomCore
+import CleanRoomStore
+import Foundation
+import Testing
+
+struct DataKeyRepositoryTests {
+    struct RotationFailed: Error, Equatable {}
+
+    /// A store with `count` subjects, each with a data key wrapped by KEK version 1.
+    private func storeWithKeys(_ count: Int) throws -> (Store, [StoredDataKey]) {
+        let store = try Store.inMemory()
+        let keys = try store.write { tx throws in
+            try (0..<count).map { index in
+                let subject = try tx.subjects.create(at: Fixture.time(index))
+                let key = StoredDataKey(subject: subject, kekVersion: 1, wrapped: Fixture.sealed(index, count: 40))
+                try tx.dataKeys.insert(key)
+                return key
+            }
+        }
+        return (store, keys)
+    }
+
+    private func allKeys(_ store: Store) throws -> [StoredDataKey] {
+        try store.read { tx throws in
+            var keys: [StoredDataKey] = []
+            try tx.dataKeys.forEach { keys.append($0) }
+            return keys
+        }
+    }
+
+    private func rewrapped(_ key: StoredDataKey) -> StoredDataKey {
+        StoredDataKey(subject: key.subject, kekVersion: 2, wrapped: key.wrapped.reversed())
+    }
+
+    @Test func keysRoundTrip() throws {
+        let (store, keys) = try self.storeWithKeys(3)
+        try store.read { tx throws in
+            #expect(try tx.dataKeys.key(for: keys[1].subject) == keys[1])
+            #expect(try tx.dataKeys.countsByKEKVersion() == [1: 3])
+        }
+        #expect(try self.allKeys(store) == keys)
+
+        let duplicate = try #require(throws: StoreError.self) {
+            try store.write { tx in try tx.dataKeys.insert(keys[0]) }
+        }
+        #expect(duplicate.code == .constraint)
+
+        #expect(try store.write { tx in try tx.dataKeys.delete(for: keys[0].subject) })
+        #expect(try store.write { tx in try tx.dataKeys.delete(for: keys[0].subject) } == false)
+        try store.read { tx throws in
+            #expect(try tx.dataKeys.key(for: keys[0].subject) == nil)
+            #expect(try tx.subjects.exists(keys[0].subject))
+        }
+    }
+
+    @Test func rewrapReplacesEveryKeyAcrossPages() throws {
+        let (store, keys) = try self.storeWithKeys(1_200)
+        let replaced = try store.write { tx in try tx.dataKeys.rewrapAll(self.rewrapped) }
+        #expect(replaced == 1_200)
+        #expect(try self.allKeys(store) == keys.map(self.rewrapped))
+        #expect(try store.read { tx in try tx.dataKeys.countsByKEKVersion() } == [2: 1_200])
+
+        // A second run finds nothing left to change.
+        let again = try store.write { tx throws in
+            try tx.dataKeys.rewrapAll { $0.kekVersion == 2 ? $0 : self.rewrapped($0) }
+        }
+        #expect(again == 0)
+    }
+
+    @Test func aRewrapThatFailsHalfwayLeavesEveryKeyUnchanged() throws {
+        let (store, keys) = try self.storeWithKeys(1_200)
+        var seen = 0
+        #expect(throws: RotationFailed()) {
+            try store.write { tx throws in
+                try tx.dataKeys.rewrapAll { key in
+                    seen += 1
+                    if seen == 1_100 { throw RotationFailed() }
+                    return self.rewrapped(key)
+                }
+            }
+        }
+        #expect(seen == 1_100)
+        #expect(try self.allKeys(store) == keys)
+    }
+
+    @Test func aRewrapMustKeepTheSubject() throws {
+        let (store, keys) = try self.storeWithKeys(2)
+        let error = try #require(throws: StoreError.self) {
+            try store.write { tx throws in
+                try tx.dataKeys.rewrapAll { key in
+                    StoredDataKey(subject: keys[0].subject, kekVersion: 2, wrapped: key.wrapped)
+                }
+            }
+        }
+        #expect(error.code == .invalidArgument)
+        #expect(try self.allKeys(store) == keys)
+    }
+}

@@ -1,0 +1,76 @@
+import CleanRoomCore
+import CleanRoomStore
+import Foundation
+import Testing
+
+struct IdentifierRepositoryTests {
+    @Test func pseudonymsStreamInArrivalOrderWithKindVariantAndSubject() throws {
+        let store = try Store.inMemory()
+        let emailProfiles = ["basic", "gmail_dots", "google", "uid2"]
+        let (first, second) = try store.write { tx throws in
+            let first = try tx.subjects.create(at: Fixture.time(0))
+            let second = try tx.subjects.create(at: Fixture.time(0))
+            try tx.identifiers.add(Fixture.identifier(of: first, kind: .email, seed: 100, variants: emailProfiles))
+            try tx.identifiers.add(Fixture.identifier(of: second, kind: .deviceID, seed: 200))
+            try tx.identifiers.add(
+                Fixture.identifier(of: first, kind: .phone, seed: 300, variants: ["digits", "e164"])
+            )
+            return (first, second)
+        }
+
+        var loaded: [StoredPseudonym] = []
+        try store.read { tx in try tx.identifiers.forEachPseudonym { loaded.append($0) } }
+
+        func entry(_ seed: Int, _ kind: IdentifierKind, _ variant: String, _ subject: SubjectID) -> StoredPseudonym {
+            StoredPseudonym(pseudonym: Fixture.pseudonym(seed), kind: kind, variant: variant, subject: subject)
+        }
+        let expected =
+            emailProfiles.enumerated().map { offset, profile in entry(100 + offset, .email, profile, first) }
+            + [entry(200, .deviceID, "", second)]
+            + [entry(300, .phone, "digits", first), entry(301, .phone, "e164", first)]
+        #expect(loaded == expected)
+    }
+
+    @Test func aSubjectsIdentifiersComeBackSealedOnceWithTheirVariants() throws {
+        let store = try Store.inMemory()
+        let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
+        let email = Fixture.identifier(
+            of: subject, kind: .email, seed: 1, variants: ["basic", "google"], at: Fixture.time(5)
+        )
+        let customer = Fixture.identifier(of: subject, kind: .customerID, seed: 9, at: Fixture.time(6))
+        try store.write { tx throws in
+            try tx.identifiers.add(email)
+            try tx.identifiers.add(customer)
+        }
+        try store.read { tx throws in
+            #expect(try tx.identifiers.identifiers(of: subject) == [email, customer])
+            #expect(try tx.identifiers.pseudonyms(of: subject).map(\.pseudonym) == [
+                Fixture.pseudonym(1), Fixture.pseudonym(2), Fixture.pseudonym(9),
+            ])
+        }
+    }
+
+    @Test func anIdentifierNeedsDistinctVariants() throws {
+        let store = try Store.inMemory()
+        let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
+        var empty = Fixture.identifier(of: subject, kind: .email, seed: 1)
+        empty.variants = []
+        let twice = Fixture.identifier(of: subject, kind: .email, seed: 1, variants: ["basic", "basic"])
+        for identifier in [empty, twice] {
+            let error = try #require(throws: StoreError.self) {
+                try store.write { tx in try tx.identifiers.add(identifier) }
+            }
+            #expect(error.code == .invalidArgument)
+        }
+    }
+
+    @Test func anIdentifierOfAnUnknownSubjectIsRefused() throws {
+        let store = try Store.inMemory()
+        let error = try #require(throws: StoreError.self) {
+            try store.write { tx in
+                try tx.identifiers.add(Fixture.identifier(of: SubjectID(42), kind: .phone, seed: 1))
+            }
+        }
+        #expect(error.code == .constraint)
+    }
+}

@@ -1,0 +1,140 @@
+import CleanRoomCore
+import CleanRoomStore
+import Foundation
+import Testing
+
+/// Opening, migrating and verifying database files.
+struct StoreFileTests {
+    @Test func migrationsApplyOnAFreshFileAndAreIdempotentOnReopen() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("cleanroom.sqlite").path
+            let store = try Store.open(path: path)
+            #expect(try store.appliedMigrations == ["v1-initial-schema"])
+            let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
+            try store.close()
+
+            let reopened = try Store.open(path: path)
+            #expect(try reopened.appliedMigrations == ["v1-initial-schema"])
+            #expect(try reopened.read { tx in try tx.subjects.exists(subject) })
+            #expect(try reopened.read { tx in try tx.subjects.count() } == 1)
+            try reopened.close()
+        }
+    }
+
+    @Test func aFileIsInWALMode() throws {
+        try withTemporaryDirectory { directory in
+            let store = try Store.open(path: directory.appendingPathComponent("wal.sqlite").path)
+            #expect(try store.journalMode == "wal")
+            try store.close()
+        }
+    }
+
+    @Test func anInMemoryStoreHasTheSchema() throws {
+        let store = try Store.inMemory()
+        #expect(try store.appliedMigrations == ["v1-initial-schema"])
+        #expect(try store.journalMode == "memory")
+    }
+
+    /// How a test damages the pages in the middle of a database file.
+    enum Damage: String, CaseIterable, CustomTestStringConvertible {
+        /// Whole pages overwritten: SQLite cannot even read them.
+        case wholePages
+        /// Page bodies overwritten, headers kept: the pages read, and `quick_check` reports the damage.
+        case pageBodies
+
+        var testDescription: String { self.rawValue }
+
+        /// The part of the error message that shows which check caught the damage.
+        var expectedMessage: String {
+            switch self {
+            case .wholePages: "database disk image is malformed"
+            case .pageBodies: "quick_check found damage"
+            }
+        }
+
+        func bytes(ofPage page: Int, pageSize: Int) -> Range<Int> {
+            switch self {
+            case .wholePages: (page * pageSize)..<((page + 1) * pageSize)
+            case .pageBodies: (page * pageSize + 200)..<((page + 1) * pageSize - 200)
+            }
+        }
+    }
+
+    @Test(arguments: Damage.allCases)
+    func aCorruptedFileFailsToOpen(damage: Damage) throws {
+        try withTemporaryDirectory { directory in
+            let url = directory.appendingPathComponent("corrupt.sqlite")
+            let store = try Store.open(path: url.path)
+            try store.write { tx throws in
+                for index in 0..<3_000 {
+                    let subject = try tx.subjects.create(at: Fixture.time(index))
+                    try tx.identifiers.add(
+                        Fixture.identifier(of: subject, kind: .email, seed: index * 4, variants: ["basic", "google"])
+                    )
+                    try tx.attributes.upsert(
+                        StoredAttribute(subject: subject, name: "country", value: "DE", updatedAt: Fixture.time(index))
+                    )
+                }
+            }
+            try store.close()
+            let walSize = (try? FileManager.default.attributesOfItem(atPath: url.path + "-wal")[.size] as? Int) ?? 0
+            try #require(walSize == 0, "closing must checkpoint the log into the file")
+
+            var bytes = try [UInt8](Data(contentsOf: url))
+            let pageSize = 4096
+            let pageCount = bytes.count / pageSize
+            try #require(pageCount >= 20)
+            for page in (pageCount * 2 / 5)..<(pageCount * 3 / 5) {
+                for offset in damage.bytes(ofPage: page, pageSize: pageSize) {
+                    bytes[offset] = 0xA5
+                }
+            }
+            try Data(bytes).write(to: url)
+
+            let error = try #require(throws: StoreError.self) { try Store.open(path: url.path) }
+            #expect(error.code == .corrupt)
+            #expect(error.message.contains(damage.expectedMessage))
+            #expect(error.message.contains("restore"))
+        }
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefused() throws {
+        try withTemporaryDirectory { directory in
+            let url = directory.appendingPathComponent("notes.sqlite")
+            try Data(String(repeating: "not a database\n", count: 400).utf8).write(to: url)
+            let error = try #require(throws: StoreError.self) { try Store.open(path: url.path) }
+            #expect(error.code == .corrupt)
+        }
+    }
+
+    @Test func aMissingDirectoryCannotBeOpened() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("missing/cleanroom.sqlite").path
+            let error = try #require(throws: StoreError.self) { try Store.open(path: path) }
+            #expect(error.code == .cannotOpen)
+        }
+    }
+
+    @Test func aDestroyedDataKeyLeavesNoTraceInTheFiles() throws {
+        try withTemporaryDirectory { directory in
+            let url = directory.appendingPathComponent("shred.sqlite")
+            let wal = URL(fileURLWithPath: url.path + "-wal")
+            let wrapped: [UInt8] = (0..<48).map { UInt8(0x80 | ($0 * 37 % 127)) }
+            let store = try Store.open(path: url.path)
+            let subject = try store.write { tx throws in
+                let subject = try tx.subjects.create(at: Fixture.time(0))
+                try tx.dataKeys.insert(StoredDataKey(subject: subject, kekVersion: 1, wrapped: wrapped))
+                _ = try tx.subjects.create(at: Fixture.time(1))
+                return subject
+            }
+            try store.checkpoint()
+            #expect(try file(at: url, contains: wrapped))
+
+            #expect(try store.write { tx in try tx.dataKeys.delete(for: subject) })
+            try store.checkpoint()
+            #expect(try !file(at: url, contains: wrapped))
+            #expect(try !file(at: wal, contains: wrapped))
+            try store.close()
+        }
+    }
+}
