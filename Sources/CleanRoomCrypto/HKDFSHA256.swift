@@ -38,7 +38,8 @@ public enum HKDFSHA256 {
     /// Returns `outputByteCount` bytes of HKDF-Expand(PRK, info, L) (RFC 5869 section 2.3).
     ///
     /// - Parameters:
-    ///   - pseudoRandomKey: A pseudorandom key of at least 32 bytes, usually the output of ``extract(inputKeyMaterial:salt:)``.
+    ///   - pseudoRandomKey: A pseudorandom key of at least 32 bytes, usually the output of
+    ///     ``extract(inputKeyMaterial:salt:)``.
     ///   - info: Context binding the output to its use; may be empty.
     ///   - outputByteCount: The length L of the output, 1 through ``maximumOutputByteCount``.
     /// - Throws: ``CryptoError/Code/invalidLength`` for a short key or an output length out of range.
