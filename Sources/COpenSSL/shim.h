@@ -27,6 +27,14 @@ static inline int COpenSSL_gcm_set_tag(EVP_CIPHER_CTX *ctx, int length, void *ta
     return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, length, tag);
 }
 
+/* Chooses the digest of an HMAC context (OSSL_MAC_PARAM_DIGEST), by name such as "SHA256". */
+static inline int COpenSSL_mac_set_digest(EVP_MAC_CTX *ctx, const char *digest) {
+    OSSL_PARAM params[2];
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)digest, 0);
+    params[1] = OSSL_PARAM_construct_end();
+    return EVP_MAC_CTX_set_params(ctx, params);
+}
+
 /*
  * HKDF with SHA-256 (RFC 5869) through EVP_KDF and OSSL_PARAMs, which are awkward to build from Swift.
  * `mode` is one of EVP_KDF_HKDF_MODE_EXTRACT_AND_EXPAND, _EXTRACT_ONLY or _EXPAND_ONLY. `key` is the input

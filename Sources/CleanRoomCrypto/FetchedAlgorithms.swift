@@ -16,12 +16,38 @@ final class FetchedAlgorithms: @unchecked Sendable {
     let aes256GCM: OpaquePointer?
     /// `EVP_KDF` for HKDF, or `nil` when the provider lacks it.
     let hkdf: OpaquePointer?
+    /// An `EVP_MAC_CTX` for HMAC with SHA-256 chosen and no key yet, or `nil` when the provider lacks
+    /// HMAC. Each computation duplicates it (`EVP_MAC_CTX_dup` only reads its source, so concurrent
+    /// duplication is safe), which skips looking up HMAC and SHA-256 by name every time.
+    let hmacSHA256Template: OpaquePointer?
 
     private init() {
         self.sha256 = EVP_MD_fetch(nil, "SHA256", nil)
         self.aes256GCM = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil)
         self.hkdf = EVP_KDF_fetch(nil, "HKDF", nil)
+        self.hmacSHA256Template = Self.makeHMACSHA256Template()
         OpenSSLErrorQueue.clear()
+    }
+
+    private static func makeHMACSHA256Template() -> OpaquePointer? {
+        guard let mac = EVP_MAC_fetch(nil, "HMAC", nil) else { return nil }
+        // The context keeps its own reference to the MAC.
+        defer { EVP_MAC_free(mac) }
+        guard let context = EVP_MAC_CTX_new(mac) else { return nil }
+        guard COpenSSL_mac_set_digest(context, "SHA256") == 1 else {
+            EVP_MAC_CTX_free(context)
+            return nil
+        }
+        return context
+    }
+
+    /// The HMAC-SHA256 template for the entry points that cannot fail on valid input; traps like
+    /// ``requiredSHA256`` when the installation lacks it.
+    var requiredHMACSHA256Template: OpaquePointer {
+        guard let template = self.hmacSHA256Template else {
+            fatalError("OpenSSL's default provider offers no HMAC-SHA256: the libcrypto installation is broken")
+        }
+        return template
     }
 
     /// SHA-256 for the hashing entry points that cannot fail on valid input.

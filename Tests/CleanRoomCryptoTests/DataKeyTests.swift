@@ -205,7 +205,8 @@ struct KeyringWrappingTests {
     }
 
     @Test func concurrentTasksShareOneKeyring() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cleanroom-keyring-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cleanroom-keyring-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         let directory = root.appendingPathComponent("keys").path

@@ -60,6 +60,35 @@ struct HMACSHA256Tests {
         }
     }
 
+    @Test(arguments: vectors)
+    func authenticatorMatchesRFC4231OnEveryUse(_ vector: Vector) {
+        let authenticator = HMACSHA256.Authenticator(key: vector.key)
+        let published = bytes(vector.code)
+        for _ in 0..<3 {
+            #expect(Array(authenticator.authenticationCode(for: vector.data).prefix(published.count)) == published)
+        }
+        let longer = authenticator.authenticationCode(for: vector.data + [0])
+        #expect(longer != authenticator.authenticationCode(for: vector.data))
+    }
+
+    @Test func authenticatorIsSharedSafelyAcrossTasks() async throws {
+        let key = try SymmetricKey.generate()
+        let authenticator = HMACSHA256.Authenticator(key: key)
+        let mismatches = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    (0..<500).filter { index in
+                        let message = Array("message \(task) \(index)".utf8)
+                        return authenticator.authenticationCode(for: message)
+                            != HMACSHA256.authenticationCode(for: message, key: key)
+                    }.count
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+
     /// RFC 2104 pads a short key with zeros, so the empty key is the same key as 64 zero bytes.
     @Test(arguments: [[], Array("message".utf8)] as [[UInt8]])
     func emptyKeyEqualsTheZeroKey(_ message: [UInt8]) {
@@ -74,6 +103,9 @@ struct HMACSHA256Tests {
         #expect(code.count == HMACSHA256.byteCount)
         #expect(code != HMACSHA256.authenticationCode(for: [], key: []))
         #expect(HMACSHA256.isValidAuthenticationCode(code, for: [], key: key))
+        #expect(HMACSHA256.Authenticator(key: key).isValidAuthenticationCode(code, for: []))
+        let emptyKeyCode = HMACSHA256.Authenticator(key: []).authenticationCode(for: [])
+        #expect(emptyKeyCode == HMACSHA256.authenticationCode(for: [], key: []))
     }
 
     @Test func symmetricKeyOverloadUsesTheKeyBytes() throws {
