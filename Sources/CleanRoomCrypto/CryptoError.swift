@@ -7,6 +7,7 @@ public struct CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String
         private init(_ name: String) { self.name = name }
+        /// The code's stable snake_case name, such as `authentication_failure`.
         public var description: String { self.name }
 
         /// A key, nonce, tag or output length is outside what the algorithm accepts.
@@ -27,10 +28,12 @@ public struct CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, in words a user can act on.
     public var message: String
 
+    /// Creates an error of kind `code` described by `message`.
     public init(code: Code, message: String) {
         self.code = code
         self.message = message
     }
 
+    /// The code and the message, as in `authentication_failure: AES-256-GCM authentication failed…`.
     public var description: String { "\(self.code): \(self.message)" }
 }

@@ -1,25 +1,109 @@
 internal import COpenSSL
 
-/// HMAC-SHA256 (RFC 2104) over OpenSSL.
+/// HMAC-SHA256 (RFC 2104, FIPS 198-1) over OpenSSL's `EVP_MAC`.
+///
+/// For many codes under one key (pseudonyms under the match key), an ``Authenticator`` keeps the keyed
+/// state and is about twice as fast as the one-shot call.
 public enum HMACSHA256 {
     /// The length of an authentication code in bytes.
     public static let byteCount = 32
 
     /// Returns HMAC-SHA256 of `message` under `key`.
+    ///
+    /// Every key length is valid, the empty key included: a key longer than the 64-byte block is hashed
+    /// first, a shorter one is padded with zeros. The call fails only when memory cannot be allocated,
+    /// where Swift itself would trap as well.
     public static func authenticationCode(for message: [UInt8], key: [UInt8]) -> [UInt8] {
-        var mac = [UInt8](repeating: 0, count: Self.byteCount)
-        var length: UInt32 = 0
-        let result = key.withUnsafeBytes { keyBytes in
-            message.withUnsafeBytes { input in
-                HMAC(
-                    EVP_sha256(),
-                    keyBytes.baseAddress, Int32(keyBytes.count),
-                    input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count,
-                    &mac, &length
-                )
-            }
+        MACContext(keyedWith: key).authenticationCode(for: message)
+    }
+
+    /// Returns HMAC-SHA256 of `message` under `key`.
+    public static func authenticationCode(for message: [UInt8], key: SymmetricKey) -> [UInt8] {
+        Self.authenticationCode(for: message, key: key.bytes)
+    }
+
+    /// Tells whether `code` is the HMAC-SHA256 of `message` under `key`, comparing in constant time.
+    ///
+    /// A code of the wrong length is never valid.
+    public static func isValidAuthenticationCode(_ code: [UInt8], for message: [UInt8], key: [UInt8]) -> Bool {
+        ConstantTime.isEqual(code, Self.authenticationCode(for: message, key: key))
+    }
+
+    /// Tells whether `code` is the HMAC-SHA256 of `message` under `key`, comparing in constant time.
+    public static func isValidAuthenticationCode(_ code: [UInt8], for message: [UInt8], key: SymmetricKey) -> Bool {
+        Self.isValidAuthenticationCode(code, for: message, key: key.bytes)
+    }
+
+    /// HMAC-SHA256 under one key, for computing many codes: the key is processed once, at creation.
+    ///
+    /// An authenticator is immutable and can be shared by any number of tasks.
+    public struct Authenticator: Sendable {
+        private let keyed: MACContext
+
+        /// Creates an authenticator for `key`, of any length.
+        public init(key: [UInt8]) {
+            self.keyed = MACContext(keyedWith: key)
         }
-        precondition(result != nil && length == 32, "HMAC(SHA-256) failed")
-        return mac
+
+        /// Creates an authenticator for `key`.
+        public init(key: SymmetricKey) {
+            self.init(key: key.bytes)
+        }
+
+        /// Returns HMAC-SHA256 of `message` under this authenticator's key.
+        public func authenticationCode(for message: [UInt8]) -> [UInt8] {
+            MACContext(copying: self.keyed).authenticationCode(for: message)
+        }
+
+        /// Tells whether `code` is the HMAC-SHA256 of `message` under this key, comparing in constant time.
+        public func isValidAuthenticationCode(_ code: [UInt8], for message: [UInt8]) -> Bool {
+            ConstantTime.isEqual(code, self.authenticationCode(for: message))
+        }
+    }
+}
+
+/// Owns an `EVP_MAC_CTX` for HMAC-SHA256.
+///
+/// A keyed context shared by an ``HMACSHA256/Authenticator`` is only ever duplicated, which reads it
+/// (`EVP_MAC_CTX_dup` takes a `const` source), so it is `@unchecked Sendable`; each code is computed on
+/// a private duplicate.
+private final class MACContext: @unchecked Sendable {
+    private let context: OpaquePointer
+
+    /// A duplicate of `other`, in the same state.
+    init(copying other: MACContext) {
+        self.context = Self.duplicate(other.context)
+    }
+
+    /// A fresh context keyed with `key`.
+    init(keyedWith key: [UInt8]) {
+        self.context = Self.duplicate(FetchedAlgorithms.shared.requiredHMACSHA256Template)
+        // OpenSSL reads a NULL key as "no key", so the empty key is passed as a real pointer with length 0.
+        let keyBytes = key.isEmpty ? [0] : key
+        let result = EVP_MAC_init(self.context, keyBytes, key.count, nil)
+        precondition(result == 1, "EVP_MAC_init(HMAC-SHA256) failed: out of memory")
+    }
+
+    deinit {
+        EVP_MAC_CTX_free(self.context)
+    }
+
+    /// Feeds `message` and returns the code; the context is finished afterwards.
+    func authenticationCode(for message: [UInt8]) -> [UInt8] {
+        var code = [UInt8](repeating: 0, count: HMACSHA256.byteCount)
+        var length = 0
+        let updated = message.withUnsafeBytes { input in
+            EVP_MAC_update(self.context, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count)
+        }
+        let finished = EVP_MAC_final(self.context, &code, &length, code.count)
+        precondition(updated == 1 && finished == 1 && length == HMACSHA256.byteCount, "HMAC-SHA256 failed")
+        return code
+    }
+
+    private static func duplicate(_ source: OpaquePointer) -> OpaquePointer {
+        guard let context = EVP_MAC_CTX_dup(source) else {
+            fatalError("EVP_MAC_CTX_dup failed: out of memory")
+        }
+        return context
     }
 }

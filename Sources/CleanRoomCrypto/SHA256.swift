@@ -1,24 +1,33 @@
 internal import COpenSSL
 
 /// SHA-256 (FIPS 180-4) over OpenSSL's EVP interface.
+///
+/// For data that arrives in pieces, use ``SHA256Hasher``.
 public enum SHA256 {
     /// The length of a digest in bytes.
     public static let byteCount = 32
 
     /// Returns the SHA-256 digest of `message`.
+    ///
+    /// SHA-256 accepts every input; the call fails only when memory cannot be allocated, where Swift
+    /// itself would trap as well.
     public static func hash(_ message: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Self.byteCount)
-        var length: UInt32 = 0
-        let ok = message.withUnsafeBytes { input in
-            EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil)
-        }
-        // EVP_Digest of SHA-256 fails only when memory cannot be allocated, as Swift itself would.
-        precondition(ok == 1 && length == 32, "EVP_Digest(SHA-256) failed")
-        return digest
+        message.withUnsafeBytes { Self.hash(bufferPointer: $0) }
     }
 
     /// Returns the SHA-256 digest of the UTF-8 bytes of `text`.
     public static func hash(_ text: String) -> [UInt8] {
         Self.hash(Array(text.utf8))
+    }
+
+    /// Returns the SHA-256 digest of the bytes in `buffer`.
+    public static func hash(bufferPointer buffer: UnsafeRawBufferPointer) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Self.byteCount)
+        var length: UInt32 = 0
+        let result = EVP_Digest(
+            buffer.baseAddress, buffer.count, &digest, &length, FetchedAlgorithms.shared.requiredSHA256, nil
+        )
+        precondition(result == 1 && length == Self.byteCount, "EVP_Digest(SHA-256) failed: out of memory")
+        return digest
     }
 }

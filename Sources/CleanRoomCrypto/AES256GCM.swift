@@ -1,0 +1,150 @@
+internal import COpenSSL
+
+/// AES-256 in Galois/Counter Mode (NIST SP 800-38D): authenticated encryption with associated data.
+///
+/// ```swift
+/// let key = try SymmetricKey.generate()
+/// let box = try AES256GCM.seal(plaintext, key: key, authenticating: context)
+/// let stored = box.combined                       // nonce ‖ ciphertext ‖ tag
+/// let opened = try AES256GCM.open(AES256GCM.SealedBox(combined: stored), key: key, authenticating: context)
+/// ```
+///
+/// Nonces are 96 bits and tags 128 bits. A nonce must never repeat under one key; leave it `nil` to get a
+/// random one, which is safe for up to 2^32 messages per key.
+public enum AES256GCM {
+    /// The length of a nonce in bytes (96 bits).
+    public static let nonceByteCount = 12
+    /// The length of an authentication tag in bytes (128 bits).
+    public static let tagByteCount = 16
+
+    /// Encrypts and authenticates `plaintext`, and authenticates `associatedData` without encrypting it.
+    ///
+    /// - Parameters:
+    ///   - plaintext: The bytes to encrypt; may be empty.
+    ///   - key: The 256-bit key.
+    ///   - nonce: A 12-byte nonce never used before with `key`; `nil` draws a random one.
+    ///   - associatedData: Bytes bound to the ciphertext but not encrypted (a context such as a subject
+    ///     or a purpose); opening needs exactly the same bytes.
+    /// - Throws: ``CryptoError/Code/invalidLength`` for a nonce that is not 12 bytes or an input longer
+    ///   than OpenSSL accepts in one call (2 GiB); ``CryptoError/Code/openSSLFailure`` when OpenSSL fails.
+    public static func seal(
+        _ plaintext: [UInt8], key: SymmetricKey, nonce: [UInt8]? = nil, authenticating associatedData: [UInt8] = []
+    ) throws -> SealedBox {
+        let nonce = try nonce ?? SecureRandom.bytes(count: Self.nonceByteCount)
+        try Self.checkNonce(nonce)
+        let plaintextLength = try Self.int32Length(plaintext, "plaintext")
+        let associatedDataLength = try Self.int32Length(associatedData, "associated data")
+        let cipher = try FetchedAlgorithms.shared.requireAES256GCM()
+        let context = try CipherContext()
+        guard EVP_EncryptInit_ex2(context.pointer, cipher, key.bytes, nonce, nil) == 1 else {
+            throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM encryption could not start")
+        }
+        var length: Int32 = 0
+        if associatedDataLength > 0 {
+            guard EVP_EncryptUpdate(context.pointer, nil, &length, associatedData, associatedDataLength) == 1 else {
+                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not authenticate the associated data")
+            }
+        }
+        var ciphertext = [UInt8](repeating: 0, count: plaintext.count)
+        if plaintextLength > 0 {
+            guard EVP_EncryptUpdate(context.pointer, &ciphertext, &length, plaintext, plaintextLength) == 1,
+                length == plaintextLength
+            else {
+                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM encryption failed")
+            }
+        }
+        // GCM is a stream mode: finishing writes no bytes, only computes the tag.
+        var trailing = [UInt8](repeating: 0, count: Self.tagByteCount)
+        var tag = [UInt8](repeating: 0, count: Self.tagByteCount)
+        guard EVP_EncryptFinal_ex(context.pointer, &trailing, &length) == 1, length == 0,
+            COpenSSL_gcm_get_tag(context.pointer, Int32(Self.tagByteCount), &tag) == 1
+        else {
+            throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not compute the tag")
+        }
+        return SealedBox(validatedNonce: nonce, ciphertext: ciphertext, tag: tag)
+    }
+
+    /// Checks the tag of `box` and returns its plaintext.
+    ///
+    /// - Parameters:
+    ///   - box: What ``seal(_:key:nonce:authenticating:)`` returned, or its ``SealedBox/combined`` form read back.
+    ///   - key: The key it was sealed with.
+    ///   - associatedData: The associated data it was sealed with.
+    /// - Throws: ``CryptoError/Code/authenticationFailure`` when the ciphertext, tag, nonce or associated data
+    ///   was altered or the key is wrong (no plaintext is returned then);
+    ///   ``CryptoError/Code/invalidLength`` for an input longer than 2 GiB.
+    public static func open(
+        _ box: SealedBox, key: SymmetricKey, authenticating associatedData: [UInt8] = []
+    ) throws -> [UInt8] {
+        let ciphertextLength = try Self.int32Length(box.ciphertext, "ciphertext")
+        let associatedDataLength = try Self.int32Length(associatedData, "associated data")
+        let cipher = try FetchedAlgorithms.shared.requireAES256GCM()
+        let context = try CipherContext()
+        guard EVP_DecryptInit_ex2(context.pointer, cipher, key.bytes, box.nonce, nil) == 1 else {
+            throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM decryption could not start")
+        }
+        var length: Int32 = 0
+        if associatedDataLength > 0 {
+            guard EVP_DecryptUpdate(context.pointer, nil, &length, associatedData, associatedDataLength) == 1 else {
+                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not authenticate the associated data")
+            }
+        }
+        var plaintext = [UInt8](repeating: 0, count: box.ciphertext.count)
+        if ciphertextLength > 0 {
+            guard EVP_DecryptUpdate(context.pointer, &plaintext, &length, box.ciphertext, ciphertextLength) == 1,
+                length == ciphertextLength
+            else {
+                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM decryption failed")
+            }
+        }
+        var tag = box.tag
+        guard COpenSSL_gcm_set_tag(context.pointer, Int32(Self.tagByteCount), &tag) == 1 else {
+            throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not take the tag")
+        }
+        var trailing = [UInt8](repeating: 0, count: Self.tagByteCount)
+        guard EVP_DecryptFinal_ex(context.pointer, &trailing, &length) == 1 else {
+            OpenSSLErrorQueue.clear()
+            throw CryptoError(
+                code: .authenticationFailure,
+                message: "AES-256-GCM authentication failed: the sealed data or its associated data was altered, "
+                    + "or the key is wrong"
+            )
+        }
+        return plaintext
+    }
+
+    static func checkNonce(_ nonce: [UInt8]) throws {
+        guard nonce.count == Self.nonceByteCount else {
+            throw CryptoError(
+                code: .invalidLength,
+                message: "an AES-256-GCM nonce must be \(Self.nonceByteCount) bytes, not \(nonce.count)"
+            )
+        }
+    }
+
+    private static func int32Length(_ bytes: [UInt8], _ what: String) throws -> Int32 {
+        guard let length = Int32(exactly: bytes.count) else {
+            throw CryptoError(
+                code: .invalidLength,
+                message: "the \(what) is \(bytes.count) bytes; AES-256-GCM takes at most \(Int32.max) in one call"
+            )
+        }
+        return length
+    }
+}
+
+/// An `EVP_CIPHER_CTX` that lives for one seal or open and is freed when it goes out of scope.
+private struct CipherContext: ~Copyable {
+    let pointer: OpaquePointer
+
+    init() throws {
+        guard let pointer = EVP_CIPHER_CTX_new() else {
+            throw OpenSSLErrorQueue.error(.openSSLFailure, "EVP_CIPHER_CTX_new failed")
+        }
+        self.pointer = pointer
+    }
+
+    deinit {
+        EVP_CIPHER_CTX_free(self.pointer)
+    }
+}

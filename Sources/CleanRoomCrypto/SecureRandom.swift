@@ -1,0 +1,26 @@
+internal import COpenSSL
+
+/// Cryptographically secure random bytes from OpenSSL's DRBG, seeded by the operating system.
+public enum SecureRandom {
+    /// Returns `count` random bytes.
+    ///
+    /// - Throws: ``CryptoError/Code/invalidLength`` for a negative count,
+    ///   ``CryptoError/Code/randomUnavailable`` when OpenSSL cannot produce random bytes (an unseeded DRBG).
+    public static func bytes(count: Int) throws -> [UInt8] {
+        guard count >= 0 else {
+            throw CryptoError(code: .invalidLength, message: "the count of random bytes must not be negative")
+        }
+        var bytes = [UInt8](repeating: 0, count: count)
+        try bytes.withUnsafeMutableBufferPointer { buffer in
+            var offset = 0
+            while offset < count {
+                let chunk = min(count - offset, Int(Int32.max))
+                guard let base = buffer.baseAddress, RAND_bytes(base + offset, Int32(chunk)) == 1 else {
+                    throw OpenSSLErrorQueue.error(.randomUnavailable, "RAND_bytes could not produce random bytes")
+                }
+                offset += chunk
+            }
+        }
+        return bytes
+    }
+}
