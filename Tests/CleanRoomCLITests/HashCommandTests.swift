@@ -98,7 +98,8 @@ struct HashCommandTests {
     @Test func deviceAndCustomerIDs() throws {
         #expect(try self.hash(["{6D92078A82464BA4AE5B76104861E7DC}"], ["--kind", "device"])
             == [MatchHash(normalized: "6d92078a-8246-4ba4-ae5b-76104861e7dc").hex])
-        #expect(try self.hash(["  CUST-00042 "], ["--kind", "customer_id"]) == [MatchHash(normalized: "CUST-00042").hex])
+        #expect(try self.hash(["  CUST-00042 "], ["--kind", "customer_id"])
+            == [MatchHash(normalized: "CUST-00042").hex])
     }
 
     @Test func base64AndHexEncodeTheSameBytes() throws {
@@ -123,7 +124,8 @@ struct HashCommandTests {
             + "bob@example.com\r\n"
             + "\"carol@example.com\",5,\"a, b\"\r\n"
         let input = try directory.file("input.csv", [0xEF, 0xBB, 0xBF] + Array(csv.utf8))
-        let command = try HashCommand.parse(["--kind", "email", "--column", "email", "-o", directory.path("out"), input])
+        let command = try HashCommand.parse(
+            ["--kind", "email", "--column", "email", "-o", directory.path("out"), input])
         try command.run()
         #expect(try directory.lines("out") == [
             MatchHash(normalized: "janedoe@gmail.com").hex, MatchHash(normalized: "bob@example.com").hex,
