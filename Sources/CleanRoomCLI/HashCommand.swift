@@ -19,15 +19,15 @@ public struct HashCommand: ParsableCommand {
     )
 
     /// The kind of identifier in the input.
-    @Option(help: "The kind of identifier: email, phone, device or customer_id.")
+    @Option(help: "The kind of identifier.")
     var kind: HashKind
 
     /// The e-mail profile; `google` when not given.
-    @Option(help: "The e-mail profile (email only): basic, google, gmail_dots or uid2. Default: google.")
+    @Option(help: "The e-mail profile (email only; default: google).")
     var profile: EmailProfile?
 
     /// The phone form; `e164` when not given.
-    @Option(help: "The phone form (phone only): e164 or digits. Default: e164.")
+    @Option(help: "The phone form (phone only; default: e164).")
     var form: PhoneForm?
 
     /// The region national phone numbers are read in.
@@ -35,7 +35,7 @@ public struct HashCommand: ParsableCommand {
     var region: String?
 
     /// The text encoding of each hash.
-    @Option(help: "The encoding of each hash: hex or base64.")
+    @Option(help: "The text encoding of each hash.")
     var encoding: HashEncoding = .hex
 
     /// The CSV column to read; without it every line is a value.

@@ -255,6 +255,14 @@ struct HashCommandTests {
         #expect(try HashCommand.parse(["--kind", "email", "--profile", "gmail_dots"]).profile == .gmailDots)
     }
 
+    @Test func helpNamesEveryChoice() {
+        let help = HashCommand.helpMessage()
+        for name in ["email", "phone", "device", "customer_id", "basic", "google", "gmail_dots", "uid2", "e164",
+                     "digits", "hex", "base64", "--column", "--output", "--region"] {
+            #expect(help.contains(name), "\(name)")
+        }
+    }
+
     @Test func outputFileIsReplaced() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

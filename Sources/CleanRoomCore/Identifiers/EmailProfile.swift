@@ -12,5 +12,9 @@ public enum EmailProfile: String, Sendable, Hashable, CaseIterable, Codable {
     /// `gmail.com` and `googlemail.com`: drop the dots only. Campaign Manager 360 enhanced conversions.
     case gmailDots = "gmail_dots"
     /// `gmail.com` only: drop the dots and a `+tag`. Unified ID 2.0.
+    ///
+    /// UID2's documentation says to lowercase; its operator service (`InputUtil.normalizeEmailString`) lowercases
+    /// ASCII letters only. Addresses with non-ASCII capitals (`JÖRG@…`) therefore hash differently when UID2's
+    /// service normalizes them; this profile follows the documentation and the common steps.
     case uid2
 }

@@ -10,8 +10,10 @@ public struct IdentifierError: Error, Sendable, Equatable, CustomStringConvertib
 
         private init(_ name: String) { self.name = name }
 
+        /// The snake-case name.
         public var description: String { self.name }
 
+        /// Orders codes by name, as summaries list them.
         public static func < (lhs: Code, rhs: Code) -> Bool { lhs.name < rhs.name }
 
         /// Nothing is left once surrounding white space is removed.
@@ -62,6 +64,7 @@ public struct IdentifierError: Error, Sendable, Equatable, CustomStringConvertib
         self.message = message
     }
 
+    /// `field: message [code]`, safe for any log line.
     public var description: String { "\(self.field): \(self.message) [\(self.code)]" }
 }
 

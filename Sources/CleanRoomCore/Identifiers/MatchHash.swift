@@ -48,5 +48,6 @@ public struct MatchHash: Hashable, Sendable, CustomStringConvertible {
         return pseudonym
     }
 
+    /// `MatchHash(redacted)`: a hash of an identifier is never printed (DESIGN.md section 6.7).
     public var description: String { "MatchHash(redacted)" }
 }

@@ -19,6 +19,7 @@ public enum NormalizationRule: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// `email/google`, `phone/e164`, `device_id`, `customer_id`: how summaries and reports name the rule.
     public var description: String {
         switch self {
         case .email(let profile): "email/\(profile.rawValue)"
@@ -38,11 +39,4 @@ public struct IndexedMatchHash: Hashable, Sendable {
     /// Whether identity resolution joins subjects on this hash: the ``EmailProfile/google`` profile of an
     /// e-mail, the ``PhoneForm/e164`` form of a phone number, the only hash of the other kinds.
     public let isCanonical: Bool
-
-    /// Creates an entry; exactly one entry of an identifier is canonical.
-    public init(hash: MatchHash, rules: [NormalizationRule], isCanonical: Bool) {
-        self.hash = hash
-        self.rules = rules
-        self.isCanonical = isCanonical
-    }
 }
