@@ -8,6 +8,7 @@ import Foundation
 /// It applies exactly the normalization and hashing CleanRoom applies to its owner's data (DESIGN.md section 4),
 /// so a match rate never depends on guessing the rules. It needs no CleanRoom home and touches no store.
 public struct HashCommand: ParsableCommand {
+    /// The name, help and discussion of `cleanroom hash`.
     public static let configuration = CommandConfiguration(
         commandName: "hash",
         abstract: "Normalize and hash identifiers for an upload file, offline.",
@@ -50,8 +51,10 @@ public struct HashCommand: ParsableCommand {
     @Argument(help: "Input files; standard input when none is given, or for -.")
     var files: [String] = []
 
+    /// Creates the command with its defaults; ArgumentParser fills in the options.
     public init() {}
 
+    /// Rejects options that do not apply to `--kind`, and a region libphonenumber does not know.
     public func validate() throws {
         if self.profile != nil && self.kind != .email {
             throw ValidationError("--profile applies to --kind email only.")
@@ -67,6 +70,7 @@ public struct HashCommand: ParsableCommand {
         }
     }
 
+    /// Hashes every input in turn into the output, then writes the summary to standard error.
     public func run() throws {
         let hasher = IdentifierHasher(
             normalizer: try IdentifierNormalizer(defaultRegion: self.region),
