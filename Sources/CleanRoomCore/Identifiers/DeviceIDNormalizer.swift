@@ -1,0 +1,47 @@
+import CleanRoomCrypto
+
+/// Normalizes mobile advertising ids (Apple IDFA, Google AAID) as DESIGN.md section 4 says.
+///
+/// Accepted: 32 hexadecimal digits in any case, either plain or grouped 8-4-4-4-12 with hyphens, optionally in
+/// braces, with white space around. The canonical form is lowercase 8-4-4-4-12 with hyphens, the form Meta,
+/// Snap and X document. The all-zero id, which iOS and Android report when the user limits ad tracking, is
+/// rejected: otherwise every opted-out person would merge into one subject.
+public enum DeviceIDNormalizer {
+    /// Returns `raw` as lowercase 8-4-4-4-12 with hyphens, or throws why it is not an advertising id.
+    public static func normalize(_ raw: String) throws(IdentifierError) -> String {
+        let text = UnicodeText.trimmingWhiteSpace(raw)
+        guard !text.isEmpty else {
+            throw IdentifierError(.empty, .deviceID, "the device id is empty; leave the field out instead")
+        }
+        var characters = Array(text.utf8)
+        if characters.count >= 2 && characters.first == UInt8(ascii: "{") && characters.last == UInt8(ascii: "}") {
+            characters = Array(characters.dropFirst().dropLast())
+        }
+        if characters.count == 36 && Self.hyphenOffsets.allSatisfy({ characters[$0] == UInt8(ascii: "-") }) {
+            characters = characters.enumerated().filter { !Self.hyphenOffsets.contains($0.offset) }.map(\.element)
+        }
+        guard characters.count == 32, let bytes = Hex.decode(String(decoding: characters, as: UTF8.self)) else {
+            throw IdentifierError(
+                .invalidDeviceID, .deviceID,
+                "the device id is not an IDFA or AAID: 32 hexadecimal digits, as 8-4-4-4-12 with hyphens or without")
+        }
+        guard bytes.contains(where: { $0 != 0 }) else {
+            throw IdentifierError(
+                .allZeroDeviceID, .deviceID,
+                "the device id is all zeros, what a device reports when ad tracking is limited; leave it out")
+        }
+        let hex = Array(Hex.encode(bytes).utf8)
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(36)
+        for (offset, digit) in hex.enumerated() {
+            if Self.groupStarts.contains(offset) { canonical.append(UInt8(ascii: "-")) }
+            canonical.append(digit)
+        }
+        return String(decoding: canonical, as: UTF8.self)
+    }
+
+    /// Where the hyphens of the 8-4-4-4-12 form stand.
+    private static let hyphenOffsets = [8, 13, 18, 23]
+    /// Where the second to fifth groups start among the 32 digits.
+    private static let groupStarts: Set<Int> = [8, 12, 16, 20]
+}

@@ -1,0 +1,99 @@
+/// The one entry point from a raw identifier to its normalized value and match hashes (DESIGN.md section 4).
+///
+/// It holds the default region for national phone numbers (from the policy); a record's own country, passed
+/// per call, takes precedence.
+public struct IdentifierNormalizer: Sendable {
+    /// The region national phone numbers are read in when the record gives none, uppercased.
+    public let defaultRegion: String?
+
+    /// Creates a normalizer; throws ``IdentifierError/Code/unknownRegion`` when libphonenumber does not know
+    /// `defaultRegion`, so that a wrong policy fails at load and not on every phone number.
+    public init(defaultRegion: String? = nil) throws(IdentifierError) {
+        let code = PhoneNormalizer.regionCode(defaultRegion)
+        if let code, !PhoneNormalizer.isKnownRegion(code) {
+            throw IdentifierError(
+                .unknownRegion, .phone,
+                "the default region \(code) is not an ISO 3166-1 alpha-2 code libphonenumber knows (e.g. DE, GB, US)")
+        }
+        self.defaultRegion = code
+    }
+
+    /// Returns `raw` normalized as `kind`, under `profile` for an e-mail and in `form` for a phone number (each
+    /// ignored otherwise), reading a national phone number in `region`, else in the default region.
+    public func normalize(
+        kind: IdentifierKind,
+        raw: String,
+        profile: EmailProfile = .google,
+        form: PhoneForm = .e164,
+        region: String? = nil
+    ) throws(IdentifierError) -> String {
+        switch kind {
+        case .email: try EmailNormalizer.normalize(raw, profile: profile)
+        case .phone: try PhoneNormalizer.normalize(raw, region: self.region(region), form: form)
+        case .deviceID: try DeviceIDNormalizer.normalize(raw)
+        case .customerID: try CustomerIDNormalizer.normalize(raw)
+        }
+    }
+
+    /// Every distinct match hash `raw` is indexed under: an e-mail under each profile, a phone number in both
+    /// forms, the other kinds under their one rule. Exactly one entry is canonical (see
+    /// ``IndexedMatchHash/isCanonical``).
+    ///
+    /// An e-mail that some profile cannot normalize (`+x@gmail.com` under ``EmailProfile/google``) is rejected
+    /// as a whole: it could not be resolved to a person.
+    public func matchHashes(kind: IdentifierKind, raw: String, region: String? = nil) throws(IdentifierError)
+        -> [IndexedMatchHash]
+    {
+        var values: [(value: String, rule: NormalizationRule)] = []
+        switch kind {
+        case .email:
+            let address = try EmailAddress(raw)
+            for profile in EmailProfile.allCases {
+                values.append((try address.normalized(for: profile), .email(profile)))
+            }
+        case .phone:
+            let e164 = try PhoneNormalizer.e164(raw, region: self.region(region))
+            values = [(e164, .phone(.e164)), (String(e164.dropFirst()), .phone(.digits))]
+        case .deviceID:
+            values = [(try DeviceIDNormalizer.normalize(raw), .deviceID)]
+        case .customerID:
+            values = [(try CustomerIDNormalizer.normalize(raw), .customerID)]
+        }
+        // Grouped by hash, not by `String` equality, which is canonical equivalence rather than equal bytes.
+        let canonical = Self.canonicalRule(of: kind)
+        var entries: [(hash: MatchHash, rules: [NormalizationRule])] = []
+        for (value, rule) in values {
+            let hash = MatchHash(normalized: value)
+            if let index = entries.firstIndex(where: { $0.hash == hash }) {
+                entries[index].rules.append(rule)
+            } else {
+                entries.append((hash, [rule]))
+            }
+        }
+        return entries.map {
+            IndexedMatchHash(hash: $0.hash, rules: $0.rules, isCanonical: $0.rules.contains(canonical))
+        }
+    }
+
+    /// The hash identity resolution joins subjects on, computed without the other profiles and forms.
+    public func canonicalMatchHash(kind: IdentifierKind, raw: String, region: String? = nil) throws(IdentifierError)
+        -> MatchHash
+    {
+        MatchHash(normalized: try self.normalize(kind: kind, raw: raw, profile: .google, form: .e164, region: region))
+    }
+
+    /// The rule of `kind` identity resolution joins on.
+    public static func canonicalRule(of kind: IdentifierKind) -> NormalizationRule {
+        switch kind {
+        case .email: .email(.google)
+        case .phone: .phone(.e164)
+        case .deviceID: .deviceID
+        case .customerID: .customerID
+        }
+    }
+
+    /// The record's region if it has one, else the default region.
+    private func region(_ record: String?) -> String? {
+        PhoneNormalizer.regionCode(record) ?? self.defaultRegion
+    }
+}

@@ -1,0 +1,53 @@
+import CleanRoomCrypto
+
+/// The SHA-256 of a normalized identifier's UTF-8 bytes: what partners upload and what the pseudonym is made of.
+///
+/// Its text form is transport only. A partner file may give 64 hexadecimal characters in any case or 44 Base64
+/// characters (UID2's habit); both decode to the same 32 bytes. A match hash is never stored and never printed:
+/// its description is redacted.
+public struct MatchHash: Hashable, Sendable, CustomStringConvertible {
+    /// The 32 bytes of the SHA-256 digest.
+    public let bytes: [UInt8]
+
+    /// The hash of `normalized`, which must already be normalized (see ``IdentifierNormalizer``).
+    public init(normalized: String) {
+        self.bytes = SHA256.hash(normalized)
+    }
+
+    /// Decodes a hash from a partner file, white space around it ignored.
+    ///
+    /// Accepted: 64 hexadecimal characters in either case, or 44 Base64 characters with `=` padding in the
+    /// standard alphabet (`+`, `/`) or the URL-safe one (`-`, `_`), decoding to 32 bytes. Rejected: anything
+    /// else, unpadded Base64 included. The error's field is `match_hash`; set it to the column's name if need be.
+    public init(transport text: String) throws(IdentifierError) {
+        let trimmed = UnicodeText.trimmingWhiteSpace(text)
+        let decoded: [UInt8]? = switch trimmed.utf8.count {
+        case 64: Hex.decode(trimmed)
+        case 44: Base64.decode(trimmed)
+        default: nil
+        }
+        guard let decoded, decoded.count == SHA256.byteCount else {
+            throw IdentifierError(
+                code: .invalidHash, field: "match_hash",
+                message: "the match hash is neither 64 hexadecimal nor 44 Base64 characters encoding a SHA-256")
+        }
+        self.bytes = decoded
+    }
+
+    /// The 64 lowercase hexadecimal characters.
+    public var hex: String { Hex.encode(self.bytes) }
+
+    /// The 44 Base64 characters, standard alphabet with padding, as UID2 wants them.
+    public var base64: String { Base64.encode(self.bytes) }
+
+    /// The stored pseudonym: HMAC-SHA256 under the owner's match key over the 32 bytes of the hash.
+    public func pseudonym(matchKey: [UInt8]) -> Pseudonym {
+        guard let pseudonym = Pseudonym(bytes: HMACSHA256.authenticationCode(for: self.bytes, key: matchKey)) else {
+            preconditionFailure("HMAC-SHA256 gives 32 bytes")
+        }
+        return pseudonym
+    }
+
+    /// `MatchHash(redacted)`: a hash of an identifier is never printed (DESIGN.md section 6.7).
+    public var description: String { "MatchHash(redacted)" }
+}

@@ -1,0 +1,96 @@
+import CleanRoomCore
+import Foundation
+import Testing
+
+struct IdentifierNormalizerTests {
+    @Test func defaultRegionReadsNationalNumbers() throws {
+        let normalizer = try IdentifierNormalizer(defaultRegion: " de ")
+        #expect(normalizer.defaultRegion == "DE")
+        #expect(try normalizer.normalize(kind: .phone, raw: "030 1234567") == "+49301234567")
+        #expect(try normalizer.normalize(kind: .phone, raw: "030 1234567", form: .digits) == "49301234567")
+    }
+
+    @Test func recordRegionTakesPrecedence() throws {
+        let normalizer = try IdentifierNormalizer(defaultRegion: "DE")
+        #expect(try normalizer.normalize(kind: .phone, raw: "020 7946 0958", region: "GB") == "+442079460958")
+        #expect(try normalizer.normalize(kind: .phone, raw: "030 1234567", region: " ") == "+49301234567")
+    }
+
+    @Test func emptyDefaultRegionIsNone() throws {
+        let normalizer = try IdentifierNormalizer(defaultRegion: "")
+        #expect(normalizer.defaultRegion == nil)
+        #expect(rejectionCode { _ = try normalizer.normalize(kind: .phone, raw: "030 1234567") } == "missing_region")
+    }
+
+    @Test func unknownDefaultRegionFailsAtCreation() {
+        do {
+            _ = try IdentifierNormalizer(defaultRegion: "UK")
+            Issue.record("accepted UK")
+        } catch {
+            #expect(error.code == .unknownRegion)
+            #expect(error.field == "phone")
+            #expect(error.message.contains("UK"))
+        }
+    }
+
+    @Test func profileAndFormApplyToTheirKindsOnly() throws {
+        let normalizer = try IdentifierNormalizer()
+        let id = "6D92078A82464BA4AE5B76104861E7DC"
+        #expect(try normalizer.normalize(kind: .deviceID, raw: id, profile: .basic, form: .digits)
+            == "6d92078a-8246-4ba4-ae5b-76104861e7dc")
+        #expect(try normalizer.normalize(kind: .customerID, raw: " A.B+C@gmail.com ", profile: .google)
+            == "A.B+C@gmail.com")
+    }
+
+    /// Identity resolution joins on the `google` profile: spellings of one Gmail mailbox are one person, while
+    /// googlemail.com keeps its own domain, as Google hashes it.
+    @Test func canonicalHashJoinsGmailSpellings() throws {
+        let normalizer = try IdentifierNormalizer()
+        let plain = try normalizer.canonicalMatchHash(kind: .email, raw: "janedoe@gmail.com")
+        for spelling in ["Jane.Doe@gmail.com", " JANE.DOE+shop@GMAIL.COM ", "j.a.n.e.d.o.e+a+b@gmail.com"] {
+            #expect(try normalizer.canonicalMatchHash(kind: .email, raw: spelling) == plain)
+        }
+        #expect(try normalizer.canonicalMatchHash(kind: .email, raw: "janedoe@googlemail.com") != plain)
+    }
+
+    @Test func phoneIsIndexedUnderBothForms() throws {
+        let entries = try IdentifierNormalizer().matchHashes(kind: .phone, raw: "+49 30 1234567")
+        #expect(entries.map(\.rules) == [[.phone(.e164)], [.phone(.digits)]])
+        #expect(entries.map(\.isCanonical) == [true, false])
+        #expect(entries.map(\.hash) == [MatchHash(normalized: "+49301234567"), MatchHash(normalized: "49301234567")])
+    }
+
+    @Test func ordinaryEmailHasOneHashForAllProfiles() throws {
+        let entries = try IdentifierNormalizer().matchHashes(kind: .email, raw: "Someone@Example.com")
+        #expect(entries.count == 1)
+        #expect(entries.first?.rules == EmailProfile.allCases.map { .email($0) })
+        #expect(entries.first?.isCanonical == true)
+        #expect(entries.first.map { "\($0.rules[2])" } == "email/gmail_dots")
+    }
+
+    /// No message or description of any rejection in the table holds the raw value.
+    @Test func rejectionsNeverHoldTheValue() throws {
+        let fixture = try IdentifierFixture.load()
+        let normalizer = try IdentifierNormalizer()
+        var rejections: [(raw: String, kind: IdentifierKind, error: IdentifierError)] = []
+        func collect(_ kind: IdentifierKind, _ raw: String, region: String? = nil) {
+            do {
+                _ = try normalizer.matchHashes(kind: kind, raw: raw, region: region)
+            } catch {
+                rejections.append((raw, kind, error))
+            }
+        }
+        fixture.email.forEach { collect(.email, $0.raw) }
+        fixture.phone.forEach { collect(.phone, $0.raw, region: $0.region) }
+        fixture.deviceID.forEach { collect(.deviceID, $0.raw) }
+        fixture.customerID.forEach { collect(.customerID, $0.raw) }
+        #expect(rejections.count >= 40)
+        for (raw, kind, error) in rejections {
+            #expect(error.field == kind.rawValue)
+            let core = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard core.count >= 3 else { continue }
+            #expect(!error.message.contains(core), "\(error.code)")
+            #expect(!error.description.contains(core), "\(error.code)")
+        }
+    }
+}
