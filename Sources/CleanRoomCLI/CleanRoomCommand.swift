@@ -1,11 +1,11 @@
 public import ArgumentParser
 
 /// The `cleanroom` command: every subcommand of the CLI.
-public struct CleanRoomCommand: AsyncParsableCommand {
+public struct CleanRoomCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cleanroom",
         abstract: "A privacy-first data clean room: ingest first-party data, release only aggregates.",
-        subcommands: []
+        subcommands: [InitCommand.self, KeysCommand.self, PolicyCommand.self, HashCommand.self]
     )
 
     public init() {}

@@ -1,3 +1,4 @@
+import CleanRoomCrypto
 import Foundation
 
 /// The folder a CleanRoom installation lives in, and the paths of everything inside it.
@@ -13,19 +14,16 @@ public struct CleanRoomHome: Sendable, Equatable {
     /// The environment variable naming the home when `--home` is not given.
     public static let environmentVariable = "CLEANROOM_HOME"
 
-    /// The home folder itself.
+    /// The home folder itself, as an absolute path.
     public let root: String
 
     /// Creates a home rooted at `root`, made absolute against the current directory.
     public init(root: String) {
-        let url = URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL
-        self.root = url.path
+        self.root = URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL.path
     }
 
-    /// `--home`, else `$CLEANROOM_HOME`, else the current directory.
-    public static func resolve(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> CleanRoomHome
-    {
+    /// `--home` when given, else `$CLEANROOM_HOME`, else the current directory.
+    public static func resolve(option: String?, environment: [String: String]) -> CleanRoomHome {
         if let option, !option.isEmpty { return CleanRoomHome(root: option) }
         if let fromEnvironment = environment[Self.environmentVariable], !fromEnvironment.isEmpty {
             return CleanRoomHome(root: fromEnvironment)
@@ -44,7 +42,14 @@ public struct CleanRoomHome: Sendable, Equatable {
     /// The SQLite database.
     public var databaseFile: String { self.path("cleanroom.sqlite") }
 
+    /// Refuses, naming the file, when anyone but the owner can access the home's keys.
+    ///
+    /// Every command that uses a home calls this (or opens the keyring, which checks the same) first.
+    public func checkKeyPermissions() throws {
+        try Keyring.verifyPermissions(in: self.keysDirectory)
+    }
+
     private func path(_ relative: String) -> String {
-        (self.root as NSString).appendingPathComponent(relative)
+        URL(fileURLWithPath: self.root, isDirectory: true).appendingPathComponent(relative).path
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `--home` option shared by every command that uses a CleanRoom home.
 struct HomeOptions: ParsableArguments {
@@ -13,5 +14,7 @@ struct HomeOptions: ParsableArguments {
     var home: String?
 
     /// The home this invocation works on.
-    var resolved: CleanRoomHome { CleanRoomHome.resolve(option: self.home) }
+    var resolved: CleanRoomHome {
+        CleanRoomHome.resolve(option: self.home, environment: ProcessInfo.processInfo.environment)
+    }
 }

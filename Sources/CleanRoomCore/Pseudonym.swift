@@ -24,5 +24,11 @@ public struct SubjectID: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public static func < (lhs: SubjectID, rhs: SubjectID) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The bytes a subject's data key is bound to when wrapped (`subject:` and the id, 8 bytes big-endian),
+    /// so a wrapped key copied onto another subject's row does not unwrap.
+    public var dataKeyContext: [UInt8] {
+        Array("subject:".utf8) + withUnsafeBytes(of: self.rawValue.bigEndian) { Array($0) }
+    }
+
     public var description: String { "SubjectID(redacted)" }
 }

@@ -1,4 +1,4 @@
 import ArgumentParser
 import CleanRoomCLI
 
-await CleanRoomCommand.main()
+CleanRoomCommand.main()

@@ -21,7 +21,7 @@ struct PolicyLoaderTests {
         #expect(policy.rights.deadline == Policy.Period(iso8601: "P1M"))
         #expect(policy.identifiers.defaultRegion == "DE")
         #expect(policy.identifiers.regionAttribute == "country")
-        #expect(policy.identifiers.emailProfiles == Set(Policy.EmailProfile.allCases))
+        #expect(policy.identifiers.emailProfiles == Set(EmailProfile.allCases))
         #expect(policy.schema.eventTypes.map(\.name) == ["visit", "click", "add_to_cart", "purchase"])
         #expect(policy.schema.eventType(named: "purchase")?.allowsAmount == true)
         #expect(policy.schema.eventType(named: "visit")?.allowsItems == false)

@@ -83,13 +83,57 @@ struct KeyringCreationTests {
         }
     }
 
-    @Test func createRefusesAnInsecureExistingDirectory() throws {
+    @Test func createTightensALooseDirectoryThatHoldsNoKeyYet() throws {
+        // A fresh checkout's keys/ is 0755 and holds only its README: nothing secret was exposed.
         try withTemporaryKeysDirectory { directory in
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+            try Data("# keys\n".utf8).write(to: URL(fileURLWithPath: directory + "/README.md"))
+            try setPermissions(directory, 0o755)
+            let report = try Keyring.create(in: directory)
+            #expect(report.tightenedDirectory)
+            #expect(report.createdFiles == KeyringFiles.all)
+            #expect(try permissions(directory) == 0o700)
+            _ = try Keyring.open(in: directory)
+        }
+    }
+
+    @Test func createRefusesALooseDirectoryThatAlreadyHoldsKeys() throws {
+        try withTemporaryKeysDirectory { directory in
+            try Keyring.create(in: directory)
+            let before = try contents(directory + "/match.key")
             try setPermissions(directory, 0o755)
             let error = #expect(throws: KeyringError.self) { try Keyring.create(in: directory) }
             #expect(error?.code == .insecurePermissions)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+            #expect(error?.path == directory)
+            #expect(try permissions(directory) == 0o755)
+            #expect(try contents(directory + "/match.key") == before)
+        }
+    }
+
+    @Test(arguments: KeyringFiles.all)
+    func createRefusesAnExposedExistingKeyFile(_ name: String) throws {
+        try withTemporaryKeysDirectory { directory in
+            try Keyring.create(in: directory)
+            try setPermissions(directory + "/" + name, 0o644)
+            let error = #expect(throws: KeyringError.self) { try Keyring.create(in: directory) }
+            #expect(error?.code == .insecurePermissions)
+            #expect(error?.path == directory + "/" + name)
+        }
+    }
+
+    @Test func verifyPermissionsPassesBeforeAnyKeyAndRefusesExposedKeys() throws {
+        try withTemporaryKeysDirectory { directory in
+            try Keyring.verifyPermissions(in: directory)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+            try setPermissions(directory, 0o755)
+            try Keyring.verifyPermissions(in: directory)
+            try setPermissions(directory, 0o700)
+            try Keyring.create(in: directory)
+            try Keyring.verifyPermissions(in: directory)
+            try setPermissions(directory + "/kek-v1.key", 0o644)
+            let error = #expect(throws: KeyringError.self) { try Keyring.verifyPermissions(in: directory) }
+            #expect(error?.code == .insecurePermissions)
+            #expect(error?.message.contains("kek-v1.key") == true)
         }
     }
 

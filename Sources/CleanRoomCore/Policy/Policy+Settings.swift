@@ -23,26 +23,6 @@ extension Policy {
         static let defaultPhoneForms = Set(PhoneForm.allCases)
     }
 
-    /// An e-mail normalization profile (DESIGN.md section 4).
-    public enum EmailProfile: String, Sendable, Hashable, CaseIterable {
-        /// The common steps only (Meta; older Google Customer Match files).
-        case basic
-        /// Gmail dots and `+tag` dropped (Google Ads, Data Manager, DV360).
-        case google
-        /// Gmail dots dropped (Campaign Manager 360).
-        case gmailDots = "gmail_dots"
-        /// gmail.com dots and `+tag` dropped (Unified ID 2.0).
-        case uid2
-    }
-
-    /// A phone number form (DESIGN.md section 4).
-    public enum PhoneForm: String, Sendable, Hashable, CaseIterable {
-        /// E.164 with its `+` (Google, UID2).
-        case e164
-        /// E.164 digits without the `+` (Meta, Snap).
-        case digits
-    }
-
     /// The privacy parameters every release obeys (DESIGN.md section 6).
     public struct Privacy: Sendable, Equatable {
         /// The minimum number of distinct people behind any released number (at least 2).

@@ -281,13 +281,13 @@ extension PolicyDecoder {
             table,
             "email_profiles",
             default: Policy.Identifiers.defaultEmailProfiles,
-            self.nonEmptySet(self.choice(Policy.EmailProfile.self))
+            self.nonEmptySet(self.choice(EmailProfile.self))
         )
         let forms = self.optional(
             table,
             "phone_forms",
             default: Policy.Identifiers.defaultPhoneForms,
-            self.nonEmptySet(self.choice(Policy.PhoneForm.self))
+            self.nonEmptySet(self.choice(PhoneForm.self))
         )
         guard let region, let regionAttribute, let profiles, let forms else { return nil }
         return Policy.Identifiers(

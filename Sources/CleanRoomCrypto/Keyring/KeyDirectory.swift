@@ -43,6 +43,51 @@ struct KeyDirectory: Sendable {
         return false
     }
 
+    /// Gives an existing directory mode 0700 when group or others can access it but it holds no key file
+    /// yet, as a fresh checkout's `keys/` holding only its README does: nothing secret was ever exposed
+    /// there. Returns whether it changed the mode. A loose directory that already holds keys is left as
+    /// it is, for ``requirePrivate()`` to refuse.
+    func tightenIfHoldingNoKeys() throws -> Bool {
+        var info = stat()
+        guard stat(self.path, &info) == 0, info.st_mode & Self.fileTypeMask == Self.directoryType,
+            info.st_mode & Self.groupAndOtherBits != 0, try self.keyFileNames().isEmpty
+        else {
+            return false
+        }
+        guard chmod(self.path, 0o700) == 0 else {
+            throw Self.failure("could not set mode 0700 on the keys directory", self.path, errno)
+        }
+        return true
+    }
+
+    /// The names of the key files present (key-encryption keys, match key, audit key pair).
+    func keyFileNames() throws -> [String] {
+        let fixed = [KeyFileName.match, KeyFileName.auditSigning, KeyFileName.auditVerifying].filter(self.contains)
+        return try self.keyEncryptionKeyVersions().map(KeyFileName.keyEncryption(version:)) + fixed
+    }
+
+    /// Checks the mode of the key file `name`: a regular file that neither group nor others can access.
+    func requirePrivateFile(named name: String) throws {
+        let filePath = self.path(of: name)
+        var info = stat()
+        guard lstat(filePath, &info) == 0 else {
+            throw Self.failure("could not inspect the key file", filePath, errno)
+        }
+        guard info.st_mode & Self.fileTypeMask == Self.regularFileType else {
+            throw KeyringError(
+                code: .malformedKey, message: "the key file \(filePath) is not a regular file", path: filePath
+            )
+        }
+        guard info.st_mode & Self.groupAndOtherBits == 0 else {
+            throw KeyringError(
+                code: .insecurePermissions,
+                message: "the key file \(filePath) is accessible by group or others "
+                    + "(mode \(Self.octal(info.st_mode))); run `chmod 600 \(filePath)`",
+                path: filePath
+            )
+        }
+    }
+
     /// Checks that the directory exists and that neither group nor others have any access to it.
     func requirePrivate() throws {
         var info = stat()
@@ -96,6 +141,12 @@ struct KeyDirectory: Sendable {
     }
 
     // MARK: Files
+
+    /// Tells whether the directory exists.
+    var exists: Bool {
+        var info = stat()
+        return stat(self.path, &info) == 0
+    }
 
     /// Tells whether an entry called `name` exists (a dangling link counts).
     func contains(_ name: String) -> Bool {

@@ -46,14 +46,19 @@ public struct Keyring: Sendable, CustomStringConvertible {
     /// harmless and reports everything as already present.
     ///
     /// - Throws: ``KeyringError`` with ``KeyringError/Code/insecurePermissions`` when an existing directory
-    ///   is accessible by group or others, ``KeyringError/Code/missingKey`` when `audit-ed25519.pub` exists
-    ///   without its private key, ``KeyringError/Code/fileSystemFailure`` when a file operation fails.
+    ///   that already holds keys, or an existing key file, is accessible by group or others (a loose
+    ///   directory holding no key yet is tightened to 0700), ``KeyringError/Code/missingKey`` when
+    ///   `audit-ed25519.pub` exists without its private key, ``KeyringError/Code/fileSystemFailure`` when a file operation fails.
     @discardableResult
     public static func create(in directory: String) throws -> KeyringCreationReport {
         let keys = KeyDirectory(path: directory)
         var report = KeyringCreationReport(directory: directory)
         report.createdDirectory = try keys.createIfAbsent()
+        report.tightenedDirectory = try keys.tightenIfHoldingNoKeys()
         try keys.requirePrivate()
+        for name in try keys.keyFileNames() {
+            try keys.requirePrivateFile(named: name)
+        }
 
         let versions = try keys.keyEncryptionKeyVersions()
         if versions.isEmpty {
@@ -101,6 +106,24 @@ public struct Keyring: Sendable, CustomStringConvertible {
 
         try keys.sync()
         return report
+    }
+
+    /// Checks, without reading any key, that nobody but the owner can access the keys in `directory`.
+    ///
+    /// For commands that use a home but need no key: they refuse to run beside exposed keys all the same.
+    /// A missing directory, or one that holds no key file yet, passes.
+    ///
+    /// - Throws: ``KeyringError`` with ``KeyringError/Code/insecurePermissions`` naming the directory or
+    ///   the first exposed key file, and the `chmod` that fixes it.
+    public static func verifyPermissions(in directory: String) throws {
+        let keys = KeyDirectory(path: directory)
+        guard keys.exists else { return }
+        let names = try keys.keyFileNames()
+        guard !names.isEmpty else { return }
+        try keys.requirePrivate()
+        for name in names {
+            try keys.requirePrivateFile(named: name)
+        }
     }
 
     /// Opens the keyring in `directory`, checking its permissions and every key file.

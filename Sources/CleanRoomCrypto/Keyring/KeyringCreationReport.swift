@@ -4,6 +4,8 @@ public struct KeyringCreationReport: Sendable, Equatable, CustomStringConvertibl
     public let directory: String
     /// Whether the directory itself was created.
     public internal(set) var createdDirectory = false
+    /// Whether an existing directory that held no key yet was tightened to mode 0700.
+    public internal(set) var tightenedDirectory = false
     /// The names of the key files created, in creation order.
     public internal(set) var createdFiles: [String] = []
     /// The names of the key files that already existed and were left untouched.
@@ -25,7 +27,14 @@ public struct KeyringCreationReport: Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         let created = self.createdFiles.isEmpty ? "none" : self.createdFiles.joined(separator: ", ")
         let existing = self.existingFiles.isEmpty ? "none" : self.existingFiles.joined(separator: ", ")
-        let directory = self.createdDirectory ? "created directory \(self.directory)" : "directory \(self.directory)"
+        let directory =
+            if self.createdDirectory {
+                "created directory \(self.directory)"
+            } else if self.tightenedDirectory {
+                "directory \(self.directory) (mode tightened to 0700)"
+            } else {
+                "directory \(self.directory)"
+            }
         return "\(directory); created: \(created); already present: \(existing)"
     }
 }
