@@ -1,4 +1,4 @@
-import CleanRoomCrypto
+public import CleanRoomCrypto
 
 /// The SHA-256 of a normalized identifier's UTF-8 bytes: what partners upload and what the pseudonym is made of.
 ///
@@ -42,7 +42,17 @@ public struct MatchHash: Hashable, Sendable, CustomStringConvertible {
 
     /// The stored pseudonym: HMAC-SHA256 under the owner's match key over the 32 bytes of the hash.
     public func pseudonym(matchKey: [UInt8]) -> Pseudonym {
-        guard let pseudonym = Pseudonym(bytes: HMACSHA256.authenticationCode(for: self.bytes, key: matchKey)) else {
+        Self.pseudonym(HMACSHA256.authenticationCode(for: self.bytes, key: matchKey))
+    }
+
+    /// The stored pseudonym, computed with an authenticator built once from the match key: the fast path
+    /// for pseudonymizing many hashes.
+    public func pseudonym(using matchKey: HMACSHA256.Authenticator) -> Pseudonym {
+        Self.pseudonym(matchKey.authenticationCode(for: self.bytes))
+    }
+
+    private static func pseudonym(_ code: [UInt8]) -> Pseudonym {
+        guard let pseudonym = Pseudonym(bytes: code) else {
             preconditionFailure("HMAC-SHA256 gives 32 bytes")
         }
         return pseudonym
