@@ -18,8 +18,12 @@ python3 "$here/peers/make_inputs.py" "$work" "$count"
 swift build -c release --package-path "$here" --product cleanroom-bench >&2
 bench="$(swift build -c release --package-path "$here" --show-bin-path)/cleanroom-bench"
 
+# CleanRoom and the peer take turns, one timed pass each, so that noise from a shared machine falls on both
+# alike; the table takes the median of each side's passes.
 results="$work/results.jsonl"
 : > "$results"
-"$bench" "$work" "$runs" >> "$results"
-"$venv/bin/python" "$here/peers/identifiers_peer.py" "$work" "$runs" >> "$results"
-python3 "$here/peers/table.py" "$results"
+for _ in $(seq "$runs"); do
+    "$bench" "$work" 1 >> "$results"
+    "$venv/bin/python" "$here/peers/identifiers_peer.py" "$work" 1 >> "$results"
+done
+python3 "$here/peers/table.py" "$results" "$runs"

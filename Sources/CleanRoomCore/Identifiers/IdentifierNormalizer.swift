@@ -59,19 +59,21 @@ public struct IdentifierNormalizer: Sendable {
         case .customerID:
             values = [(try CustomerIDNormalizer.normalize(raw), .customerID)]
         }
-        // Grouped by hash, not by `String` equality, which is canonical equivalence rather than equal bytes.
+        // Each distinct value is hashed once: most addresses are the same under every profile. `String` equality
+        // is canonical equivalence, which for these values, all in NFC, is equality of their UTF-8 bytes.
         let canonical = Self.canonicalRule(of: kind)
-        var entries: [(hash: MatchHash, rules: [NormalizationRule])] = []
+        var entries: [(value: String, rules: [NormalizationRule])] = []
         for (value, rule) in values {
-            let hash = MatchHash(normalized: value)
-            if let index = entries.firstIndex(where: { $0.hash == hash }) {
+            if let index = entries.firstIndex(where: { $0.value == value }) {
                 entries[index].rules.append(rule)
             } else {
-                entries.append((hash, [rule]))
+                entries.append((value, [rule]))
             }
         }
         return entries.map {
-            IndexedMatchHash(hash: $0.hash, rules: $0.rules, isCanonical: $0.rules.contains(canonical))
+            IndexedMatchHash(
+                hash: MatchHash(normalized: $0.value), rules: $0.rules, isCanonical: $0.rules.contains(canonical)
+            )
         }
     }
 

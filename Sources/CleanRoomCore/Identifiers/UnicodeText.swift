@@ -8,17 +8,19 @@ enum UnicodeText {
     /// Whether `scalar` has the Unicode White_Space property: ASCII space, tab and line breaks, but also
     /// U+00A0 NO-BREAK SPACE, U+2000–U+200A, U+2028/U+2029, U+3000 and the others.
     static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isWhitespace
+        if scalar.isASCII {
+            // The ASCII White_Space characters: tab, line feed, vertical tab, form feed, carriage return, space.
+            return scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value)
+        }
+        return scalar.properties.isWhitespace
     }
 
     /// Whether `scalar` is a control character (general category Cc), NUL included.
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control
-    }
-
-    /// Whether every byte of `text` is ASCII, so composition and lowercasing need no Unicode tables.
-    static func isASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 < 0x80 }
+        if scalar.isASCII {
+            return scalar.value < 0x20 || scalar.value == 0x7F
+        }
+        return scalar.properties.generalCategory == .control
     }
 
     /// `text` without leading and trailing white space (see ``isWhiteSpace(_:)``).
@@ -35,7 +37,9 @@ enum UnicodeText {
     /// Foundation's `precomposedStringWithCanonicalMapping` does this on Linux as on Apple platforms (checked
     /// with Swift 6.3 here); the standard library has no public normalization API.
     static func canonicalComposition(_ text: String) -> String {
-        isASCII(text) ? text : text.precomposedStringWithCanonicalMapping
+        // Every scalar below U+0300 (ASCII, Latin-1, Latin Extended-A and -B, IPA) is NFC_Quick_Check=Yes with
+        // combining class 0, so text made of them only is already NFC: most addresses skip Foundation.
+        text.unicodeScalars.allSatisfy { $0.value < 0x300 } ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// `text` with the full Unicode lowercase mapping, as Python's `str.lower()`, Java's
@@ -47,7 +51,7 @@ enum UnicodeText {
     /// it too, so `ΟΔΟΣ@…` hashes as the platforms' SDKs hash it. No locale-specific rule (Turkish, Lithuanian)
     /// is applied, as none is by those SDKs.
     static func lowercased(_ text: String) -> String {
-        if isASCII(text) { return text.lowercased() }
+        guard text.unicodeScalars.contains(capitalSigma) else { return text.lowercased() }
         let scalars = Array(text.unicodeScalars)
         var result = String.UnicodeScalarView()
         for index in scalars.indices {
