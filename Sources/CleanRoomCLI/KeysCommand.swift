@@ -49,7 +49,7 @@ struct KeyRotation {
 
     func rotate() throws -> Result {
         var keyring = try Keyring.open(in: self.home.keysDirectory)
-        let store = try Store.open(path: self.home.databaseFile)
+        let store = try Store.open(path: self.home.databaseFile, options: Store.Options(createIfMissing: false))
         defer { try? store.close() }
         let newVersion = try keyring.rotateKeyEncryptionKey()
         let rotated = keyring

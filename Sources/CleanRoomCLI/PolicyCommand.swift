@@ -1,5 +1,6 @@
 import ArgumentParser
 import CleanRoomCore
+import Foundation
 
 /// `cleanroom policy …`: work with the policy files under `policies/`.
 struct PolicyCommand: ParsableCommand {
@@ -15,8 +16,9 @@ struct PolicyCommand: ParsableCommand {
             commandName: "check",
             abstract: "Load and validate a policy; print its digest, or every problem as file:line:column.",
             discussion: """
-                Without FILE, checks the policy in force, HOME/policies/default.yaml, after checking that the \
-                home's keys are private. Exits 0 when the policy is valid, 1 otherwise.
+                Without FILE, checks the policy in force, HOME/policies/default.yaml. Whenever a home is used \
+                (no FILE, --home, or $CLEANROOM_HOME), its keys must be private first. Exits 0 when the policy \
+                is valid, 1 otherwise.
                 """
         )
 
@@ -26,14 +28,15 @@ struct PolicyCommand: ParsableCommand {
         @OptionGroup var homeOptions: HomeOptions
 
         func run() throws {
-            let path: String
-            if let file {
-                path = file
-            } else {
-                let home = self.homeOptions.resolved
+            // With FILE alone this is a pure check of that file; whenever a home is named or implied, its keys
+            // must be private first, as for every command that uses a home.
+            let usesHome = self.file == nil || self.homeOptions.home != nil
+                || ProcessInfo.processInfo.environment[CleanRoomHome.environmentVariable] != nil
+            let home = self.homeOptions.resolved
+            if usesHome {
                 try home.checkKeyPermissions()
-                path = home.policyFile
             }
+            let path = self.file ?? home.policyFile
             let policy: Policy
             do {
                 policy = try PolicyLoader.load(contentsOf: path)

@@ -26,10 +26,16 @@ public struct Store: Sendable {
         /// that ingest appends to in memory.
         public var cacheSizeMiB: Int
 
+        /// Whether a missing file is created (as `cleanroom init` wants) or refused with
+        /// ``StoreError/Code-swift.struct/notFound`` (as every command that expects an existing home wants,
+        /// so that a mistyped home is not silently replaced by an empty database).
+        public var createIfMissing: Bool
+
         /// Creates options; the defaults suit a server and the command line alike.
-        public init(busyTimeout: Duration = .seconds(5), cacheSizeMiB: Int = 64) {
+        public init(busyTimeout: Duration = .seconds(5), cacheSizeMiB: Int = 64, createIfMissing: Bool = true) {
             self.busyTimeout = busyTimeout
             self.cacheSizeMiB = cacheSizeMiB
+            self.createIfMissing = createIfMissing
         }
     }
 
@@ -41,15 +47,26 @@ public struct Store: Sendable {
 
     /// Opens the database file at `path`, creating it when missing, and brings its schema up to date.
     ///
-    /// The file is put in WAL mode with foreign keys enforced and deleted content overwritten
+    /// A new file is created with mode 0600 (SQLite gives its `-wal` and `-shm` files the same mode); an
+    /// existing file that group or others can access is refused. The file is put in WAL mode with every
+    /// commit synced (`synchronous = FULL`), foreign keys enforced and deleted content overwritten
     /// (`secure_delete`, so a destroyed data key does not linger in free space). Before migrating,
     /// `PRAGMA quick_check` verifies the file.
     ///
     /// - Throws: ``StoreError`` with code `corrupt` when the file is damaged or not a database,
-    ///   `newerSchema` when a newer CleanRoom migrated it, `cannotOpen` when it cannot be created.
+    ///   `newerSchema` when a newer CleanRoom migrated it, `cannotOpen` when it cannot be created,
+    ///   `notFound` when it is missing and `options.createIfMissing` is false, `insecurePermissions` when
+    ///   it is accessible by group or others.
     public static func open(path: String, options: Options = Options()) throws -> Store {
+        try DatabaseFile(path: path).prepare(createIfMissing: options.createIfMissing)
         let pool = try performing("open the database at \(path)") {
             try DatabasePool(path: path, configuration: configuration(options))
+        }
+        // GRDB sets `synchronous = NORMAL` on a WAL pool's writer after `prepareDatabase`; NORMAL survives a
+        // crash of the process but may lose the last commits on power loss. A commit here acknowledges an
+        // ingest, an erasure or a key re-wrap, so every commit is synced (FULL).
+        try performing("make commits durable") {
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         }
         let store = Store(writer: pool)
         try store.verifyIntegrity()
@@ -109,6 +126,15 @@ public struct Store: Sendable {
         get throws {
             try performing("read the applied migrations") {
                 try self.writer.read { db in try StoreSchema.migrator.appliedMigrations(db) }
+            }
+        }
+    }
+
+    /// The writer's `PRAGMA synchronous` level: 2 (FULL) for a file.
+    var synchronousLevel: Int {
+        get throws {
+            try performing("read the synchronous level") {
+                try self.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
             }
         }
     }

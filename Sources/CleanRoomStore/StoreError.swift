@@ -30,6 +30,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             case io = "I/O"
             case invalidArgument = "invalid argument"
             case database
+            case notFound = "not found"
+            case insecurePermissions = "insecure permissions"
         }
 
         private let wrapped: Wrapped
@@ -59,5 +61,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidArgument = Code(.invalidArgument)
         /// Any other SQLite failure.
         public static let database = Code(.database)
+        /// The database file does not exist, and the caller asked not to create it.
+        public static let notFound = Code(.notFound)
+        /// The database file can be read or written by group or others.
+        public static let insecurePermissions = Code(.insecurePermissions)
     }
 }

@@ -83,7 +83,7 @@ struct InitCommandTests {
 
 struct KeyPermissionTests {
     /// Every command that uses a home, as arguments after which `--home HOME` follows.
-    static let homeCommands: [[String]] = [["init"], ["keys", "rotate"], ["policy", "check"]]
+    static let homeCommands: [[String]] = [["init"], ["keys", "rotate"], ["policy", "check"], ["policy", "check", repositoryPolicy]]
 
     static let cases: [([String], String)] = homeCommands.flatMap { command in keyFileNames.map { (command, $0) } }
 
@@ -112,6 +112,19 @@ struct KeyPermissionTests {
         try setMode(home.keysDirectory, 0o755)
         let error = #expect(throws: KeyringError.self) { try runCleanRoom(command + ["--home", home.root]) }
         #expect(error?.path == home.keysDirectory)
+    }
+
+    @Test(arguments: [["init"], ["keys", "rotate"]])
+    func aDatabaseOthersCanReadMakesEveryCommandThatOpensItRefuse(command: [String]) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = CleanRoomHome(root: directory.path("home"))
+        try runCleanRoom(["init", "--home", home.root])
+        #expect(try mode(home.databaseFile) == 0o600)
+        try setMode(home.databaseFile, 0o644)
+        let error = #expect(throws: StoreError.self) { try runCleanRoom(command + ["--home", home.root]) }
+        #expect(error?.code == .insecurePermissions)
+        #expect(error?.message.contains(home.databaseFile) == true)
     }
 
     @Test func theHomeComesFromTheOptionThenTheEnvironmentThenTheCurrentDirectory() {
@@ -201,6 +214,17 @@ struct KeyRotationTests {
         #expect(third == KeyRotation.Result(newVersion: 3, rewrapped: 700))
         #expect(try self.versions(home) == [3: 700])
         #expect(try self.unsealAll(home) == values)
+    }
+
+    @Test func rotateInAHomeWithoutADatabaseRefusesAndCreatesNothing() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = CleanRoomHome(root: directory.path("home"))
+        try runCleanRoom(["init", "--home", home.root])
+        try FileManager.default.removeItem(atPath: home.databaseFile)
+        let error = #expect(throws: StoreError.self) { try runCleanRoom(["keys", "rotate", "--home", home.root]) }
+        #expect(error?.code == .notFound)
+        #expect(!FileManager.default.fileExists(atPath: home.databaseFile))
     }
 
     @Test func aDataKeyCopiedOntoAnotherSubjectFailsRotationAndChangesNothing() throws {

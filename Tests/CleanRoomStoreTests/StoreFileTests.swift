@@ -1,5 +1,5 @@
 import CleanRoomCore
-import CleanRoomStore
+@testable import CleanRoomStore
 import Foundation
 import Testing
 
@@ -26,6 +26,50 @@ struct StoreFileTests {
             let store = try Store.open(path: directory.appendingPathComponent("wal.sqlite").path)
             #expect(try store.journalMode == "wal")
             try store.close()
+        }
+    }
+
+    @Test func everyCommitIsSyncedToDisk() throws {
+        try withTemporaryDirectory { directory in
+            let store = try Store.open(path: directory.appendingPathComponent("sync.sqlite").path)
+            #expect(try store.synchronousLevel == 2, "PRAGMA synchronous = FULL")
+            try store.close()
+        }
+    }
+
+    @Test func aNewFileAndItsLogArePrivate() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("private.sqlite").path
+            let store = try Store.open(path: path)
+            _ = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
+            for file in [path, path + "-wal", path + "-shm"] {
+                let attributes = try FileManager.default.attributesOfItem(atPath: file)
+                #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600, "\(file)")
+            }
+            try store.close()
+        }
+    }
+
+    @Test(arguments: [0o644, 0o640, 0o604])
+    func aFileOthersCanAccessIsRefusedNamingIt(mode: Int) throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("loose.sqlite").path
+            try Store.open(path: path).close()
+            try FileManager.default.setAttributes([.posixPermissions: NSNumber(value: mode)], ofItemAtPath: path)
+            let error = #expect(throws: StoreError.self) { try Store.open(path: path) }
+            #expect(error?.code == .insecurePermissions)
+            #expect(error?.message.contains("chmod 600 \(path)") == true)
+        }
+    }
+
+    @Test func aMissingFileIsRefusedWhenCreationIsNotAllowed() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("absent.sqlite").path
+            let error = #expect(throws: StoreError.self) {
+                try Store.open(path: path, options: Store.Options(createIfMissing: false))
+            }
+            #expect(error?.code == .notFound)
+            #expect(!FileManager.default.fileExists(atPath: path))
         }
     }
 
@@ -102,6 +146,7 @@ struct StoreFileTests {
         try withTemporaryDirectory { directory in
             let url = directory.appendingPathComponent("notes.sqlite")
             try Data(String(repeating: "not a database\n", count: 400).utf8).write(to: url)
+            try FileManager.default.setAttributes([.posixPermissions: NSNumber(value: 0o600)], ofItemAtPath: url.path)
             let error = try #require(throws: StoreError.self) { try Store.open(path: url.path) }
             #expect(error.code == .corrupt)
         }
