@@ -2,31 +2,20 @@
 // settings left out when unset, sets sorted. Loading it as a policy file gives the same policy back.
 
 extension Policy {
-    static func canonicalJSON(
-        version: Int,
-        controller: Controller,
-        purposes: [Purpose],
-        schema: Schema,
-        identifiers: Identifiers,
-        privacy: Privacy,
-        principals: [Principal],
-        rights: Rights,
-        audiences: Audiences,
-        audit: Audit,
-        limits: Limits
-    ) -> String {
+    /// The canonical JSON text of this policy's settings (see ``canonicalJSON``).
+    func makeCanonicalJSON() -> String {
         CanonicalJSON.object([
-            "version": .integer(version),
-            "controller": controller.canonicalValue,
-            "purposes": .array(purposes.map(\.canonicalValue)),
-            "schema": schema.canonicalValue,
-            "identifiers": identifiers.canonicalValue,
-            "privacy": privacy.canonicalValue,
-            "principals": .array(principals.map(\.canonicalValue)),
-            "rights": .object(["deadline": .string(rights.deadline.description)]),
-            "audiences": .object(["retention": .string(audiences.retention.description)]),
-            "audit": .object(["checkpoint_every": .integer(audit.checkpointEvery)]),
-            "limits": limits.canonicalValue,
+            "version": .integer(self.version),
+            "controller": self.controller.canonicalValue,
+            "purposes": .array(self.purposes.map(\.canonicalValue)),
+            "schema": self.schema.canonicalValue,
+            "identifiers": self.identifiers.canonicalValue,
+            "privacy": self.privacy.canonicalValue,
+            "principals": .array(self.principals.map(\.canonicalValue)),
+            "rights": .object(["deadline": .string(self.rights.deadline.description)]),
+            "audiences": .object(["retention": .string(self.audiences.retention.description)]),
+            "audit": .object(["checkpoint_every": .integer(self.audit.checkpointEvery)]),
+            "limits": self.limits.canonicalValue,
         ]).text
     }
 }

@@ -32,9 +32,9 @@ public struct Policy: Sendable, Equatable {
     /// The canonical JSON form of this policy: every setting with its defaults applied, keys sorted, no
     /// insignificant white space. Comments, key order and formatting of the YAML do not change it; it is
     /// itself a valid policy file.
-    public let canonicalJSON: String
+    public private(set) var canonicalJSON = ""
     /// The lowercase hexadecimal SHA-256 of ``canonicalJSON``, recorded in every audit entry.
-    public let digest: String
+    public private(set) var digest = ""
 
     init(
         version: Int,
@@ -60,19 +60,7 @@ public struct Policy: Sendable, Equatable {
         self.audiences = audiences
         self.audit = audit
         self.limits = limits
-        self.canonicalJSON = Self.canonicalJSON(
-            version: version,
-            controller: controller,
-            purposes: purposes,
-            schema: schema,
-            identifiers: identifiers,
-            privacy: privacy,
-            principals: principals,
-            rights: rights,
-            audiences: audiences,
-            audit: audit,
-            limits: limits
-        )
+        self.canonicalJSON = self.makeCanonicalJSON()
         self.digest = Hex.encode(SHA256.hash(Array(self.canonicalJSON.utf8)))
     }
 
