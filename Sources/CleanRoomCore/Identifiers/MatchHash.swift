@@ -20,7 +20,8 @@ public struct MatchHash: Hashable, Sendable, CustomStringConvertible, CustomDebu
     ///
     /// Accepted: 64 hexadecimal characters in either case, or 44 Base64 characters with `=` padding in the
     /// standard alphabet (`+`, `/`) or the URL-safe one (`-`, `_`), decoding to 32 bytes. Rejected: anything
-    /// else, unpadded Base64 and Base64 mixing the two alphabets included. The error's field is `match_hash`; set it to the column's name if need be.
+    /// else, unpadded Base64 and Base64 mixing the two alphabets included. The error's field is `match_hash`;
+    /// set it to the column's name if need be.
     public init(transport text: String) throws(IdentifierError) {
         let trimmed = UnicodeText.trimmingWhiteSpace(text)
         let decoded: [UInt8]? = switch trimmed.utf8.count {
