@@ -44,62 +44,20 @@ struct HashCommandTests {
         return try directory.lines("out.txt")
     }
 
-    // https://unifiedid.com/docs/getting-started/gs-normalization-encoding: the e-mail table, Base64 column.
-    @Test func uid2EmailExamples() throws {
-        let output = try self.hash(
-            ["MyEmail@example.com", "My.Email@example.com", "JaneSaoirse+Work@example.com", "Jane.Saoirse@gmail.com",
-             "JaneSaoirse+Work@gmail.com", "user@example.com"],
-            ["--kind", "email", "--profile", "uid2", "--encoding", "base64"])
-        #expect(output == [
-            "FsGNM28LJQ8OLZB0Us65ZYp07NrovJSGTCMSKnLMJ6U=", "4itTvG+HEnTzpiqzejyu1yFPwU1nYhWpaiQvz62hyB8=",
-            "KKruSBUjDNO069iMUVImVQZm6RrAGZKeOtrD9mwogYA=", "ku4mBX7Z3qJTXWyLFB1INzkyR2WZGW4ANSJUiW21iI8=",
-            "ku4mBX7Z3qJTXWyLFB1INzkyR2WZGW4ANSJUiW21iI8=", "tMmiiTI7IaAcPpQPFQ65uMVCWH8av9jw4cwf/F5HVRQ=",
-        ])
-    }
-
-    // https://unifiedid.com/docs/getting-started/gs-normalization-encoding: the phone example.
-    @Test func uid2PhoneExample() throws {
-        let output = try self.hash(
-            ["1 (234) 567-8901", "+12345678901"],
-            ["--kind", "phone", "--region", "US", "--encoding", "base64"])
-        #expect(output == Array(repeating: "EObwtHBUqDNZR33LNSMdtt5cafsYFuGmuY4ZLenlue4=", count: 2))
-    }
-
-    // https://github.com/googleads/data-manager-python/blob/main/tests/formatter_test.py
-    @Test func googleUtilityExamples() throws {
-        let emails = ["alexz@example.com", "  ALEXZ@example.com   ", "  alexz@EXAMPLE.com   "]
-        #expect(try self.hash(emails, ["--kind", "email"])
-            == Array(repeating: "509e933019bb285a134a9334b8bb679dff79d0ce023d529af4bd744d47b4fd8a", count: 3))
-        #expect(try self.hash(emails, ["--kind", "email", "--encoding", "base64"])
-            == Array(repeating: "UJ6TMBm7KFoTSpM0uLtnnf950M4CPVKa9L10TUe0/Yo=", count: 3))
-        let phones = ["+18005550100", "   +1-800-555-0100", "1-800-555-0100   "]
-        #expect(try self.hash(phones, ["--kind", "phone", "--region", "US", "--form", "e164"])
-            == Array(repeating: "fb4f73a6ec5fdb7077d564cdd22c3554b43ce49168550c3b12c547b78c517b30", count: 3))
-        #expect(try self.hash(phones, ["--kind", "phone", "--region", "us", "--encoding", "base64"])
-            == Array(repeating: "+09zpuxf23B31WTN0iw1VLQ85JFoVQw7EsVHt4xRezA=", count: 3))
-    }
-
-    // https://developers.facebook.com/docs/marketing-api/conversions-api/parameters/customer-information-parameters
-    @Test func metaExamples() throws {
-        #expect(try self.hash(["John_Smith@gmail.com"], ["--kind", "email", "--profile", "basic"])
-            == ["62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f"])
-        #expect(try self.hash(["(650)555-1212"], ["--kind", "phone", "--region", "US", "--form", "digits"])
-            == ["e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176"])
-    }
-
-    // https://developers.snap.com/api/marketing-api/Conversions-API/Parameters
-    @Test func snapExamples() throws {
-        #expect(try self.hash(["Person@Example.com"], ["--kind", "email", "--profile", "basic"])
-            == ["542d240129883c019e106e3b1b2d3f3cb3537c43c425364de8e951d5a3083345"])
-        #expect(try self.hash(["+44 844 412 4653"], ["--kind", "phone", "--form", "digits"])
-            == ["dc008fda46e2e64002cf2f82a4906236282d431c4f75e5b60bfe79fc48546383"])
-    }
+    // The published examples of every platform: HashCommandPublishedExampleTests.
 
     @Test func deviceAndCustomerIDs() throws {
         #expect(try self.hash(["{6D92078A82464BA4AE5B76104861E7DC}"], ["--kind", "device"])
             == [MatchHash(normalized: "6d92078a-8246-4ba4-ae5b-76104861e7dc").hex])
         #expect(try self.hash(["  CUST-00042 "], ["--kind", "customer_id"])
             == [MatchHash(normalized: "CUST-00042").hex])
+    }
+
+    /// CRM exports write `UK` for the United Kingdom: it is read as `GB`, in any case.
+    @Test(arguments: ["UK", "uk", "GB"])
+    func ukRegionIsGB(_ region: String) throws {
+        #expect(try self.hash(["020 7946 0958", "07911 123456"], ["--kind", "phone", "--region", region])
+            == [MatchHash(normalized: "+442079460958").hex, MatchHash(normalized: "+447911123456").hex])
     }
 
     @Test func base64AndHexEncodeTheSameBytes() throws {
@@ -131,22 +89,31 @@ struct HashCommandTests {
             MatchHash(normalized: "janedoe@gmail.com").hex, MatchHash(normalized: "bob@example.com").hex,
             MatchHash(normalized: "carol@example.com").hex,
         ])
-
-        var source = try CSVColumnSource(path: input, column: "email")
-        var output = try HashOutput(path: directory.path("out2"))
-        var summary = HashSummary()
-        try self.hasher(kind: .email).hash(&source, into: &output, summary: &summary)
-        try output.close()
-        #expect(summary.description == "hashed 3, rejected 1 (whitespace_inside: 1), skipped 1 empty")
+        var source = try HashCSVSource(input: HashInputFile(argument: input, position: 1), column: "email")
+        #expect(try self.summary(of: &source) == "hashed 3, rejected 1 (whitespace_inside: 1), skipped 1 empty")
     }
 
-    @Test func csvThatIsNotUTF8Fails() throws {
+    /// A value that is not UTF-8 is one rejection: the rows after it are read and hashed, other columns of its row
+    /// may hold anything, and a header naming its columns in UTF-8 is found.
+    @Test func csvValueThatIsNotUTF8IsRejectedAlone() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let input = try directory.file("input.csv", Array("email\na@example.com\n".utf8) + [0x62, 0xFF, 0x0A])
-        var source = try CSVColumnSource(path: input, column: "email")
-        #expect(try source.next() == .text("a@example.com"))
-        #expect(throws: HashCommandError.self) { while try source.next() != nil {} }
+        var bytes = Array("n\u{00BA},e-mail\u{00E4}\n1,a@example.com\n2,b".utf8) + [0xFF, 0xFE]
+        bytes += Array("@example.com\n3,\"c@".utf8) + [0xC3] + Array("\"\n".utf8)
+        bytes += [0x80, 0x2C] + Array("d@example.com\n5,J\u{00F6}rg@example.com\n".utf8)
+        let input = try directory.file("input.csv", bytes)
+        var source = try HashCSVSource(input: HashInputFile(argument: input, position: 1), column: "e-mail\u{00E4}")
+        var values: [HashInputValue] = []
+        while let value = try source.next() { values.append(value) }
+        #expect(values == [
+            .text("a@example.com"), .undecodable, .undecodable, .text("d@example.com"),
+            .text("J\u{00F6}rg@example.com"),
+        ])
+        try HashCommand.parse(["--kind", "email", "--column", "e-mail\u{00E4}", "-o", directory.path("out"), input])
+            .run()
+        #expect(try directory.lines("out") == ["a@example.com", "d@example.com", "j\u{00F6}rg@example.com"].map {
+            MatchHash(normalized: $0).hex
+        })
     }
 
     @Test func csvColumnMissingNamesNoValue() throws {
@@ -154,11 +121,27 @@ struct HashCommandTests {
         defer { directory.remove() }
         let input = try directory.file("input.csv", lines: ["jane@example.com", "bob@example.com"])
         do {
-            _ = try CSVColumnSource(path: input, column: "email")
+            _ = try HashCSVSource(input: HashInputFile(argument: input, position: 1), column: "email")
             Issue.record("found a column that is not there")
         } catch {
-            #expect("\(error)".contains("email"))
-            #expect(!"\(error)".contains("jane"))
+            #expect(error.code == .missingColumn)
+            #expect(error.message.contains("email"))
+            #expect(error.message.contains("input 1"))
+            #expect(!error.message.contains("jane"))
+            #expect(!error.message.contains(input))
+        }
+    }
+
+    @Test func emptyCSVHasNoHeaderRow() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.file("input.csv", [])
+        do {
+            _ = try HashCSVSource(input: HashInputFile(argument: input, position: 3), column: "email")
+            Issue.record("found a header row in an empty file")
+        } catch {
+            #expect(error.code == .missingHeaderRow)
+            #expect(error.message.contains("input 3"))
         }
     }
 
@@ -170,15 +153,12 @@ struct HashCommandTests {
         var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
         bytes += Array("first@example.com\r\nno-at-sign\r\n\r\n   \r\na@b@example.com\r\n".utf8)
         bytes += [0x66, 0xFF, 0x40, 0x78, 0x2E, 0x63, 0x6F, 0x6D, 0x0A]
-        bytes += Array("second@example.com\nthird@example.com".utf8)
+        bytes += Array("<x@example.com>\nsecond@example.com\nthird@example.com".utf8)
         let input = try directory.file("input.txt", bytes)
-        var source = try LineSource(path: input)
-        var output = try HashOutput(path: directory.path("out"))
-        var summary = HashSummary()
-        try self.hasher(kind: .email).hash(&source, into: &output, summary: &summary)
-        try output.close()
-        #expect(summary.description
-            == "hashed 3, rejected 3 (invalid_encoding: 1, missing_at: 1, multiple_at: 1), skipped 2 empty")
+        var source = HashLineSource(input: try HashInputFile(argument: input, position: 1))
+        #expect(try self.summary(of: &source) == "hashed 3, rejected 4 (invalid_character: 1, invalid_encoding: 1, "
+            + "missing_at: 1, multiple_at: 1), skipped 2 empty")
+        try HashCommand.parse(["--kind", "email", "-o", directory.path("out"), input]).run()
         #expect(try directory.lines("out") == ["first@example.com", "second@example.com", "third@example.com"].map {
             MatchHash(normalized: $0).hex
         })
@@ -200,12 +180,12 @@ struct HashCommandTests {
             close(descriptor)
         }
         redirect()
-        var lines = try LineSource(path: "-")
-        var values: [RawValue] = []
+        var lines = HashLineSource(input: try HashInputFile(argument: "-", position: 1))
+        var values: [HashInputValue] = []
         while let value = try lines.next() { values.append(value) }
         #expect(values == [.text("email"), .text("A@Example.com"), .text("b@example.com")])
         redirect()
-        var column = try CSVColumnSource(path: "-", column: "email")
+        var column = try HashCSVSource(input: HashInputFile(argument: "-", position: 1), column: "email")
         #expect(try column.next() == .text("A@Example.com"))
         #expect(try column.next() == .text("b@example.com"))
         #expect(try column.next() == nil)
@@ -240,6 +220,7 @@ struct HashCommandTests {
         ["--kind", "phone", "--profile", "basic"], ["--kind", "email", "--form", "digits"],
         ["--kind", "email", "--region", "DE"], ["--kind", "phone", "--region", "ZZ"], ["--kind", "idfa"],
         ["--kind", "email", "--encoding", "base32"], ["--kind", "email", "--profile", "gmail"],
+        ["--kind", "email", "--output", ""],
     ])
     func rejectsBadOptions(_ arguments: [String]) {
         #expect(throws: (any Error).self) { _ = try HashCommand.parse(arguments) }
@@ -253,12 +234,14 @@ struct HashCommandTests {
         #expect(command.files.isEmpty)
         #expect(try HashCommand.parse(["--kind", "device"]).kind.identifierKind == .deviceID)
         #expect(try HashCommand.parse(["--kind", "email", "--profile", "gmail_dots"]).profile == .gmailDots)
+        #expect(try HashCommand.parse(["--kind", "email"]).keepRows == false)
+        #expect(try HashCommand.parse(["--kind", "email", "--keep-rows"]).keepRows == true)
     }
 
     @Test func helpNamesEveryChoice() {
         let help = HashCommand.helpMessage()
         for name in ["email", "phone", "device", "customer_id", "basic", "google", "gmail_dots", "uid2", "e164",
-                     "digits", "hex", "base64", "--column", "--output", "--region"] {
+                     "digits", "hex", "base64", "--column", "--output", "--region", "--keep-rows"] {
             #expect(help.contains(name), "\(name)")
         }
     }
@@ -272,8 +255,17 @@ struct HashCommandTests {
         #expect(try directory.lines("out") == [MatchHash(normalized: "a@example.com").hex])
     }
 
-    private func hasher(kind: IdentifierKind) throws -> IdentifierHasher {
-        IdentifierHasher(
-            normalizer: try IdentifierNormalizer(), kind: kind, profile: .google, form: .e164, encoding: .hex)
+    /// The summary of hashing every value of `source` as e-mail addresses.
+    private func summary(of source: inout some HashValueSource) throws -> String {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pipeline = HashPipeline(
+            normalizer: try IdentifierNormalizer(), kind: .email, profile: .google, form: .e164, encoding: .hex,
+            keepsRows: false)
+        let output = try HashOutput(path: directory.path("out"), inputs: [])
+        var summary = HashSummary()
+        try pipeline.hash(&source, into: output, summary: &summary)
+        try output.commit()
+        return summary.description
     }
 }

@@ -1,4 +1,5 @@
 import CleanRoomCore
+import CleanRoomCrypto
 import Foundation
 import Testing
 
@@ -22,6 +23,9 @@ struct MatchHashTests {
         "VpLXEp5N1bj/V1WzjgZsC+FfuYdntAOywSVIO00FD/EA", "VpLXEp5N1bj*V1WzjgZsC+FfuYdntAOywSVIO00FD/E=",
         "VpLXEp5N1bj=V1WzjgZsC+FfuYdntAOywSVIO00FD/E=", "VpLXEp5N1bj/V1WzjgZsC+FfuYdntAOywSVIO00FD===",
         "\(hex) \(hex)",
+        // Both Base64 alphabets in one string: `/` and `+` with `_`, `-` with `/`.
+        "VpLXEp5N1bj/V1WzjgZsC-FfuYdntAOywSVIO00FD/E=", "VpLXEp5N1bj_V1WzjgZsC+FfuYdntAOywSVIO00FD_E=",
+        "VpLXEp5N1bj/V1WzjgZsC+FfuYdntAOywSVIO00FD_E=",
     ])
     func rejectsOtherText(_ text: String) {
         #expect(rejectionCode { _ = try MatchHash(transport: text) } == "invalid_hash")
@@ -56,18 +60,59 @@ struct MatchHashTests {
 
     /// Expected values from `openssl dgst -sha256 -mac HMAC -macopt hexkey:…` over the 32 hash bytes of
     /// `user@example.com`.
-    @Test func pseudonymIsHMACOfTheHashBytes() {
+    @Test func pseudonymIsHMACOfTheHashBytes() throws {
         let hash = MatchHash(normalized: "user@example.com")
-        let key = (0..<32).map { UInt8($0) }
-        #expect(hash.pseudonym(matchKey: key).bytes.map { String(format: "%02x", $0) }.joined()
+        let bytes = (0..<32).map { UInt8($0) }
+        let key = try SymmetricKey(bytes: bytes)
+        let otherKey = try SymmetricKey(bytes: [0xFF] + bytes.dropFirst())
+        #expect(Hex.encode(hash.pseudonym(matchKey: key).bytes)
             == "abadde0793a407cd4b6c76ac0f63f3891462db60e4ce2947371d5a6c0ac11956")
-        let otherKey = [0xFF] + key.dropFirst()
-        #expect(hash.pseudonym(matchKey: otherKey).bytes.map { String(format: "%02x", $0) }.joined()
+        #expect(Hex.encode(hash.pseudonym(matchKey: otherKey).bytes)
             == "2517116a4e775db1d29b2eb95972f41765b2f0d5449caa268b1795a7c08b9132")
+        #expect(hash.pseudonym(using: HMACSHA256.Authenticator(key: key)) == hash.pseudonym(matchKey: key))
     }
 
     @Test func descriptionIsRedacted() {
         #expect("\(Self.hash)" == "MatchHash(redacted)")
         #expect(String(reflecting: Self.hash) == "MatchHash(redacted)")
+    }
+}
+
+/// `dump`, `debugDescription` and `description` of the redacted types show no byte, no digit of their value.
+struct IdentifierRedactionTests {
+    /// What `dump`, `debugDescription`, `description` and string interpolation show of `value`.
+    static func renderings(of value: some CustomStringConvertible & CustomDebugStringConvertible) -> [String] {
+        var dumped = ""
+        dump(value, to: &dumped)
+        return [dumped, value.debugDescription, value.description, "\(value)", String(reflecting: value)]
+    }
+
+    /// Whether `text` holds any byte of `bytes` as a decimal or hexadecimal number, or the whole value in hex.
+    static func leaks(_ bytes: [UInt8], in text: String) -> Bool {
+        text.contains(where: \.isNumber) || text.lowercased().contains(Hex.encode(bytes))
+    }
+
+    @Test func matchHash() {
+        let hash = MatchHash(normalized: "jane.doe@example.com")
+        for text in Self.renderings(of: hash) {
+            #expect(!Self.leaks(hash.bytes, in: text), "\(text)")
+            #expect(text.contains("MatchHash(redacted)"))
+        }
+    }
+
+    @Test func pseudonym() throws {
+        let pseudonym = MatchHash(normalized: "jane.doe@example.com").pseudonym(matchKey: try SymmetricKey.generate())
+        for text in Self.renderings(of: pseudonym) {
+            #expect(!Self.leaks(pseudonym.bytes, in: text), "\(text)")
+            #expect(text.contains("Pseudonym(redacted)"))
+        }
+    }
+
+    @Test func subjectID() {
+        let subject = SubjectID(4_815_162_342)
+        for text in Self.renderings(of: subject) {
+            #expect(!text.contains { $0.isNumber }, "\(text)")
+            #expect(text.contains("SubjectID(redacted)"))
+        }
     }
 }

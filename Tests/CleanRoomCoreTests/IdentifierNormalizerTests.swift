@@ -24,13 +24,23 @@ struct IdentifierNormalizerTests {
 
     @Test func unknownDefaultRegionFailsAtCreation() {
         do {
-            _ = try IdentifierNormalizer(defaultRegion: "UK")
-            Issue.record("accepted UK")
+            _ = try IdentifierNormalizer(defaultRegion: "XX")
+            Issue.record("accepted XX")
         } catch {
             #expect(error.code == .unknownRegion)
             #expect(error.field == "phone")
-            #expect(error.message.contains("UK"))
+            #expect(error.message.contains("XX"))
         }
+    }
+
+    /// CRM exports often write `UK` for the United Kingdom, whose ISO 3166-1 code is `GB`.
+    @Test(arguments: ["UK", "uk", " Uk "])
+    func ukIsReadAsGB(_ region: String) throws {
+        #expect(PhoneNormalizer.isKnownRegion(region))
+        #expect(try IdentifierNormalizer(defaultRegion: region).defaultRegion == "GB")
+        let normalizer = try IdentifierNormalizer(defaultRegion: "DE")
+        #expect(try normalizer.normalize(kind: .phone, raw: "020 7946 0958", region: region) == "+442079460958")
+        #expect(try PhoneNormalizer.normalize("07911 123456", region: region, form: .digits) == "447911123456")
     }
 
     @Test func profileAndFormApplyToTheirKindsOnly() throws {
@@ -66,6 +76,46 @@ struct IdentifierNormalizerTests {
         #expect(entries.first?.rules == EmailProfile.allCases.map { .email($0) })
         #expect(entries.first?.isCanonical == true)
         #expect(entries.first.map { "\($0.rules[2])" } == "email/gmail_dots")
+    }
+
+    /// What a CRM export or a copy from a mail client wraps around an address, and invisible characters inside.
+    @Test(arguments: [
+        "<a@b.com>", "a@b.com;", "a@b.com,", "mailto:a@b.com", "a\u{200B}b@c.com", "a\u{FEFF}b@c.com",
+        "\u{FEFF}a@b.com", "\"a\"@b.com", "a(b)@c.com", "a@[192.0.2.1]", "a\\b@c.com", "a\u{00AD}b@c.com",
+        "a@b\u{200E}.com",
+    ])
+    func malformedEmailIsAnInvalidCharacter(_ raw: String) throws {
+        let normalizer = try IdentifierNormalizer()
+        for profile in EmailProfile.allCases {
+            #expect(rejectionCode { _ = try EmailNormalizer.normalize(raw, profile: profile) } == "invalid_character")
+        }
+        do {
+            _ = try normalizer.matchHashes(kind: .email, raw: raw)
+            Issue.record("hashed a malformed address")
+        } catch {
+            #expect(error.code == .invalidCharacter)
+            #expect(error.field == "email")
+            #expect(!error.message.contains(raw))
+            #expect(!error.description.contains(raw))
+            let isFormat = raw.unicodeScalars.contains { $0.properties.generalCategory == .format }
+            // The message names the class of the character, never the character or the value.
+            #expect(error.message.contains(isFormat ? "Unicode category Cf" : "< > ( ) [ ] \\ , ; : \""))
+        }
+    }
+
+    /// Removing a dot can bring a combining mark next to the letter before it: the result is put in NFC again.
+    @Test func profileRuleResultIsNFC() throws {
+        let raw = "e.\u{0301}x@gmail.com"
+        #expect(Array(try EmailNormalizer.normalize(raw, profile: .basic).utf8) == Array("e.\u{0301}x@gmail.com".utf8))
+        for profile in [EmailProfile.google, .gmailDots, .uid2] {
+            let value = try EmailNormalizer.normalize(raw, profile: profile)
+            #expect(Array(value.utf8) == Array("\u{00E9}x@gmail.com".utf8))
+        }
+        let entries = try IdentifierNormalizer().matchHashes(kind: .email, raw: raw)
+        #expect(entries.map(\.hash) == [
+            MatchHash(normalized: "e.\u{0301}x@gmail.com"), MatchHash(normalized: "\u{00E9}x@gmail.com"),
+        ])
+        #expect(entries.map(\.rules) == [[.email(.basic)], [.email(.google), .email(.gmailDots), .email(.uid2)]])
     }
 
     /// No message or description of any rejection in the table holds the raw value.

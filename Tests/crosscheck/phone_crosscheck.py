@@ -20,8 +20,8 @@ import phonenumbers
 
 FIXTURE = pathlib.Path(__file__).with_name("identifier_cases.json")
 
-# Rejections CleanRoom makes before libphonenumber sees the number.
-REJECTED_BEFORE_PARSING = {"empty", "control_character"}
+# Region names CleanRoom reads as another code (PhoneNormalizer.regionAliases).
+REGION_ALIASES = {"UK": "GB"}
 
 
 def python_result(raw, region):
@@ -32,6 +32,7 @@ def python_result(raw, region):
     if any(unicodedata.category(c) == "Cc" for c in text):
         return None, "control_character"
     region = region.strip().upper() if region and region.strip() else None
+    region = REGION_ALIASES.get(region, region)
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:

@@ -1,5 +1,5 @@
 /// Base64 (RFC 4648 section 4) for match hashes: encoding with the standard alphabet and padding; strict
-/// decoding that also takes the URL-safe alphabet of section 5.
+/// decoding that also takes the URL-safe alphabet of section 5, one alphabet per string.
 enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
@@ -22,15 +22,19 @@ enum Base64 {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Decodes padded Base64 in the standard (`+`, `/`) or URL-safe (`-`, `_`) alphabet.
+    /// Decodes padded Base64 in the standard (`+`, `/`) or the URL-safe (`-`, `_`) alphabet.
     ///
-    /// Returns `nil` for a length that is not a multiple of four, a character outside both alphabets, padding
-    /// anywhere but at the end, or unused low bits that are not zero (so every byte string has one spelling).
+    /// Returns `nil` for a length that is not a multiple of four, a character outside both alphabets, characters
+    /// of both alphabets in one string (`+` with `_`, say), padding anywhere but at the end, or unused low bits
+    /// that are not zero. So every byte string has exactly one spelling in each alphabet.
     static func decode(_ text: some StringProtocol) -> [UInt8]? {
         let characters = Array(text.utf8)
         guard characters.count.isMultiple(of: 4) else { return nil }
         let padding = characters.reversed().prefix { $0 == UInt8(ascii: "=") }.count
         guard padding <= 2 else { return nil }
+        let standard = characters.contains { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") }
+        let urlSafe = characters.contains { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+        guard !(standard && urlSafe) else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(characters.count / 4 * 3)
         var word: UInt32 = 0

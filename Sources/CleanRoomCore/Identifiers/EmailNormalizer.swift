@@ -2,9 +2,14 @@
 ///
 /// The common steps: trim white space (any Unicode White_Space, NO-BREAK SPACE included), Unicode NFC, full
 /// Unicode lowercase (see ``UnicodeText/lowercased(_:)``). Then the address must have exactly one `@`, a
-/// non-empty local part, and a domain of at least two non-empty labels; white space or control characters
-/// inside are rejected. Internationalized domains stay as written: U-labels are not converted to punycode,
-/// nor punycode back. Last, the ``EmailProfile`` rule, which may not leave the local part empty.
+/// non-empty local part, and a domain of at least two non-empty labels. Rejected inside: white space, control
+/// characters, invisible format characters (Unicode category Cf: a zero-width space, a byte order mark, a soft
+/// hyphen) and the specials `< > ( ) [ ] \ , ; : "`, which only a display name (`Jane <jane@example.com>`), a
+/// list (`a@example.com; b@example.com`), a `mailto:` link, a comment, an address literal or a quoted local part
+/// hold. Quoted local parts are not supported: no ad platform takes them. Internationalized domains stay as
+/// written: U-labels are not converted to punycode, nor punycode back. Last, the ``EmailProfile`` rule, which may
+/// not leave the local part empty; a local part it changed is put in NFC again, since removing a dot can bring a
+/// combining mark next to a letter it composes with.
 public enum EmailNormalizer {
     /// The most UTF-8 bytes a normalized address may have: 254, the longest address SMTP can carry
     /// (RFC 5321 section 4.5.3.1.3).
@@ -40,6 +45,18 @@ struct EmailAddress {
                     .controlCharacter, .email,
                     "the e-mail address holds a control character; check the file's encoding")
             }
+            if UnicodeText.isFormat(scalar) {
+                throw IdentifierError(
+                    .invalidCharacter, .email,
+                    "the e-mail address holds an invisible format character (Unicode category Cf, such as a "
+                        + "zero-width space or a byte order mark); remove it")
+            }
+            if Self.isSpecial(scalar) {
+                throw IdentifierError(
+                    .invalidCharacter, .email,
+                    "the e-mail address holds one of < > ( ) [ ] \\ , ; : \" (a display name, a list, a mailto: "
+                        + "prefix or a quoted local part); give the bare address, local-part@domain")
+            }
         }
         guard text.utf8.count <= EmailNormalizer.maximumByteCount else {
             throw IdentifierError(
@@ -71,6 +88,16 @@ struct EmailAddress {
         self.domain = String(decoding: domainBytes, as: UTF8.self)
     }
 
+    /// Whether `scalar` is one of the characters an address holds only in a display name, a list, a `mailto:`
+    /// link, a comment, an address literal or a quoted local part: the specials of RFC 5322 section 3.2.3 other
+    /// than `@` and `.`.
+    private static func isSpecial(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "<", ">", "(", ")", "[", "]", "\\", ",", ";", ":", "\"": true
+        default: false
+        }
+    }
+
     /// The address under `profile`'s rule.
     func normalized(for profile: EmailProfile) throws(IdentifierError) -> String {
         let isGmail = self.domain == "gmail.com"
@@ -78,9 +105,9 @@ struct EmailAddress {
         let local: String
         switch profile {
         case .google where isGoogleMail, .uid2 where isGmail:
-            local = Self.removingDots(Self.removingTag(self.localPart))
+            local = UnicodeText.canonicalComposition(Self.removingDots(Self.removingTag(self.localPart)))
         case .gmailDots where isGoogleMail:
-            local = Self.removingDots(self.localPart)
+            local = UnicodeText.canonicalComposition(Self.removingDots(self.localPart))
         case .basic, .google, .gmailDots, .uid2:
             local = self.localPart
         }

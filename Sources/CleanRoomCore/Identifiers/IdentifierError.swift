@@ -22,6 +22,10 @@ public struct IdentifierError: Error, Sendable, Equatable, CustomStringConvertib
         public static let whitespaceInside = Code("whitespace_inside")
         /// A control character (Unicode category Cc), such as NUL or a bell, inside the value.
         public static let controlCharacter = Code("control_character")
+        /// An invisible format character (Unicode category Cf, such as a zero-width space or a byte order mark),
+        /// or in an e-mail address one of `< > ( ) [ ] \ , ; : "`, which only display names, lists, `mailto:`
+        /// links and quoted local parts hold; no ad platform takes a quoted local part.
+        public static let invalidCharacter = Code("invalid_character")
         /// The bytes of the value are not valid UTF-8.
         public static let invalidEncoding = Code("invalid_encoding")
         /// The value is longer than any real identifier of its kind.

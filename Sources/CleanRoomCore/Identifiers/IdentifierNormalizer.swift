@@ -3,7 +3,8 @@
 /// It holds the default region for national phone numbers (from the policy); a record's own country, passed
 /// per call, takes precedence.
 public struct IdentifierNormalizer: Sendable {
-    /// The region national phone numbers are read in when the record gives none, uppercased.
+    /// The region national phone numbers are read in when the record gives none: uppercased, `UK` read as `GB`
+    /// (see ``PhoneNormalizer/regionAliases``).
     public let defaultRegion: String?
 
     /// Creates a normalizer; throws ``IdentifierError/Code/unknownRegion`` when libphonenumber does not know

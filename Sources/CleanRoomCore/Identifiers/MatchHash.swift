@@ -4,8 +4,10 @@ public import CleanRoomCrypto
 ///
 /// Its text form is transport only. A partner file may give 64 hexadecimal characters in any case or 44 Base64
 /// characters (UID2's habit); both decode to the same 32 bytes. A match hash is never stored and never printed:
-/// its description is redacted.
-public struct MatchHash: Hashable, Sendable, CustomStringConvertible {
+/// its description and debug description are redacted, and its mirror has no children, so `dump` shows no byte.
+public struct MatchHash: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     /// The 32 bytes of the SHA-256 digest.
     public let bytes: [UInt8]
 
@@ -18,7 +20,8 @@ public struct MatchHash: Hashable, Sendable, CustomStringConvertible {
     ///
     /// Accepted: 64 hexadecimal characters in either case, or 44 Base64 characters with `=` padding in the
     /// standard alphabet (`+`, `/`) or the URL-safe one (`-`, `_`), decoding to 32 bytes. Rejected: anything
-    /// else, unpadded Base64 included. The error's field is `match_hash`; set it to the column's name if need be.
+    /// else, unpadded Base64 and Base64 mixing the two alphabets included. The error's field is `match_hash`;
+    /// set it to the column's name if need be.
     public init(transport text: String) throws(IdentifierError) {
         let trimmed = UnicodeText.trimmingWhiteSpace(text)
         let decoded: [UInt8]? = switch trimmed.utf8.count {
@@ -41,7 +44,7 @@ public struct MatchHash: Hashable, Sendable, CustomStringConvertible {
     public var base64: String { Base64.encode(self.bytes) }
 
     /// The stored pseudonym: HMAC-SHA256 under the owner's match key over the 32 bytes of the hash.
-    public func pseudonym(matchKey: [UInt8]) -> Pseudonym {
+    public func pseudonym(matchKey: SymmetricKey) -> Pseudonym {
         Self.pseudonym(HMACSHA256.authenticationCode(for: self.bytes, key: matchKey))
     }
 
@@ -60,4 +63,10 @@ public struct MatchHash: Hashable, Sendable, CustomStringConvertible {
 
     /// `MatchHash(redacted)`: a hash of an identifier is never printed (DESIGN.md section 6.7).
     public var description: String { "MatchHash(redacted)" }
+
+    /// `MatchHash(redacted)`, as ``description``.
+    public var debugDescription: String { self.description }
+
+    /// A mirror without children, so `dump` and debuggers show no byte of the hash.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }

@@ -3,7 +3,8 @@ internal import CPhoneNumber
 /// Normalizes phone numbers with Google's libphonenumber, as DESIGN.md section 4 says.
 ///
 /// The number is parsed in a region (ISO 3166-1 alpha-2, any case): the record's own country, else the default
-/// region of the policy. The region matters only for national numbers: a number written with `+` or an
+/// region of the policy. `UK`, which CRM exports often give for the United Kingdom, is read as its ISO code `GB`
+/// (see ``regionAliases``). The region matters only for national numbers: a number written with `+` or an
 /// international call prefix (`00`, `011`, …) carries its own country code. Spaces, dashes, dots, slashes,
 /// brackets, a `(0)` after the country code, a national trunk prefix, an extension and full-width digits are all
 /// handled by libphonenumber; a number that does not parse or is not valid for its region is rejected. The
@@ -18,17 +19,21 @@ public enum PhoneNormalizer {
         }
     }
 
-    /// Whether libphonenumber knows `region` (e.g. `DE` or `de`).
+    /// Whether libphonenumber knows `region` (e.g. `DE` or `de`), or it is an alias of a region it knows.
     public static func isKnownRegion(_ region: String) -> Bool {
         guard let code = self.regionCode(region) else { return false }
         return CPhoneNumber_isSupportedRegion(code) == 1
     }
 
-    /// `region` trimmed and uppercased, or `nil` when nothing is left.
+    /// Region names that are not ISO 3166-1 alpha-2 codes but that exports commonly use, with the code they
+    /// stand for: `UK` (the United Kingdom's own abbreviation, reserved by ISO for it) is `GB`.
+    public static let regionAliases: [String: String] = ["UK": "GB"]
+
+    /// `region` trimmed, uppercased and with an alias replaced by its code, or `nil` when nothing is left.
     static func regionCode(_ region: String?) -> String? {
         guard let region else { return nil }
         let code = UnicodeText.trimmingWhiteSpace(region).uppercased()
-        return code.isEmpty ? nil : code
+        return code.isEmpty ? nil : Self.regionAliases[code] ?? code
     }
 
     /// The E.164 form of `raw` (`+` and up to 15 digits).

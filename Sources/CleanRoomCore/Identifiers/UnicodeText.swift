@@ -23,6 +23,12 @@ enum UnicodeText {
         return scalar.properties.generalCategory == .control
     }
 
+    /// Whether `scalar` is an invisible format character (general category Cf): U+200B ZERO WIDTH SPACE,
+    /// U+FEFF BYTE ORDER MARK, U+00AD SOFT HYPHEN, the bidirectional marks and the like. No ASCII character is.
+    static func isFormat(_ scalar: Unicode.Scalar) -> Bool {
+        !scalar.isASCII && scalar.properties.generalCategory == .format
+    }
+
     /// `text` without leading and trailing white space (see ``isWhiteSpace(_:)``).
     static func trimmingWhiteSpace(_ text: String) -> String {
         let scalars = text.unicodeScalars
