@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "CleanRoomCrypto", targets: ["CleanRoomCrypto"]),
         .library(name: "CleanRoomCore", targets: ["CleanRoomCore"]),
         .library(name: "CleanRoomStore", targets: ["CleanRoomStore"]),
+        .library(name: "CleanRoomAudit", targets: ["CleanRoomAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -44,11 +45,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(name: "CleanRoomAudit", dependencies: ["CleanRoomCrypto", "CleanRoomCore"]),
         // The commands of the `cleanroom` executable, as a library so tests can run them in-process.
         .target(
             name: "CleanRoomCLI",
             dependencies: [
-                "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore",
+                "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]
@@ -60,9 +62,10 @@ let package = Package(
         .testTarget(name: "CleanRoomCryptoTests", dependencies: ["CleanRoomCrypto"]),
         .testTarget(name: "CleanRoomCoreTests", dependencies: ["CleanRoomCore", "CleanRoomCrypto"]),
         .testTarget(name: "CleanRoomStoreTests", dependencies: ["CleanRoomStore", "CleanRoomCore", "CleanRoomCrypto"]),
+        .testTarget(name: "CleanRoomAuditTests", dependencies: ["CleanRoomAudit", "CleanRoomCrypto", "CleanRoomCore"]),
         .testTarget(
             name: "CleanRoomCLITests",
-            dependencies: ["CleanRoomCLI", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore"]
+            dependencies: ["CleanRoomCLI", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore", "CleanRoomAudit"]
         ),
     ],
     cxxLanguageStandard: .cxx17

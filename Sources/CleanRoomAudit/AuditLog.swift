@@ -1,0 +1,1 @@
+// The audit log target: see the types of this module.
