@@ -48,7 +48,8 @@ public struct Keyring: Sendable, CustomStringConvertible {
     /// - Throws: ``KeyringError`` with ``KeyringError/Code/insecurePermissions`` when an existing directory
     ///   that already holds keys, or an existing key file, is accessible by group or others (a loose
     ///   directory holding no key yet is tightened to 0700), ``KeyringError/Code/missingKey`` when
-    ///   `audit-ed25519.pub` exists without its private key, ``KeyringError/Code/fileSystemFailure`` when a file operation fails.
+    ///   `audit-ed25519.pub` exists without its private key, ``KeyringError/Code/fileSystemFailure`` when a
+    ///   file operation fails.
     @discardableResult
     public static func create(in directory: String) throws -> KeyringCreationReport {
         let keys = KeyDirectory(path: directory)
