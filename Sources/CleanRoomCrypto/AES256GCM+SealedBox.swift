@@ -31,13 +31,7 @@ extension AES256GCM {
         ///
         /// - Throws: ``CryptoError/Code/invalidLength`` when `combined` is shorter than nonce and tag (28 bytes).
         public init(combined: [UInt8]) throws {
-            let overhead = AES256GCM.nonceByteCount + AES256GCM.tagByteCount
-            guard combined.count >= overhead else {
-                throw CryptoError(
-                    code: .invalidLength,
-                    message: "sealed AES-256-GCM data must be at least \(overhead) bytes, not \(combined.count)"
-                )
-            }
+            try Self.checkCombinedLength(combined.count)
             let ciphertextEnd = combined.count - AES256GCM.tagByteCount
             self.init(
                 validatedNonce: Array(combined[..<AES256GCM.nonceByteCount]),
@@ -50,6 +44,17 @@ extension AES256GCM {
             self.nonce = nonce
             self.ciphertext = ciphertext
             self.tag = tag
+        }
+
+        /// Refuses a combined form too short to hold a nonce and a tag.
+        static func checkCombinedLength(_ count: Int) throws {
+            let overhead = AES256GCM.nonceByteCount + AES256GCM.tagByteCount
+            guard count >= overhead else {
+                throw CryptoError(
+                    code: .invalidLength,
+                    message: "sealed AES-256-GCM data must be at least \(overhead) bytes, not \(count)"
+                )
+            }
         }
     }
 }

@@ -32,34 +32,17 @@ public enum AES256GCM {
     ) throws -> SealedBox {
         let nonce = try nonce ?? SecureRandom.bytes(count: Self.nonceByteCount)
         try Self.checkNonce(nonce)
-        let plaintextLength = try Self.int32Length(plaintext, "plaintext")
-        let associatedDataLength = try Self.int32Length(associatedData, "associated data")
-        let cipher = try FetchedAlgorithms.shared.requireAES256GCM()
-        let context = try CipherContext()
-        guard EVP_EncryptInit_ex2(context.pointer, cipher, key.bytes, nonce, nil) == 1 else {
-            throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM encryption could not start")
-        }
-        var length: Int32 = 0
-        if associatedDataLength > 0 {
-            guard EVP_EncryptUpdate(context.pointer, nil, &length, associatedData, associatedDataLength) == 1 else {
-                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not authenticate the associated data")
-            }
-        }
         var ciphertext = [UInt8](repeating: 0, count: plaintext.count)
-        if plaintextLength > 0 {
-            guard EVP_EncryptUpdate(context.pointer, &ciphertext, &length, plaintext, plaintextLength) == 1,
-                length == plaintextLength
-            else {
-                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM encryption failed")
-            }
-        }
-        // GCM is a stream mode: finishing writes no bytes, only computes the tag.
-        var trailing = [UInt8](repeating: 0, count: Self.tagByteCount)
         var tag = [UInt8](repeating: 0, count: Self.tagByteCount)
-        guard EVP_EncryptFinal_ex(context.pointer, &trailing, &length) == 1, length == 0,
-            COpenSSL_gcm_get_tag(context.pointer, Int32(Self.tagByteCount), &tag) == 1
-        else {
-            throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not compute the tag")
+        try nonce.withUnsafeBufferPointer { nonce in
+            try ciphertext.withUnsafeMutableBufferPointer { ciphertext in
+                try tag.withUnsafeMutableBufferPointer { tag in
+                    try Self.encrypt(
+                        plaintext, key: key, nonce: nonce, associatedData: associatedData, ciphertext: ciphertext,
+                        tag: tag
+                    )
+                }
+            }
         }
         return SealedBox(validatedNonce: nonce, ciphertext: ciphertext, tag: tag)
     }
@@ -76,11 +59,60 @@ public enum AES256GCM {
     public static func open(
         _ box: SealedBox, key: SymmetricKey, authenticating associatedData: [UInt8] = []
     ) throws -> [UInt8] {
-        let ciphertextLength = try Self.int32Length(box.ciphertext, "ciphertext")
-        let associatedDataLength = try Self.int32Length(associatedData, "associated data")
+        try box.nonce.withUnsafeBufferPointer { nonce in
+            try box.ciphertext.withUnsafeBufferPointer { ciphertext in
+                try box.tag.withUnsafeBufferPointer { tag in
+                    try Self.decrypt(ciphertext, key: key, nonce: nonce, tag: tag, associatedData: associatedData)
+                }
+            }
+        }
+    }
+
+    /// Encrypts `plaintext` into `ciphertext`, which is exactly as long, and writes the tag into `tag`
+    /// (``tagByteCount`` bytes) — the buffers may be parts of one combined array.
+    static func encrypt(
+        _ plaintext: [UInt8], key: SymmetricKey, nonce: UnsafeBufferPointer<UInt8>, associatedData: [UInt8],
+        ciphertext: UnsafeMutableBufferPointer<UInt8>, tag: UnsafeMutableBufferPointer<UInt8>
+    ) throws {
+        let plaintextLength = try Self.int32Length(plaintext.count, "plaintext")
+        let associatedDataLength = try Self.int32Length(associatedData.count, "associated data")
         let cipher = try FetchedAlgorithms.shared.requireAES256GCM()
         let context = try CipherContext()
-        guard EVP_DecryptInit_ex2(context.pointer, cipher, key.bytes, box.nonce, nil) == 1 else {
+        guard EVP_EncryptInit_ex2(context.pointer, cipher, key.bytes, nonce.baseAddress, nil) == 1 else {
+            throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM encryption could not start")
+        }
+        var length: Int32 = 0
+        if associatedDataLength > 0 {
+            guard EVP_EncryptUpdate(context.pointer, nil, &length, associatedData, associatedDataLength) == 1 else {
+                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not authenticate the associated data")
+            }
+        }
+        if plaintextLength > 0 {
+            guard EVP_EncryptUpdate(context.pointer, ciphertext.baseAddress, &length, plaintext, plaintextLength) == 1,
+                length == plaintextLength
+            else {
+                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM encryption failed")
+            }
+        }
+        // GCM is a stream mode: finishing writes no bytes (at the end of the ciphertext, as OpenSSL's examples
+        // pass it), only computes the tag.
+        guard EVP_EncryptFinal_ex(context.pointer, Self.end(of: ciphertext), &length) == 1, length == 0,
+            COpenSSL_gcm_get_tag(context.pointer, Int32(Self.tagByteCount), tag.baseAddress) == 1
+        else {
+            throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not compute the tag")
+        }
+    }
+
+    /// Checks `tag` (``tagByteCount`` bytes) over `ciphertext` and `associatedData` and returns the plaintext.
+    static func decrypt(
+        _ ciphertext: UnsafeBufferPointer<UInt8>, key: SymmetricKey, nonce: UnsafeBufferPointer<UInt8>,
+        tag: UnsafeBufferPointer<UInt8>, associatedData: [UInt8]
+    ) throws -> [UInt8] {
+        let ciphertextLength = try Self.int32Length(ciphertext.count, "ciphertext")
+        let associatedDataLength = try Self.int32Length(associatedData.count, "associated data")
+        let cipher = try FetchedAlgorithms.shared.requireAES256GCM()
+        let context = try CipherContext()
+        guard EVP_DecryptInit_ex2(context.pointer, cipher, key.bytes, nonce.baseAddress, nil) == 1 else {
             throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM decryption could not start")
         }
         var length: Int32 = 0
@@ -89,26 +121,33 @@ public enum AES256GCM {
                 throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not authenticate the associated data")
             }
         }
-        var plaintext = [UInt8](repeating: 0, count: box.ciphertext.count)
-        if ciphertextLength > 0 {
-            guard EVP_DecryptUpdate(context.pointer, &plaintext, &length, box.ciphertext, ciphertextLength) == 1,
-                length == ciphertextLength
-            else {
-                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM decryption failed")
+        var plaintext = [UInt8](repeating: 0, count: ciphertext.count)
+        try plaintext.withUnsafeMutableBufferPointer { plaintext in
+            if ciphertextLength > 0 {
+                guard
+                    EVP_DecryptUpdate(
+                        context.pointer, plaintext.baseAddress, &length, ciphertext.baseAddress, ciphertextLength
+                    ) == 1, length == ciphertextLength
+                else {
+                    throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM decryption failed")
+                }
             }
-        }
-        var tag = box.tag
-        guard COpenSSL_gcm_set_tag(context.pointer, Int32(Self.tagByteCount), &tag) == 1 else {
-            throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not take the tag")
-        }
-        var trailing = [UInt8](repeating: 0, count: Self.tagByteCount)
-        guard EVP_DecryptFinal_ex(context.pointer, &trailing, &length) == 1 else {
-            OpenSSLErrorQueue.clear()
-            throw CryptoError(
-                code: .authenticationFailure,
-                message: "AES-256-GCM authentication failed: the sealed data or its associated data was altered, "
-                    + "or the key is wrong"
-            )
+            // Setting the tag only reads it, whatever the `void *` of the ctrl call says.
+            guard
+                COpenSSL_gcm_set_tag(
+                    context.pointer, Int32(Self.tagByteCount), UnsafeMutableRawPointer(mutating: tag.baseAddress)
+                ) == 1
+            else {
+                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not take the tag")
+            }
+            guard EVP_DecryptFinal_ex(context.pointer, Self.end(of: plaintext), &length) == 1 else {
+                OpenSSLErrorQueue.clear()
+                throw CryptoError(
+                    code: .authenticationFailure,
+                    message: "AES-256-GCM authentication failed: the sealed data or its associated data was altered, "
+                        + "or the key is wrong"
+                )
+            }
         }
         return plaintext
     }
@@ -122,14 +161,19 @@ public enum AES256GCM {
         }
     }
 
-    private static func int32Length(_ bytes: [UInt8], _ what: String) throws -> Int32 {
-        guard let length = Int32(exactly: bytes.count) else {
+    private static func int32Length(_ count: Int, _ what: String) throws -> Int32 {
+        guard let length = Int32(exactly: count) else {
             throw CryptoError(
                 code: .invalidLength,
-                message: "the \(what) is \(bytes.count) bytes; AES-256-GCM takes at most \(Int32.max) in one call"
+                message: "the \(what) is \(count) bytes; AES-256-GCM takes at most \(Int32.max) in one call"
             )
         }
         return length
+    }
+
+    /// Where output after `buffer`'s would go: GCM's final step writes nothing there.
+    private static func end(of buffer: UnsafeMutableBufferPointer<UInt8>) -> UnsafeMutablePointer<UInt8>? {
+        buffer.baseAddress.map { $0 + buffer.count }
     }
 }
 

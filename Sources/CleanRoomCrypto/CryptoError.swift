@@ -21,6 +21,11 @@ public struct CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let randomUnavailable = Code("random_unavailable")
         /// OpenSSL reported an internal failure.
         public static let openSSLFailure = Code("openssl_failure")
+        /// OpenSSL offers no implementation of an algorithm CleanRoom needs: its configuration (`OPENSSL_CONF`)
+        /// activates no provider that has it.
+        public static let algorithmUnavailable = Code("algorithm_unavailable")
+        /// A known-answer test of ``CryptoSelfTest`` gave a wrong result: the libcrypto in use is faulty.
+        public static let selfTestFailure = Code("self_test_failure")
     }
 
     /// The kind of failure.

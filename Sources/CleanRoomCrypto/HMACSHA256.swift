@@ -4,6 +4,10 @@ internal import COpenSSL
 ///
 /// For many codes under one key (pseudonyms under the match key), an ``Authenticator`` keeps the keyed
 /// state and is about twice as fast as the one-shot call.
+///
+/// Every key and message is valid, so nothing here throws. Computing a code traps when OpenSSL offers
+/// no HMAC-SHA256, which ``CryptoSelfTest/run()`` reports as an error first (so only after a failed or
+/// skipped self-test), or when memory runs out.
 public enum HMACSHA256 {
     /// The length of an authentication code in bytes.
     public static let byteCount = 32
@@ -11,8 +15,7 @@ public enum HMACSHA256 {
     /// Returns HMAC-SHA256 of `message` under `key`.
     ///
     /// Every key length is valid, the empty key included: a key longer than the 64-byte block is hashed
-    /// first, a shorter one is padded with zeros. The call fails only when memory cannot be allocated,
-    /// where Swift itself would trap as well.
+    /// first, a shorter one is padded with zeros.
     public static func authenticationCode(for message: [UInt8], key: [UInt8]) -> [UInt8] {
         MACContext(keyedWith: key).authenticationCode(for: message)
     }
@@ -67,6 +70,9 @@ public enum HMACSHA256 {
 /// A keyed context shared by an ``HMACSHA256/Authenticator`` is only ever duplicated, which reads it
 /// (`EVP_MAC_CTX_dup` takes a `const` source), so it is `@unchecked Sendable`; each code is computed on
 /// a private duplicate.
+///
+/// Its traps fire only when HMAC-SHA256 is missing (``FetchedAlgorithms/requiredHMACSHA256Template``) or
+/// memory runs out: with the template fetched, duplicating, keying, updating and finishing fail on nothing else.
 private final class MACContext: @unchecked Sendable {
     private let context: OpaquePointer
 

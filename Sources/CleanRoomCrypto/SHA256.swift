@@ -2,15 +2,14 @@ internal import COpenSSL
 
 /// SHA-256 (FIPS 180-4) over OpenSSL's EVP interface.
 ///
-/// For data that arrives in pieces, use ``SHA256Hasher``.
+/// For data that arrives in pieces, use ``SHA256Hasher``. SHA-256 accepts every input, so hashing does not
+/// throw; it traps when OpenSSL offers no SHA-256, which ``CryptoSelfTest/run()`` reports as an error first
+/// (so only after a failed or skipped self-test), or when memory runs out.
 public enum SHA256 {
     /// The length of a digest in bytes.
     public static let byteCount = 32
 
     /// Returns the SHA-256 digest of `message`.
-    ///
-    /// SHA-256 accepts every input; the call fails only when memory cannot be allocated, where Swift
-    /// itself would trap as well.
     public static func hash(_ message: [UInt8]) -> [UInt8] {
         message.withUnsafeBytes { Self.hash(bufferPointer: $0) }
     }
@@ -24,6 +23,7 @@ public enum SHA256 {
     public static func hash(bufferPointer buffer: UnsafeRawBufferPointer) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Self.byteCount)
         var length: UInt32 = 0
+        // With SHA-256 fetched (checked by the self-test), EVP_Digest fails only when out of memory.
         let result = EVP_Digest(
             buffer.baseAddress, buffer.count, &digest, &length, FetchedAlgorithms.shared.requiredSHA256, nil
         )

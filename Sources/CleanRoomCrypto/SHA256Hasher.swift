@@ -11,6 +11,10 @@ internal import COpenSSL
 /// `SHA256Hasher` is a value: a copy taken part-way continues independently of the original, so a
 /// digest of a common prefix can be forked. ``finalize()`` leaves the hasher usable; further updates
 /// continue from the same state.
+///
+/// Like ``SHA256/hash(_:)`` it does not throw: it traps when OpenSSL offers no SHA-256, which
+/// ``CryptoSelfTest/run()`` reports as an error first (so only after a failed or skipped self-test), or
+/// when memory runs out.
 public struct SHA256Hasher {
     private var state: DigestState
 
@@ -49,6 +53,9 @@ public struct SHA256Hasher {
 }
 
 /// An `EVP_MD_CTX` running SHA-256, owned by one ``SHA256Hasher`` at a time (copied on write).
+///
+/// Its traps fire only when SHA-256 is missing (``FetchedAlgorithms/requiredSHA256``) or memory runs out:
+/// with the digest fetched, OpenSSL's SHA-256 init, update, copy and final fail on nothing else.
 private final class DigestState {
     private let context: OpaquePointer
 

@@ -11,16 +11,21 @@ public enum SecureRandom {
             throw CryptoError(code: .invalidLength, message: "the count of random bytes must not be negative")
         }
         var bytes = [UInt8](repeating: 0, count: count)
-        try bytes.withUnsafeMutableBufferPointer { buffer in
-            var offset = 0
-            while offset < count {
-                let chunk = min(count - offset, Int(Int32.max))
-                guard let base = buffer.baseAddress, RAND_bytes(base + offset, Int32(chunk)) == 1 else {
-                    throw OpenSSLErrorQueue.error(.randomUnavailable, "RAND_bytes could not produce random bytes")
-                }
-                offset += chunk
-            }
-        }
+        try bytes.withUnsafeMutableBufferPointer { try Self.fill($0) }
         return bytes
+    }
+
+    /// Fills `buffer` with random bytes.
+    ///
+    /// - Throws: ``CryptoError/Code/randomUnavailable`` when OpenSSL cannot produce random bytes.
+    static func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let chunk = min(buffer.count - offset, Int(Int32.max))
+            guard let base = buffer.baseAddress, RAND_bytes(base + offset, Int32(chunk)) == 1 else {
+                throw OpenSSLErrorQueue.error(.randomUnavailable, "RAND_bytes could not produce random bytes")
+            }
+            offset += chunk
+        }
     }
 }

@@ -23,7 +23,7 @@ public struct DataKey: Sendable, Equatable, CustomStringConvertible, CustomDebug
     ///   identifier kind; ``open(_:context:)`` needs exactly the same bytes, so a sealed value cannot be
     ///   moved to another subject or field unnoticed.
     public func seal(_ plaintext: [UInt8], context: [UInt8]) throws -> [UInt8] {
-        try AES256GCM.seal(plaintext, key: self.key, authenticating: context).combined
+        try AES256GCM.sealCombined(plaintext, key: self.key, authenticating: context)
     }
 
     /// Opens what ``seal(_:context:)`` returned.
@@ -31,7 +31,7 @@ public struct DataKey: Sendable, Equatable, CustomStringConvertible, CustomDebug
     /// - Throws: ``CryptoError/Code/authenticationFailure`` when `sealed` was altered, the context differs
     ///   or the key is another; ``CryptoError/Code/invalidLength`` when `sealed` is shorter than 28 bytes.
     public func open(_ sealed: [UInt8], context: [UInt8]) throws -> [UInt8] {
-        try AES256GCM.open(AES256GCM.SealedBox(combined: sealed), key: self.key, authenticating: context)
+        try AES256GCM.openCombined(sealed, key: self.key, authenticating: context)
     }
 
     /// Compares two keys in constant time.

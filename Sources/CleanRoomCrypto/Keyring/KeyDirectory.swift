@@ -73,19 +73,7 @@ struct KeyDirectory: Sendable {
         guard lstat(filePath, &info) == 0 else {
             throw Self.failure("could not inspect the key file", filePath, errno)
         }
-        guard info.st_mode & Self.fileTypeMask == Self.regularFileType else {
-            throw KeyringError(
-                code: .malformedKey, message: "the key file \(filePath) is not a regular file", path: filePath
-            )
-        }
-        guard info.st_mode & Self.groupAndOtherBits == 0 else {
-            throw KeyringError(
-                code: .insecurePermissions,
-                message: "the key file \(filePath) is accessible by group or others "
-                    + "(mode \(Self.octal(info.st_mode))); run `chmod 600 \(filePath)`",
-                path: filePath
-            )
-        }
+        try Self.requirePrivateRegularFile(mode: info.st_mode, path: filePath)
     }
 
     /// Checks that the directory exists and that neither group nor others have any access to it.
@@ -223,19 +211,7 @@ struct KeyDirectory: Sendable {
         guard fstat(descriptor, &info) == 0 else {
             throw Self.failure("could not inspect the key file", filePath, errno)
         }
-        guard info.st_mode & Self.fileTypeMask == Self.regularFileType else {
-            throw KeyringError(
-                code: .malformedKey, message: "the key file \(filePath) is not a regular file", path: filePath
-            )
-        }
-        guard info.st_mode & Self.groupAndOtherBits == 0 else {
-            throw KeyringError(
-                code: .insecurePermissions,
-                message: "the key file \(filePath) is accessible by group or others "
-                    + "(mode \(Self.octal(info.st_mode))); run `chmod 600 \(filePath)`",
-                path: filePath
-            )
-        }
+        try Self.requirePrivateRegularFile(mode: info.st_mode, path: filePath)
         guard info.st_size <= Self.maximumFileSize else {
             throw KeyringError(
                 code: .malformedKey,
@@ -247,6 +223,22 @@ struct KeyDirectory: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Refuses a key file whose `mode` (from `lstat` or `fstat`) is not a regular file, or lets group or
+    /// others access it.
+    private static func requirePrivateRegularFile(mode: mode_t, path: String) throws {
+        guard mode & Self.fileTypeMask == Self.regularFileType else {
+            throw KeyringError(code: .malformedKey, message: "the key file \(path) is not a regular file", path: path)
+        }
+        guard mode & Self.groupAndOtherBits == 0 else {
+            throw KeyringError(
+                code: .insecurePermissions,
+                message: "the key file \(path) is accessible by group or others "
+                    + "(mode \(Self.octal(mode))); run `chmod 600 \(path)`",
+                path: path
+            )
+        }
+    }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
         try bytes.withUnsafeBytes { buffer in

@@ -48,7 +48,8 @@ public struct Keyring: Sendable, CustomStringConvertible {
     /// - Throws: ``KeyringError`` with ``KeyringError/Code/insecurePermissions`` when an existing directory
     ///   that already holds keys, or an existing key file, is accessible by group or others (a loose
     ///   directory holding no key yet is tightened to 0700), ``KeyringError/Code/missingKey`` when
-    ///   `audit-ed25519.pub` exists without its private key, ``KeyringError/Code/fileSystemFailure`` when a file operation fails.
+    ///   `audit-ed25519.pub` exists without its private key, ``KeyringError/Code/fileSystemFailure`` when a
+    ///   file operation fails.
     @discardableResult
     public static func create(in directory: String) throws -> KeyringCreationReport {
         let keys = KeyDirectory(path: directory)
@@ -183,11 +184,11 @@ public struct Keyring: Sendable, CustomStringConvertible {
     ///   needs the same bytes.
     public func wrap(_ dataKey: DataKey, context: [UInt8]) throws -> WrappedDataKey {
         let version = self.currentKeyEncryptionKeyVersion
-        let box = try AES256GCM.seal(
+        let sealed = try AES256GCM.sealCombined(
             dataKey.key.bytes, key: try self.keyEncryptionKey(version: version),
             authenticating: WrappedDataKey.associatedData(version: version, context: context)
         )
-        return try WrappedDataKey(keyEncryptionKeyVersion: version, sealed: box.combined)
+        return try WrappedDataKey(keyEncryptionKeyVersion: version, sealed: sealed)
     }
 
     /// Unwraps a data key wrapped under any key-encryption key version still in the keyring.
@@ -197,8 +198,8 @@ public struct Keyring: Sendable, CustomStringConvertible {
     ///   version were altered, or the key-encryption key file was replaced.
     public func unwrap(_ wrapped: WrappedDataKey, context: [UInt8]) throws -> DataKey {
         let version = wrapped.keyEncryptionKeyVersion
-        let bytes = try AES256GCM.open(
-            AES256GCM.SealedBox(combined: wrapped.sealed), key: try self.keyEncryptionKey(version: version),
+        let bytes = try AES256GCM.openCombined(
+            wrapped.sealed, key: try self.keyEncryptionKey(version: version),
             authenticating: WrappedDataKey.associatedData(version: version, context: context)
         )
         return DataKey(key: try SymmetricKey(bytes: bytes))
