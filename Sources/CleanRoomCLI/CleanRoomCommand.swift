@@ -1,4 +1,5 @@
 public import ArgumentParser
+import CleanRoomCrypto
 
 /// The `cleanroom` command: every subcommand of the CLI.
 public struct CleanRoomCommand: ParsableCommand {
@@ -11,4 +12,15 @@ public struct CleanRoomCommand: ParsableCommand {
 
     /// Creates the command; ArgumentParser fills it from the command line.
     public init() {}
+
+    /// Runs the power-on self-test of the cryptography, then the command line: a broken or misconfigured
+    /// OpenSSL stops every command with a clear message before anything is read or written.
+    public static func mainAfterSelfTest() {
+        do {
+            try CryptoSelfTest.run()
+        } catch {
+            Self.exit(withError: error)
+        }
+        Self.main()
+    }
 }

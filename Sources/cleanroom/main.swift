@@ -1,4 +1,4 @@
 import ArgumentParser
 import CleanRoomCLI
 
-CleanRoomCommand.main()
+CleanRoomCommand.mainAfterSelfTest()

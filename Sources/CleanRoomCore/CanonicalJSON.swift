@@ -1,16 +1,27 @@
 /// A JSON value written in one canonical way: object keys sorted by their UTF-16 code units (as RFC 8785
 /// sorts them), no white space, strings with only the escapes JSON requires, integral numbers without a
 /// fraction.
-enum CanonicalJSON: Equatable {
+///
+/// The policy digest and the audit log's entries are computed over this text, so equal values always give
+/// equal bytes.
+public enum CanonicalJSON: Sendable, Equatable {
+    /// An object; its members are written sorted by key.
     case object([String: CanonicalJSON])
+    /// An array, in order.
     case array([CanonicalJSON])
+    /// A string.
     case string(String)
+    /// An integer.
     case integer(Int)
+    /// A finite number; whole numbers below 10^15 are written as integers.
     case number(Double)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
+    case null
 
     /// The canonical text of this value.
-    var text: String {
+    public var text: String {
         var output = ""
         self.write(to: &output)
         return output
@@ -40,14 +51,18 @@ enum CanonicalJSON: Equatable {
         case .integer(let integer):
             output += String(integer)
         case .number(let number):
-            // Policy numbers are finite (the loader rejects .inf and .nan); whole ones print as integers.
-            if number == number.rounded(), abs(number) < 1e15 {
+            // JSON has no infinity or NaN: they are written as null (policy numbers are always finite).
+            if !number.isFinite {
+                output += "null"
+            } else if number == number.rounded(), abs(number) < 1e15 {
                 output += String(Int(number))
             } else {
                 output += "\(number)"
             }
         case .bool(let bool):
             output += bool ? "true" : "false"
+        case .null:
+            output += "null"
         }
     }
 
