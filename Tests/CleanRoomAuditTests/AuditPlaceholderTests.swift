@@ -1,5 +1,0 @@
-import Testing
-
-struct AuditPlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}
