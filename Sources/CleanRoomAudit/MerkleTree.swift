@@ -48,7 +48,8 @@ public struct MerkleTree: Sendable {
         let index = self.size
         self.levels[0].append(contentsOf: leafHash)
         self.size += 1
-        // Each trailing one bit of the new size is a perfect subtree completed by this leaf.
+        // Each trailing zero bit of the new size is a perfect subtree this leaf completes: its hash joins
+        // the last two hashes one level down.
         var level = 0
         var count = self.size
         while count & 1 == 0 {
