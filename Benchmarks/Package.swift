@@ -17,5 +17,13 @@ let package = Package(
                 .product(name: "CleanRoomCore", package: "CleanRoom"),
             ]
         ),
+        .executableTarget(
+            name: "audit-bench",
+            dependencies: [
+                .product(name: "CleanRoomAudit", package: "CleanRoom"),
+                .product(name: "CleanRoomCrypto", package: "CleanRoom"),
+                .product(name: "CleanRoomCore", package: "CleanRoom"),
+            ]
+        ),
     ]
 )

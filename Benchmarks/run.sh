@@ -27,3 +27,9 @@ for _ in $(seq "$runs"); do
     "$venv/bin/python" "$here/peers/identifiers_peer.py" "$work" 1 >> "$results"
 done
 python3 "$here/peers/table.py" "$results" "$runs"
+
+# The audit log: appends per second with every entry synced before it returns (no peer: the figures are
+# what a request pays for being audited first).
+echo
+swift build -c release --package-path "$here" --product audit-bench >&2
+"$(swift build -c release --package-path "$here" --show-bin-path)/audit-bench" "$work" 5

@@ -20,7 +20,7 @@ struct KeysCommand: ParsableCommand {
                 Writes keys/kek-v<N+1>.key, then re-wraps every subject's data key under it in one database \
                 transaction: either every key moves or none does. Older key versions stay on disk, so a backup \
                 taken before the rotation still opens; delete an old kek file only once no backup needs it. \
-                If the command is interrupted, run it again.
+                If the command is interrupted, run it again. The rotation is recorded in the audit log.
                 """
         )
 
@@ -28,9 +28,21 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let home = self.homeOptions.resolved
+            // The audit log and the policy must be usable before anything changes (fail closed).
+            let audit = try HomeAuditLog(home: home)
             let result = try KeyRotation(home: home).rotate()
-            print("keys: key-encryption key version \(result.newVersion) created")
-            print("keys: \(result.rewrapped) data keys re-wrapped under version \(result.newVersion)")
+            let report = """
+                keys: key-encryption key version \(result.newVersion) created
+                keys: \(result.rewrapped) data keys re-wrapped under version \(result.newVersion)
+                """
+            try audit.record(
+                .keyRotation,
+                request: .object(["command": .string("keys rotate")]),
+                decision: .allowed("cli.admin"),
+                resultDigest: Hex.encode(SHA256.hash(report))
+            )
+            try audit.log.close()
+            print(report)
         }
     }
 }

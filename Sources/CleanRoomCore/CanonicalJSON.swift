@@ -87,3 +87,26 @@ public enum CanonicalJSON: Sendable, Equatable {
         output += "\""
     }
 }
+
+extension CanonicalJSON: Decodable {
+    /// Reads any JSON value. `true`/`false` stay booleans and integral numbers stay integers, so a value read
+    /// back from its ``text`` writes the same text again.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let bool = try? container.decode(Bool.self) {
+            self = .bool(bool)
+        } else if let integer = try? container.decode(Int.self) {
+            self = .integer(integer)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else if let string = try? container.decode(String.self) {
+            self = .string(string)
+        } else if let array = try? container.decode([CanonicalJSON].self) {
+            self = .array(array)
+        } else {
+            self = .object(try container.decode([String: CanonicalJSON].self))
+        }
+    }
+}

@@ -21,6 +21,15 @@ let repositoryPolicy = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("policies/default.yaml").path
 
+/// A home made by `cleanroom init`, with the repository's policy in force.
+func initializedHome(in directory: TemporaryDirectory) throws -> CleanRoomHome {
+    let home = CleanRoomHome(root: directory.path("home"))
+    try FileManager.default.createDirectory(atPath: home.policiesDirectory, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: repositoryPolicy, toPath: home.policyFile)
+    try runCleanRoom(["init", "--home", home.root])
+    return home
+}
+
 func mode(_ path: String) throws -> Int {
     let attributes = try FileManager.default.attributesOfItem(atPath: path)
     return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
@@ -91,8 +100,7 @@ struct KeyPermissionTests {
     func anExposedKeyFileMakesEveryHomeCommandRefuseNamingIt(command: [String], keyFile: String) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let home = CleanRoomHome(root: directory.path("home"))
-        try runCleanRoom(["init", "--home", home.root])
+        let home = try initializedHome(in: directory)
         let exposed = home.keysDirectory + "/" + keyFile
         try setMode(exposed, 0o644)
 
@@ -107,8 +115,7 @@ struct KeyPermissionTests {
     func anExposedKeysFolderMakesEveryHomeCommandRefuse(command: [String]) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let home = CleanRoomHome(root: directory.path("home"))
-        try runCleanRoom(["init", "--home", home.root])
+        let home = try initializedHome(in: directory)
         try setMode(home.keysDirectory, 0o755)
         let error = #expect(throws: KeyringError.self) { try runCleanRoom(command + ["--home", home.root]) }
         #expect(error?.path == home.keysDirectory)
@@ -118,8 +125,7 @@ struct KeyPermissionTests {
     func aDatabaseOthersCanReadMakesEveryCommandThatOpensItRefuse(command: [String]) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let home = CleanRoomHome(root: directory.path("home"))
-        try runCleanRoom(["init", "--home", home.root])
+        let home = try initializedHome(in: directory)
         #expect(try mode(home.databaseFile) == 0o600)
         try setMode(home.databaseFile, 0o644)
         let error = #expect(throws: StoreError.self) { try runCleanRoom(command + ["--home", home.root]) }
@@ -141,8 +147,8 @@ struct KeyPermissionTests {
 
 struct KeyRotationTests {
     /// A home with `count` subjects, each with a data key and one sealed identifier; returns the values.
-    func populatedHome(_ home: CleanRoomHome, count: Int) throws -> [SubjectID: String] {
-        try runCleanRoom(["init", "--home", home.root])
+    func populatedHome(_ directory: TemporaryDirectory, count: Int) throws -> (CleanRoomHome, [SubjectID: String]) {
+        let home = try initializedHome(in: directory)
         let keyring = try Keyring.open(in: home.keysDirectory)
         let store = try Store.open(path: home.databaseFile)
         defer { try? store.close() }
@@ -168,7 +174,7 @@ struct KeyRotationTests {
                 values[subject] = value
             }
         }
-        return values
+        return (home, values)
     }
 
     /// Unseals every subject's identifier with the keys as they are on disk now.
@@ -200,8 +206,7 @@ struct KeyRotationTests {
     @Test func rotateRewrapsEveryDataKeyWithoutLosingAnyData() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let home = CleanRoomHome(root: directory.path("home"))
-        let values = try self.populatedHome(home, count: 700)
+        let (home, values) = try self.populatedHome(directory, count: 700)
         #expect(try self.versions(home) == [1: 700])
 
         try runCleanRoom(["keys", "rotate", "--home", home.root])
@@ -219,8 +224,7 @@ struct KeyRotationTests {
     @Test func rotateInAHomeWithoutADatabaseRefusesAndCreatesNothing() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let home = CleanRoomHome(root: directory.path("home"))
-        try runCleanRoom(["init", "--home", home.root])
+        let home = try initializedHome(in: directory)
         try FileManager.default.removeItem(atPath: home.databaseFile)
         let error = #expect(throws: StoreError.self) { try runCleanRoom(["keys", "rotate", "--home", home.root]) }
         #expect(error?.code == .notFound)
@@ -230,8 +234,7 @@ struct KeyRotationTests {
     @Test func aDataKeyCopiedOntoAnotherSubjectFailsRotationAndChangesNothing() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let home = CleanRoomHome(root: directory.path("home"))
-        let values = try self.populatedHome(home, count: 3)
+        let (home, values) = try self.populatedHome(directory, count: 3)
         let subjects = values.keys.sorted()
         // Swap two wrapped keys: each is now bound to the wrong subject.
         let store = try Store.open(path: home.databaseFile)
