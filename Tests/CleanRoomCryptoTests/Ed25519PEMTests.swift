@@ -45,9 +45,8 @@ struct Ed25519PEMTests {
         rfc8032Test1PEM.replacingOccurrences(of: "PUBLIC KEY", with: "PRIVATE KEY"),
     ])
     func rejectsMalformedText(_ text: String) {
-        #expect { try Ed25519PublicKey(pemRepresentation: text) } throws: { error in
-            (error as? CryptoError)?.code == .invalidKey
-        }
+        let error = #expect(throws: CryptoError.self) { try Ed25519PublicKey(pemRepresentation: text) }
+        #expect(error?.code == .invalidKey)
     }
 
     @Test func opensslAcceptsOurPEMAndVerifiesOurSignature() throws {
@@ -61,7 +60,9 @@ struct Ed25519PEMTests {
             let check = try runOpenSSL(["pkey", "-pubin", "-in", "pub.pem", "-noout"], in: directory)
             #expect(check.status == 0, "openssl pkey refused the PEM: \(check.output)")
 
-            let verify = ["pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-in", "msg", "-sigfile", "sig"]
+            let verify = [
+                "pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-in", "msg", "-sigfile", "sig",
+            ]
             let verified = try runOpenSSL(verify, in: directory)
             #expect(verified.status == 0)
             #expect(verified.output.contains("Signature Verified Successfully"))
@@ -79,7 +80,9 @@ struct Ed25519PEMTests {
             try #require(generate.status == 0, "\(generate.output)")
             let export = try runOpenSSL(["pkey", "-in", "key.pem", "-pubout", "-out", "pub.pem"], in: directory)
             try #require(export.status == 0, "\(export.output)")
-            let der = try runOpenSSL(["pkey", "-pubin", "-in", "pub.pem", "-outform", "DER", "-out", "pub.der"], in: directory)
+            let der = try runOpenSSL(
+                ["pkey", "-pubin", "-in", "pub.pem", "-outform", "DER", "-out", "pub.der"], in: directory
+            )
             try #require(der.status == 0, "\(der.output)")
 
             let pem = try String(contentsOf: directory.appending(path: "pub.pem"), encoding: .utf8)
@@ -99,9 +102,8 @@ struct Ed25519PEMTests {
             let export = try runOpenSSL(["pkey", "-in", "key.pem", "-pubout", "-out", "pub.pem"], in: directory)
             try #require(export.status == 0, "\(export.output)")
             let pem = try String(contentsOf: directory.appending(path: "pub.pem"), encoding: .utf8)
-            #expect { try Ed25519PublicKey(pemRepresentation: pem) } throws: { error in
-                (error as? CryptoError)?.code == .invalidKey
-            }
+            let error = #expect(throws: CryptoError.self) { try Ed25519PublicKey(pemRepresentation: pem) }
+            #expect(error?.code == .invalidKey)
         }
     }
 
@@ -110,9 +112,8 @@ struct Ed25519PEMTests {
             let generate = try runOpenSSL(["genpkey", "-algorithm", "ed25519", "-out", "key.pem"], in: directory)
             try #require(generate.status == 0, "\(generate.output)")
             let pem = try String(contentsOf: directory.appending(path: "key.pem"), encoding: .utf8)
-            #expect { try Ed25519PublicKey(pemRepresentation: pem) } throws: { error in
-                (error as? CryptoError)?.code == .invalidKey
-            }
+            let error = #expect(throws: CryptoError.self) { try Ed25519PublicKey(pemRepresentation: pem) }
+            #expect(error?.code == .invalidKey)
         }
     }
 
