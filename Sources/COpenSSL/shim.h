@@ -73,4 +73,7 @@ static inline int COpenSSL_hkdf_sha256(EVP_KDF *kdf, int mode,
     return result;
 }
 
+/* PEM (SubjectPublicKeyInfo) encoding of public keys: PEM_write_bio_PUBKEY, PEM_read_bio_PUBKEY. */
+#include <openssl/pem.h>
+
 #endif
