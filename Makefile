@@ -17,6 +17,8 @@ demo: build
 test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	# The memory-leak check measures the whole process, so it runs alone.
+	CLEANROOM_LEAK_CHECK=1 $(SWIFT) test --filter LeakTests
 
 bench: bootstrap
 	@bash Benchmarks/run.sh

@@ -1,4 +1,4 @@
-public import CleanRoomCore
+import CleanRoomCore
 import CleanRoomCrypto
 import Foundation
 

@@ -34,7 +34,7 @@ public enum AuditExport {
             if manager.fileExists(atPath: source.latestCheckpoint) {
                 try manager.copyItem(atPath: source.latestCheckpoint, toPath: target.latestCheckpoint)
             }
-            try Data(try publicKey.pemRepresentation.utf8).write(to: URL(fileURLWithPath: destination + "/audit-ed25519.pem"))
+            try Data(publicKey.pemRepresentation.utf8).write(to: URL(fileURLWithPath: destination + "/audit-ed25519.pem"))
             try Data(AuditExportScript.readme(origin: origin).utf8).write(to: URL(fileURLWithPath: destination + "/README.md"))
             let script = destination + "/verify.sh"
             try Data(AuditExportScript.verify.utf8).write(to: URL(fileURLWithPath: script))

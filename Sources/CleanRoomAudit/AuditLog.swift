@@ -1,4 +1,4 @@
-public import CleanRoomCore
+import CleanRoomCore
 public import CleanRoomCrypto
 public import Foundation
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CleanRoomAudit
 import CleanRoomCore
 import CleanRoomCrypto
 import CleanRoomStore

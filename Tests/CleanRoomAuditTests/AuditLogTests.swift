@@ -44,7 +44,7 @@ struct AuditLogTests {
         let line = try #require(try folder.lines(of: folder.firstSegment).first)
         let text = String(decoding: line, as: UTF8.self)
         #expect(text.hasPrefix(#"{"entry":{"action":"query","cohort_sizes":[120,80],"#))
-        let entry = Array(line.dropFirst(9).dropLast(80))
+        let entry = Array(line.dropFirst(9).dropLast(81))
         let stored = String(decoding: line.dropLast(3).suffix(64), as: UTF8.self)
         #expect(Hex.encode(SHA256.hash([0] + entry)) == stored)
     }
