@@ -62,6 +62,9 @@ public final class AuditLog: @unchecked Sendable {
         public var truncatedBytes: Int
         /// A sentence for people when something was recovered, `nil` otherwise.
         public var recovery: String?
+        /// The policy digest of the last entry before opening, `nil` for an empty log: a caller compares it with
+        /// the policy in force to record a ``AuditAction/policyChange``.
+        public var lastPolicyDigest: String?
     }
 
     /// What an append returns: the entry's place in the log.
@@ -114,7 +117,10 @@ public final class AuditLog: @unchecked Sendable {
             files, repairTornTail: true, publicKey: signingKey.publicKey, origin: options.origin
         )
         let log = AuditLog(files: files, options: options, signingKey: signingKey, scan: scan)
-        var report = OpenReport(size: scan.tree.size, truncatedBytes: scan.truncatedBytes, recovery: nil)
+        var report = OpenReport(
+            size: scan.tree.size, truncatedBytes: scan.truncatedBytes, recovery: nil,
+            lastPolicyDigest: scan.lastEntry?.record.policyDigest
+        )
         if scan.truncatedBytes > 0 {
             let sentence = "the audit log's last write was torn (a crash before it was synced): "
                 + "\(scan.truncatedBytes) bytes after entry \(scan.tree.size - 1) were cut off"
@@ -123,7 +129,8 @@ public final class AuditLog: @unchecked Sendable {
                 AuditRecord(
                     principal: "cleanroom", role: "system", action: .logRecovery,
                     request: .object(["truncated_bytes": .integer(scan.truncatedBytes)]),
-                    decision: .allowed("audit.torn_tail_truncated"), policyDigest: ""
+                    decision: .allowed("audit.torn_tail_truncated"),
+                    policyDigest: scan.lastEntry?.record.policyDigest ?? ""
                 )
             )
             report.size = log.size

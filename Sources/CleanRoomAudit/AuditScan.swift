@@ -17,6 +17,8 @@ struct AuditScan {
     var checkpointCount = 0
     /// Bytes of a torn final write found after the last good entry (cut off when repairing).
     var truncatedBytes = 0
+    /// The last good entry, `nil` for an empty log.
+    var lastEntry: AuditEntry?
 
     /// Scans `files`. With `repairTornTail`, a torn final write is cut off (and counted in
     /// ``truncatedBytes``); without, it is reported as damage.
@@ -101,6 +103,7 @@ struct AuditScan {
             )
         }
         _ = try self.tree.append(leafHash: found.leafHash)
+        self.lastEntry = found.entry
     }
 
     private static func holdsAnEntry(_ bytes: ArraySlice<UInt8>) -> Bool {

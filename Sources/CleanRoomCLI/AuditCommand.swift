@@ -9,7 +9,7 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Verify, show, prove and export the tamper-evident audit log.",
-        subcommands: [Verify.self, Show.self, Prove.self, Export.self]
+        subcommands: [Verify.self, Show.self, Prove.self, Consistency.self, Export.self]
     )
 
     /// `cleanroom audit verify`.
@@ -132,6 +132,41 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
+    /// `cleanroom audit consistency OLD NEW`.
+    struct Consistency: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the consistency proof between two log sizes as JSON (RFC 9162 section 2.1.4).",
+            discussion: """
+                Proves that the log of NEW entries extends the log of OLD entries unchanged. The signed \
+                checkpoints of both sizes are included when they exist (every `cleanroom` command that writes to \
+                the log leaves one), so an auditor can check the proof between two roots the log signed.
+                """
+        )
+
+        @Argument(help: "The older size (at least 1).") var old: Int
+        @Argument(help: "The newer size (at most the log's size).") var new: Int
+        @OptionGroup var homeOptions: HomeOptions
+
+        func run() throws {
+            let audit = try HomeAuditLog(home: self.homeOptions.resolved)
+            let request = CanonicalJSON.object([
+                "command": .string("consistency"), "old_size": .integer(self.old), "new_size": .integer(self.new),
+            ])
+            let log = audit.log
+            guard self.old >= 1, self.old <= self.new, self.new <= log.size else {
+                try audit.record(.auditRead, request: request, decision: .refused("audit.size_out_of_range"))
+                try log.close()
+                throw ValidationError("sizes must satisfy 1 ≤ OLD ≤ NEW ≤ \(log.size), the log's size")
+            }
+            let proof = try AuditConsistencyProof.make(log: log, old: self.old, new: self.new)
+            try audit.record(
+                .auditRead, request: request, decision: .allowed("cli.admin"), resultDigest: Hex.encode(SHA256.hash(proof))
+            )
+            try log.close()
+            print(proof)
+        }
+    }
+
     /// `cleanroom audit export --out DIR`.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -171,6 +206,22 @@ enum AuditTable {
             record.purpose ?? "-", record.decision.outcome.rawValue, record.decision.rule,
             record.cohortSizes.map(String.init).joined(separator: ","),
         ].joined(separator: "\t")
+    }
+}
+
+/// The JSON `audit consistency` prints.
+enum AuditConsistencyProof {
+    static func make(log: AuditLog, old: Int, new: Int) throws -> String {
+        CanonicalJSON.object([
+            "old_size": .integer(old),
+            "new_size": .integer(new),
+            "old_root": .string(Hex.encode(try log.rootHash(size: old))),
+            "new_root": .string(Hex.encode(try log.rootHash(size: new))),
+            "consistency_proof": .array(try log.consistencyProof(from: old, to: new).map { .string(Hex.encode($0)) }),
+            "old_checkpoint": try log.signedCheckpoint(size: old).map(CanonicalJSON.string) ?? .null,
+            "new_checkpoint": try log.signedCheckpoint(size: new).map(CanonicalJSON.string) ?? .null,
+            "algorithm": .string("RFC 9162 section 2.1.4.2"),
+        ]).text
     }
 }
 

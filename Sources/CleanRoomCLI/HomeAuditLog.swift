@@ -27,6 +27,18 @@ struct HomeAuditLog {
         if let recovery = opened.report.recovery {
             printToStandardError("audit: \(recovery)")
         }
+        // A policy in force that differs from the one the last entry was made under is itself a request to
+        // record: the change of what decides every later answer.
+        if opened.report.lastPolicyDigest != self.policy.digest {
+            try self.record(
+                .policyChange,
+                request: .object([
+                    "previous_digest": opened.report.lastPolicyDigest.map(CanonicalJSON.string) ?? .null,
+                    "policy_digest": .string(self.policy.digest),
+                ]),
+                decision: .allowed("policy.loaded")
+            )
+        }
     }
 
     /// Appends an entry for a request made from the command line by the local administrator.

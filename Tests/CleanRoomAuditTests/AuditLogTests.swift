@@ -9,7 +9,7 @@ struct AuditLogTests {
         let folder = try AuditFolder()
         defer { folder.remove() }
         let (log, report) = try folder.open(folder.options(checkpointEvery: 4))
-        #expect(report == AuditLog.OpenReport(size: 0, truncatedBytes: 0, recovery: nil))
+        #expect(report == AuditLog.OpenReport(size: 0, truncatedBytes: 0, recovery: nil, lastPolicyDigest: nil))
         for number in 0..<10 {
             let receipt = try log.append(queryRecord(number))
             #expect(receipt.sequence == number)

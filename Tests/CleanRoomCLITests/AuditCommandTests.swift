@@ -47,7 +47,7 @@ struct AuditCommandTests {
 
         var actions: [String] = []
         try AuditReader.forEachEntry(in: home.auditDirectory) { actions.append($0.record.action.rawValue) }
-        #expect(actions == ["key_rotation", "key_rotation", "audit_read"])
+        #expect(actions == ["policy_change", "key_rotation", "key_rotation", "audit_read"])
         try runCleanRoom(["audit", "verify", "--home", home.root])
 
         // The inclusion proof of entry 1 checks against the signed checkpoint it comes with.
@@ -72,7 +72,7 @@ struct AuditCommandTests {
         try runCleanRoom(["audit", "export", "--home", home.root, "--out", export])
         let intact = try self.runShell("bash verify.sh", in: export)
         #expect(intact.status == 0, "\(intact.output)")
-        #expect(intact.output.contains("intact: 4 entries"), "\(intact.output)")
+        #expect(intact.output.contains("intact: 5 entries"), "\(intact.output)")
         try runCleanRoom(["audit", "verify", "--dir", export, "--public-key", export + "/audit-ed25519.pem"])
 
         let segment = export + "/log-000000000000.jsonl"
@@ -81,10 +81,35 @@ struct AuditCommandTests {
             .write(toFile: segment, atomically: false, encoding: .utf8)
         let tampered = try self.runShell("bash verify.sh", in: export)
         #expect(tampered.status == 1)
-        #expect(tampered.output.contains("entry 0: its leaf hash does not match"), "\(tampered.output)")
+        #expect(tampered.output.contains("entry 1: its leaf hash does not match"), "\(tampered.output)")
         #expect(throws: ExitCode.failure) {
             try runCleanRoom(["audit", "verify", "--dir", export, "--public-key", export + "/audit-ed25519.pem"])
         }
+    }
+
+    @Test func aConsistencyProofLinksTwoSignedCheckpoints() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = try initializedHome(in: directory)
+        for _ in 0..<5 { try runCleanRoom(["keys", "rotate", "--home", home.root]) }
+        // Each command closed the log with a checkpoint: sizes 2, 3, 4, 5, 6.
+        try runCleanRoom(["audit", "consistency", "2", "5", "--home", home.root])
+        let audit = try HomeAuditLog(home: home)
+        let text = try AuditConsistencyProof.make(log: audit.log, old: 3, new: 6)
+        try audit.log.close()
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let verifier = try NoteVerifier(
+            name: "cleanroom/audit", publicKey: try Keyring.open(in: home.keysDirectory).auditSigningKey.publicKey
+        )
+        let old = try SignedCheckpoint.open(try #require(json["old_checkpoint"] as? String), verifier: verifier)
+        let new = try SignedCheckpoint.open(try #require(json["new_checkpoint"] as? String), verifier: verifier)
+        let proof = try #require(json["consistency_proof"] as? [String]).compactMap(Hex.decode)
+        #expect(old.size == 3 && new.size == 6)
+        #expect(MerkleVerifier.verifyConsistency(
+            oldSize: 3, newSize: 6, oldRoot: old.rootHash, newRoot: new.rootHash, proof: proof))
+        #expect(!MerkleVerifier.verifyConsistency(
+            oldSize: 3, newSize: 6, oldRoot: new.rootHash, newRoot: old.rootHash, proof: proof))
+        #expect(throws: ValidationError.self) { try runCleanRoom(["audit", "consistency", "5", "99", "--home", home.root]) }
     }
 
     @Test func theExportScriptFindsADroppedEntryAndAForgedCheckpoint() throws {
@@ -127,7 +152,7 @@ struct AuditCommandTests {
 
         let error = #expect(throws: AuditError.self) { try runCleanRoom(["keys", "rotate", "--home", home.root]) }
         #expect(error?.code == .tampered)
-        #expect(error?.sequence == 0)
+        #expect(error?.sequence == 1, "entry 0 records the policy; entry 1 the first rotation")
         #expect(!FileManager.default.fileExists(atPath: home.keysDirectory + "/kek-v3.key"), "nothing rotated")
         #expect(throws: ExitCode.failure) { try runCleanRoom(["audit", "verify", "--home", home.root]) }
     }
