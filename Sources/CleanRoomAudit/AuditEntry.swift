@@ -27,17 +27,13 @@ public struct AuditEntry: Sendable, Equatable {
     public let record: AuditRecord
 
     /// The canonical JSON bytes the leaf hash covers.
-    public var bytes: [UInt8] { Array(self.canonicalValue.text.utf8) }
+    public var bytes: [UInt8] { self.canonicalValue.utf8 }
 
     /// The RFC 9162 leaf hash of this entry.
     public var leafHash: [UInt8] { MerkleHash.leafHash(self.bytes) }
 
     /// The segment-file line of this entry, newline included.
-    public var line: [UInt8] {
-        let entry = self.bytes
-        return AuditLine.prefix + entry + AuditLine.infix + Array(Hex.encode(MerkleHash.leafHash(entry)).utf8)
-            + AuditLine.suffix
-    }
+    public var line: [UInt8] { AuditLine.make(entryBytes: self.bytes).line }
 
     init(sequence: Int, time: String, previousRoot: [UInt8], record: AuditRecord) {
         self.sequence = sequence
@@ -73,6 +69,18 @@ enum AuditLine {
     static let suffix = Array("\"}\n".utf8)
     /// Bytes around the entry: the prefix, the infix, 64 hex digits and the suffix.
     static let overhead = prefix.count + infix.count + 64 + suffix.count
+
+    /// The line of an entry's bytes, and its leaf hash.
+    static func make(entryBytes: [UInt8]) -> (line: [UInt8], leafHash: [UInt8]) {
+        let leafHash = MerkleHash.leafHash(entryBytes)
+        var line = Self.prefix
+        line.reserveCapacity(entryBytes.count + Self.overhead)
+        line += entryBytes
+        line += Self.infix
+        line += Hex.encode(leafHash).utf8
+        line += Self.suffix
+        return (line, leafHash)
+    }
 
     /// A line split into its parts, before any check of their meaning.
     struct Parts {

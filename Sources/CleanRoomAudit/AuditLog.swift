@@ -165,8 +165,7 @@ public final class AuditLog: @unchecked Sendable {
         let entry = AuditEntry(
             sequence: sequence, time: time, previousRoot: try self.tree.rootHash(size: sequence), record: record
         )
-        let line = entry.line
-        let leafHash = entry.leafHash
+        let (line, leafHash) = AuditLine.make(entryBytes: entry.bytes)
         _ = try self.tree.append(leafHash: leafHash)
         self.pending.append((sequence, line))
 

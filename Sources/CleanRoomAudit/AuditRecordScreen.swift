@@ -72,25 +72,50 @@ enum AuditRecordScreen {
         return at > 0 && at < bytes.count - 1 && bytes[at - 1] != UInt8(ascii: " ") && bytes[at + 1] != UInt8(ascii: " ")
     }
 
-    /// An RFC 3339 date or time, which has as many digits as a phone number but is no identifier. (A `Regex` is
-    /// not `Sendable`; this one is immutable and only read.)
-    nonisolated(unsafe) private static let dateTime = /\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?/
-
+    /// Seven or more digits in a row, allowing the separators typed in phone numbers. An RFC 3339 date
+    /// (`2026-11-25`, eight digits between hyphens) is no phone number and is skipped; in a time the colons
+    /// break the run.
     private static func hasPhoneShape(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
         var digits = 0
-        for byte in text.replacing(Self.dateTime, with: "/").utf8 {
-            switch byte {
+        var index = 0
+        while index < bytes.count {
+            if Self.isDate(bytes, at: index) {
+                digits = 0
+                index += 10
+                continue
+            }
+            switch bytes[index] {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 digits += 1
                 if digits >= 7 { return true }
             case UInt8(ascii: "+"), UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("),
                 UInt8(ascii: ")"):
-                continue
+                break
             default:
                 digits = 0
             }
+            index += 1
         }
         return false
+    }
+
+    /// Whether `YYYY-MM-DD` starts at `index`, not preceded or followed by another digit.
+    private static func isDate(_ bytes: [UInt8], at index: Int) -> Bool {
+        guard index + 10 <= bytes.count, index == 0 || !Self.isDigit(bytes[index - 1]),
+            index + 10 == bytes.count || !Self.isDigit(bytes[index + 10])
+        else {
+            return false
+        }
+        for offset in 0..<10 {
+            let byte = bytes[index + offset]
+            guard offset == 4 || offset == 7 ? byte == UInt8(ascii: "-") : Self.isDigit(byte) else { return false }
+        }
+        return true
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     /// 32 or more hex digits in a row (hyphens allowed between them), or 43 or more Base64 characters in a row
@@ -107,7 +132,7 @@ enum AuditRecordScreen {
             }
             if Self.isBase64(byte) {
                 base64Run += 1
-                base64RunHasDigit = base64RunHasDigit || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                base64RunHasDigit = base64RunHasDigit || Self.isDigit(byte)
             } else {
                 base64Run = 0
                 base64RunHasDigit = false

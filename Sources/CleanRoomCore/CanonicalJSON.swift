@@ -22,69 +22,79 @@ public enum CanonicalJSON: Sendable, Equatable {
 
     /// The canonical text of this value.
     public var text: String {
-        var output = ""
+        String(decoding: self.utf8, as: UTF8.self)
+    }
+
+    /// The canonical text of this value, as UTF-8 bytes.
+    public var utf8: [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         self.write(to: &output)
         return output
     }
 
-    private func write(to output: inout String) {
+    private func write(to output: inout [UInt8]) {
         switch self {
         case .object(let members):
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
             for (index, key) in keys.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 Self.writeString(key, to: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 members[key]!.write(to: &output)
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         case .array(let elements):
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 element.write(to: &output)
             }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .string(let string):
             Self.writeString(string, to: &output)
         case .integer(let integer):
-            output += String(integer)
+            output += String(integer).utf8
         case .number(let number):
             // JSON has no infinity or NaN: they are written as null (policy numbers are always finite).
             if !number.isFinite {
-                output += "null"
+                output += "null".utf8
             } else if number == number.rounded(), abs(number) < 1e15 {
-                output += String(Int(number))
+                output += String(Int(number)).utf8
             } else {
-                output += "\(number)"
+                output += "\(number)".utf8
             }
         case .bool(let bool):
-            output += bool ? "true" : "false"
+            output += (bool ? "true" : "false").utf8
         case .null:
-            output += "null"
+            output += "null".utf8
         }
     }
 
-    private static func writeString(_ string: String, to output: inout String) {
-        output += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    /// Writes a JSON string: only `"`, `\` and control characters are escaped; every other byte of the UTF-8
+    /// text is copied as it is.
+    private static func writeString(_ string: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output += #"\""#.utf8
+            case UInt8(ascii: "\\"): output += #"\\"#.utf8
+            case UInt8(ascii: "\n"): output += #"\n"#.utf8
+            case UInt8(ascii: "\r"): output += #"\r"#.utf8
+            case UInt8(ascii: "\t"): output += #"\t"#.utf8
+            case 0x08: output += #"\b"#.utf8
+            case 0x0C: output += #"\f"#.utf8
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output += #"\u00"#.utf8
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0x0F)])
             default:
-                output.unicodeScalars.append(scalar)
+                output.append(byte)
             }
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }
 

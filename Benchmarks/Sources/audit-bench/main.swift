@@ -28,12 +28,20 @@ func measure(directory: String, key: Ed25519PrivateKey, mode: AuditLog.CommitMod
         options: AuditLog.Options(origin: "bench/audit", checkpointEvery: 10_000, commitMode: mode)
     ).log
     let perWriter = total / writers
+    // One thread per writer, as concurrent requests would be (concurrentPerform would run only as many at
+    // once as there are cores).
+    let done = DispatchGroup()
     let start = ContinuousClock.now
-    DispatchQueue.concurrentPerform(iterations: writers) { writer in
-        for number in 0..<perWriter {
-            _ = try? log.append(record(number, writer: writer))
-        }
+    for writer in 0..<writers {
+        done.enter()
+        Thread {
+            for number in 0..<perWriter {
+                _ = try? log.append(record(number, writer: writer))
+            }
+            done.leave()
+        }.start()
     }
+    done.wait()
     let elapsed = ContinuousClock.now - start
     try log.close()
     guard log.size == perWriter * writers else { fatalError("lost appends: \(log.size)") }
