@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CleanRoomCore", targets: ["CleanRoomCore"]),
         .library(name: "CleanRoomStore", targets: ["CleanRoomStore"]),
         .library(name: "CleanRoomAudit", targets: ["CleanRoomAudit"]),
+        .library(name: "CleanRoomIngest", targets: ["CleanRoomIngest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -46,11 +47,18 @@ let package = Package(
             ]
         ),
         .target(name: "CleanRoomAudit", dependencies: ["CleanRoomCrypto", "CleanRoomCore"]),
+        .target(
+            name: "CleanRoomIngest",
+            dependencies: [
+                "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit",
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
         // The commands of the `cleanroom` executable, as a library so tests can run them in-process.
         .target(
             name: "CleanRoomCLI",
             dependencies: [
-                "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit",
+                "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit", "CleanRoomIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]
@@ -64,8 +72,14 @@ let package = Package(
         .testTarget(name: "CleanRoomStoreTests", dependencies: ["CleanRoomStore", "CleanRoomCore", "CleanRoomCrypto"]),
         .testTarget(name: "CleanRoomAuditTests", dependencies: ["CleanRoomAudit", "CleanRoomCrypto", "CleanRoomCore"]),
         .testTarget(
+            name: "CleanRoomIngestTests",
+            dependencies: ["CleanRoomIngest", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore", "CleanRoomAudit"]
+        ),
+        .testTarget(
             name: "CleanRoomCLITests",
-            dependencies: ["CleanRoomCLI", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore", "CleanRoomAudit"]
+            dependencies: [
+                "CleanRoomCLI", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore", "CleanRoomAudit", "CleanRoomIngest",
+            ]
         ),
     ],
     cxxLanguageStandard: .cxx17

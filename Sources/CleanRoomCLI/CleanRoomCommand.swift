@@ -7,7 +7,9 @@ public struct CleanRoomCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cleanroom",
         abstract: "A privacy-first data clean room: ingest first-party data, release only aggregates.",
-        subcommands: [InitCommand.self, KeysCommand.self, PolicyCommand.self, AuditCommand.self, HashCommand.self]
+        subcommands: [
+            InitCommand.self, KeysCommand.self, PolicyCommand.self, IngestCommand.self, AuditCommand.self, HashCommand.self,
+        ]
     )
 
     /// Creates the command; ArgumentParser fills it from the command line.

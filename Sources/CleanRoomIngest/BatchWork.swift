@@ -1,0 +1,239 @@
+import CleanRoomCore
+import CleanRoomCrypto
+import CleanRoomStore
+import Foundation
+
+/// The work of one batch inside its transaction: resolution against the index and what this batch added,
+/// data keys, and the rows written.
+struct BatchWork {
+    let ingestor: Ingestor
+    let transaction: StoreTransaction
+    let source: String?
+    var result = IngestorBatchResult()
+    /// Identifiers this batch added, joined to the index once the batch commits.
+    var additions: [(Pseudonym, SubjectID)] = []
+    private var added: [IdentityIndex.Key: SubjectID] = [:]
+    private var dataKeys: [SubjectID: DataKey] = [:]
+    private var createdSubjects: Set<SubjectID> = []
+
+    init(ingestor: Ingestor, transaction: StoreTransaction, source: String?) {
+        self.ingestor = ingestor
+        self.transaction = transaction
+        self.source = source
+    }
+
+    mutating func apply(_ record: IngestRecord, line: Int) throws {
+        do {
+            switch record {
+            case .customer(let customer): try self.customer(customer, line: line)
+            case .event(let event): try self.event(event, line: line)
+            case .consent(let consent): try self.consent(consent, line: line)
+            }
+        } catch let reject as IngestReject {
+            self.result.rejects.append(reject)
+            self.result.summary.rejected += 1
+        }
+    }
+
+    // MARK: Records
+
+    private mutating func customer(_ record: CustomerRecord, line: Int) throws {
+        let region = self.ingestor.regionAttribute.flatMap { record.attributes[$0] }
+        let resolved = try self.ingestor.resolve(record.identifiers, region: region, line: line, allVariants: true)
+        if resolved.isSuppressed {
+            self.result.summary.suppressed += 1
+            return
+        }
+        let time = record.consentAt ?? self.ingestor.clock()
+        let subject: SubjectID
+        let isNew: Bool
+        switch try self.subject(of: resolved, line: line) {
+        case .some(let known):
+            subject = known
+            isNew = false
+        case .none:
+            subject = try self.transaction.subjects.create(at: time)
+            let dataKey = try DataKey.generate()
+            let wrapped = try self.ingestor.keyringForWork.wrap(dataKey, context: subject.dataKeyContext)
+            try self.transaction.dataKeys.insert(StoredDataKey(
+                subject: subject, kekVersion: wrapped.keyEncryptionKeyVersion, wrapped: wrapped.serialized))
+            self.dataKeys[subject] = dataKey
+            self.createdSubjects.insert(subject)
+            isNew = true
+        }
+        for identifier in resolved.identifiers where self.known(identifier.canonical) == nil {
+            let dataKey = try self.dataKey(of: subject)
+            try self.transaction.identifiers.add(StoredIdentifier(
+                subject: subject, kind: identifier.kind,
+                sealed: try dataKey.seal(Array(identifier.raw.utf8), context: Self.sealContext(subject, identifier.kind)),
+                variants: identifier.variants, addedAt: time))
+            self.added[IdentityIndex.Key(identifier.canonical)] = subject
+            self.additions.append((identifier.canonical, subject))
+        }
+        for (name, value) in record.attributes {
+            _ = try self.transaction.attributes.upsert(
+                StoredAttribute(subject: subject, name: name, value: value, updatedAt: time))
+        }
+        if let consentAt = record.consentAt, !record.consent.isEmpty {
+            let history = isNew ? [] : try self.transaction.consent.history(of: subject)
+            for (purpose, granted) in record.consent.sorted(by: { $0.key < $1.key }) {
+                let signal: StoredConsent.Signal = granted ? .granted : .withdrawn
+                let current = history.filter { $0.purpose == purpose }.last?.signal
+                if granted, current == .withdrawn || current == .objection {
+                    // A bulk customer row never upgrades a withdrawal or objection; an explicit consent row may.
+                    self.result.summary.consentUpgradesRefused += 1
+                    self.result.rejects.append(IngestReject(
+                        line: line, field: "consent." + purpose, reason: "consent_not_upgraded",
+                        message: "the person withdrew or objected; only a consent record can grant it again (the rest "
+                            + "of the row was ingested)"))
+                    continue
+                }
+                try self.appendConsent(
+                    StoredConsent(subject: subject, purpose: purpose, signal: signal, occurredAt: consentAt,
+                                  recordedAt: self.ingestor.clock(), source: record.source ?? self.source),
+                    history: history, countDuplicate: false)
+            }
+        }
+        self.result.summary.accepted += 1
+        if isNew {
+            self.result.summary.subjectsCreated += 1
+        } else if !self.createdSubjects.contains(subject) {
+            self.result.summary.subjectsUpdated += 1
+        }
+    }
+
+    private mutating func event(_ record: EventRecord, line: Int) throws {
+        let resolved = try self.ingestor.resolve(record.identifiers, region: nil, line: line, allVariants: false)
+        if resolved.isSuppressed {
+            self.result.summary.suppressed += 1
+            return
+        }
+        guard let subject = try self.subject(of: resolved, line: line) else {
+            throw IngestReject(
+                line: line, field: "record", reason: "unknown_person",
+                message: "no customer has these identifiers; ingest the customer first")
+        }
+        let inserted = try self.transaction.events.insertIfAbsent(StoredEvent(
+            subject: subject, type: record.type, occurredAt: record.at, amount: record.amount,
+            currency: record.currency, items: record.items, key: Self.eventKey(record)))
+        if inserted {
+            self.result.summary.accepted += 1
+        } else {
+            self.result.summary.duplicates += 1
+        }
+    }
+
+    private mutating func consent(_ record: ConsentRecord, line: Int) throws {
+        let resolved = try self.ingestor.resolve(record.identifiers, region: nil, line: line, allVariants: false)
+        if resolved.isSuppressed {
+            self.result.summary.suppressed += 1
+            return
+        }
+        guard let subject = try self.subject(of: resolved, line: line) else {
+            throw IngestReject(
+                line: line, field: "record", reason: "unknown_person",
+                message: "no customer has these identifiers; ingest the customer first")
+        }
+        let history = try self.transaction.consent.history(of: subject)
+        try self.appendConsent(
+            StoredConsent(subject: subject, purpose: record.purpose, signal: record.granted ? .granted : .withdrawn,
+                          occurredAt: record.at, recordedAt: self.ingestor.clock(), source: record.source ?? self.source),
+            history: history, countDuplicate: true)
+    }
+
+    // MARK: Helpers
+
+    /// The one subject the identifiers belong to, `nil` for nobody; a row linking two subjects is rejected.
+    private func subject(of resolved: ResolvedIdentifiers, line: Int) throws -> SubjectID? {
+        let subjects = Set(resolved.identifiers.compactMap { self.known($0.canonical) })
+        guard subjects.count <= 1 else {
+            throw IngestReject(
+                line: line, field: "record", reason: "conflicting_link",
+                message: "the identifiers of this row belong to \(subjects.count) different people; they are not "
+                    + "merged: correct the row or the earlier data")
+        }
+        return subjects.first
+    }
+
+    private func known(_ pseudonym: Pseudonym) -> SubjectID? {
+        self.added[IdentityIndex.Key(pseudonym)] ?? self.ingestor.indexedSubject(pseudonym)
+    }
+
+    private mutating func dataKey(of subject: SubjectID) throws -> DataKey {
+        if let key = self.dataKeys[subject] { return key }
+        guard let stored = try self.transaction.dataKeys.key(for: subject) else {
+            throw IngestError(code: .malformedInput, message: "a stored subject has no data key; run `cleanroom db check`")
+        }
+        let key = try self.ingestor.keyringForWork.unwrap(
+            WrappedDataKey(serialized: stored.wrapped), context: subject.dataKeyContext)
+        self.dataKeys[subject] = key
+        return key
+    }
+
+    private mutating func appendConsent(_ entry: StoredConsent, history: [StoredConsent], countDuplicate: Bool) throws {
+        let isDuplicate = history.contains {
+            $0.purpose == entry.purpose && $0.signal == entry.signal && $0.occurredAt == entry.occurredAt
+        }
+        if isDuplicate {
+            if countDuplicate { self.result.summary.duplicates += 1 }
+            return
+        }
+        try self.transaction.consent.append(entry)
+        if countDuplicate { self.result.summary.accepted += 1 }
+    }
+
+    /// What a sealed identifier is bound to: its subject and kind.
+    static func sealContext(_ subject: SubjectID, _ kind: IdentifierKind) -> [UInt8] {
+        subject.dataKeyContext + Array(("|" + kind.rawValue).utf8)
+    }
+
+    /// The identity of an event within its subject: SHA-256 of the canonical JSON of type, time (ms), amount,
+    /// currency and sorted items.
+    static func eventKey(_ event: EventRecord) -> [UInt8] {
+        let milliseconds = Int((event.at.timeIntervalSince1970 * 1000).rounded())
+        let identity = CanonicalJSON.object([
+            "type": .string(event.type), "at_ms": .integer(milliseconds),
+            "amount": event.amount.map(CanonicalJSON.number) ?? .null,
+            "currency": event.currency.map(CanonicalJSON.string) ?? .null,
+            "items": .array(event.items.sorted().map(CanonicalJSON.string)),
+        ])
+        return SHA256.hash(identity.utf8)
+    }
+}
+
+/// What one batch produced.
+struct IngestorBatchResult {
+    var summary = IngestSummary()
+    var rejects: [IngestReject] = []
+}
+
+/// The rejects file: one JSON object per rejected row (line, field, reason, message), never a value.
+final class RejectsFile {
+    private let handle: FileHandle
+    private let encoder = JSONEncoder()
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
+            throw IngestError(code: .unreadableInput, message: "cannot write the rejects file \(path)")
+        }
+        self.handle = handle
+        self.encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    func write(_ rejects: [IngestReject]) throws {
+        guard !rejects.isEmpty else { return }
+        var data = Data()
+        for reject in rejects {
+            data += try self.encoder.encode(reject)
+            data.append(UInt8(ascii: "\n"))
+        }
+        try self.handle.write(contentsOf: data)
+    }
+
+    func close() throws {
+        try self.handle.synchronize()
+        try self.handle.close()
+    }
+}

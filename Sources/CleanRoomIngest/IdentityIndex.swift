@@ -1,0 +1,66 @@
+public import CleanRoomCore
+public import CleanRoomStore
+import Foundation
+
+/// The in-memory map from the canonical pseudonym of every stored identifier to its subject: the identity
+/// resolution of DESIGN.md sections 4 and 9, rebuilt from the store at start rather than kept as a SQLite
+/// index on random keys.
+///
+/// Only canonical pseudonyms are held (the `google` profile of an e-mail, the E.164 form of a phone, device and
+/// customer ids), one 32-byte key per identifier.
+public final class IdentityIndex: @unchecked Sendable {
+    /// A pseudonym's 32 bytes as four words: a dictionary key without a heap allocation.
+    struct Key: Hashable {
+        let a: UInt64, b: UInt64, c: UInt64, d: UInt64
+
+        init(_ pseudonym: Pseudonym) {
+            let bytes = pseudonym.bytes
+            func word(_ offset: Int) -> UInt64 {
+                bytes[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) }
+            }
+            self.a = word(0)
+            self.b = word(8)
+            self.c = word(16)
+            self.d = word(24)
+        }
+    }
+
+    private let lock = NSLock()
+    private var subjects: [Key: SubjectID] = [:]
+
+    /// An empty index.
+    public init() {}
+
+    /// Builds the index from every identifier in `store`.
+    public static func load(from store: Store) throws -> IdentityIndex {
+        let index = IdentityIndex()
+        let canonical = Set(IdentifierKind.allCases.map { IdentifierNormalizer.canonicalRule(of: $0).description })
+        try store.read { transaction in
+            try transaction.identifiers.forEachPseudonym { stored in
+                if canonical.contains(stored.variant) {
+                    index.subjects[Key(stored.pseudonym)] = stored.subject
+                }
+            }
+        }
+        return index
+    }
+
+    /// The number of identifiers indexed.
+    public var count: Int {
+        self.lock.withLock { self.subjects.count }
+    }
+
+    /// The subject an identifier's canonical pseudonym belongs to.
+    public func subject(for pseudonym: Pseudonym) -> SubjectID? {
+        self.lock.withLock { self.subjects[Key(pseudonym)] }
+    }
+
+    /// Adds committed identifiers.
+    func insert(_ entries: [(Pseudonym, SubjectID)]) {
+        self.lock.withLock {
+            for (pseudonym, subject) in entries {
+                self.subjects[Key(pseudonym)] = subject
+            }
+        }
+    }
+}

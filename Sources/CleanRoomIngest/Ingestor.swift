@@ -1,0 +1,306 @@
+public import CleanRoomAudit
+public import CleanRoomCore
+public import CleanRoomCrypto
+public import CleanRoomStore
+public import Foundation
+
+/// The ingestion gateway of DESIGN.md section 2: parse → validate against the policy → normalize → match hash
+/// → pseudonym → resolve the person → seal identifiers with the person's data key → write, one transaction per
+/// batch.
+///
+/// - Identity: the identifiers of one customer row join one subject; a later row with any known identifier
+///   updates that subject; a row whose identifiers belong to two different subjects is rejected
+///   (`conflicting_link`), never merged.
+/// - Event identity: the subject, and SHA-256 of the canonical JSON of the event's type, time (milliseconds),
+///   amount, currency and sorted items. The same event of the same person is stored once (`duplicates`).
+/// - Batches: each batch commits in one transaction with its `ingest_batches` row; its id is SHA-256 of its
+///   rows' bytes (or of the caller's idempotency key and the batch number), so a replayed batch, or a rerun
+///   after a crash, skips what was committed and reports it as already ingested.
+/// - Erased people: a row naming an identifier on the suppression list is dropped and counted `suppressed`.
+/// - Consent: choices go to the ledger with their time and source; a customer row never upgrades a consent
+///   the person withdrew or objected to (reported as `consent_not_upgraded`); an explicit consent row may.
+/// - Each committed batch writes one audit entry of counts only, after its commit and before the next batch.
+public final class Ingestor {
+    /// How an input is read.
+    public struct Options: Sendable {
+        /// JSON Lines or CSV; from the file name when `nil`.
+        public var format: Format?
+        /// For CSV: what every row is; from the header when `nil`.
+        public var kind: Kind?
+        /// The source recorded for rows that name none.
+        public var source: String?
+        /// Rows per transaction.
+        public var batchSize: Int
+        /// A caller's key that names the input; replaces the content digest in batch ids.
+        public var idempotencyKey: String?
+        /// Where rejected rows are written; `<input>.rejects.jsonl` when `nil`.
+        public var rejectsPath: String?
+
+        /// Options with defaults.
+        public init(
+            format: Format? = nil, kind: Kind? = nil, source: String? = nil, batchSize: Int = 5_000,
+            idempotencyKey: String? = nil, rejectsPath: String? = nil
+        ) {
+            self.format = format
+            self.kind = kind
+            self.source = source
+            self.batchSize = max(1, batchSize)
+            self.idempotencyKey = idempotencyKey
+            self.rejectsPath = rejectsPath
+        }
+    }
+
+    /// Input formats.
+    public enum Format: String, Sendable, CaseIterable {
+        case jsonl, csv
+    }
+
+    /// What the rows of a CSV file are.
+    public typealias Kind = IngestKind
+
+    private let store: Store
+    private let keyring: Keyring
+    private let policy: Policy
+    private let index: IdentityIndex
+    private let audit: AuditLog?
+    private let parser: RecordParser
+    private let normalizer: IdentifierNormalizer
+    private let matchKey: HMACSHA256.Authenticator
+    private let now: @Sendable () -> Date
+    private var suppressed: Set<IdentityIndex.Key>
+
+    /// A gateway writing to `store`, resolving people with `index`, and recording each batch in `audit`.
+    public init(
+        store: Store, keyring: Keyring, policy: Policy, index: IdentityIndex, audit: AuditLog?,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        self.store = store
+        self.keyring = keyring
+        self.policy = policy
+        self.index = index
+        self.audit = audit
+        self.parser = RecordParser(policy: policy)
+        self.normalizer = try IdentifierNormalizer(defaultRegion: policy.identifiers.defaultRegion)
+        self.matchKey = HMACSHA256.Authenticator(key: keyring.matchKey)
+        self.now = now
+        var suppressed = Set<IdentityIndex.Key>()
+        try store.read { transaction in
+            try transaction.suppression.forEach { suppressed.insert(IdentityIndex.Key($0)) }
+        }
+        self.suppressed = suppressed
+    }
+
+    /// Ingests the file at `path`; `progress` is called after each batch with the rows read so far and the
+    /// file's line count.
+    ///
+    /// - Throws: ``IngestError`` before anything is written when the file cannot be read, is not UTF-8, or is a
+    ///   CSV whose header the policy does not know; store, crypto or audit errors otherwise (the batch under way
+    ///   is rolled back; batches before it stay committed and are skipped by a rerun).
+    public func ingest(path: String, options: Options = Options(), progress: ((Int, Int) -> Void)? = nil) throws
+        -> IngestSummary
+    {
+        let format = try options.format ?? Self.format(of: path)
+        let lineCount = try IngestInput.check(path: path)
+        var kind = options.kind
+        if format == .csv {
+            kind = try self.csvKind(path: path, given: options.kind)
+        }
+        let rejects = try RejectsFile(path: options.rejectsPath ?? path + ".rejects.jsonl")
+        var summary = IngestSummary()
+        var batch: [IngestInput.Row] = []
+        var batchNumber = 0
+        var rowsRead = 0
+        let flush = { [self] in
+            guard !batch.isEmpty else { return }
+            let result = try self.commit(batch, number: batchNumber, kind: kind, options: options)
+            summary.add(result.summary)
+            try rejects.write(result.rejects)
+            rowsRead += batch.count
+            batchNumber += 1
+            batch.removeAll(keepingCapacity: true)
+            progress?(rowsRead, lineCount)
+        }
+        let take = { (row: IngestInput.Row) in
+            batch.append(row)
+            if batch.count >= options.batchSize { try flush() }
+        }
+        switch format {
+        case .jsonl: try IngestInput.forEachJSONLine(path: path, take)
+        case .csv: try IngestInput.forEachCSVRow(path: path, take)
+        }
+        try flush()
+        try rejects.close()
+        return summary
+    }
+
+    // MARK: A batch
+
+    private func commit(_ rows: [IngestInput.Row], number: Int, kind: Kind?, options: Options) throws -> IngestorBatchResult {
+        let digest = Self.digest(of: rows, number: number, idempotencyKey: options.idempotencyKey)
+        let batchID = Hex.encode(digest)
+        let startedAt = self.now()
+        var additions: [(Pseudonym, SubjectID)] = []
+        let result: IngestorBatchResult = try self.store.write { transaction in
+            if try transaction.batches.find(id: batchID) != nil {
+                var skipped = IngestorBatchResult()
+                skipped.summary.batchesAlreadyIngested = 1
+                return skipped
+            }
+            var work = BatchWork(ingestor: self, transaction: transaction, source: options.source)
+            for row in rows {
+                switch self.parse(row, kind: kind) {
+                case .failure(let reject):
+                    work.result.rejects.append(reject)
+                    work.result.summary.rejected += 1
+                case .success(let record):
+                    try work.apply(record, line: row.line)
+                }
+            }
+            work.result.summary.batchesCommitted = 1
+            let summary = work.result.summary
+            try transaction.batches.record(StoredIngestBatch(
+                id: batchID, digest: digest, source: options.source, startedAt: startedAt, committedAt: self.now(),
+                counts: StoredIngestBatch.Counts(
+                    accepted: summary.accepted, rejected: summary.rejected, suppressed: summary.suppressed,
+                    duplicates: summary.duplicates, subjectsCreated: summary.subjectsCreated,
+                    subjectsUpdated: summary.subjectsUpdated)
+            ))
+            additions = work.additions
+            return work.result
+        }
+        self.index.insert(additions)
+        try self.audit?.append(self.auditRecord(result.summary, batchID: batchID, rows: rows.count))
+        return result
+    }
+
+    private func parse(_ row: IngestInput.Row, kind: Kind?) -> Result<IngestRecord, IngestReject> {
+        switch row {
+        case .json(let line, let bytes):
+            guard let value = try? JSONDecoder().decode(CanonicalJSON.self, from: Data(bytes)),
+                case .object(let object) = value
+            else {
+                return .failure(RecordParser.reject(line, "record", "malformed_json", "the line is not a JSON object"))
+            }
+            return self.parser.parse(json: object, line: line)
+        case .csv(let line, let fields):
+            return self.parser.parse(csv: fields, kind: kind ?? .customers, line: line)
+        }
+    }
+
+    private func auditRecord(_ summary: IngestSummary, batchID: String, rows: Int) -> AuditRecord {
+        AuditRecord(
+            principal: "cli", role: "owner", action: .ingestBatch,
+            request: .object([
+                "batch_digest": .string(batchID), "rows": .integer(rows),
+                "accepted": .integer(summary.accepted), "rejected": .integer(summary.rejected),
+                "suppressed": .integer(summary.suppressed), "duplicates": .integer(summary.duplicates),
+                "subjects_created": .integer(summary.subjectsCreated),
+                "subjects_updated": .integer(summary.subjectsUpdated),
+                "already_ingested": .bool(summary.batchesAlreadyIngested > 0),
+            ]),
+            decision: summary.batchesAlreadyIngested > 0
+                ? .allowed("ingest.already_ingested") : .allowed("ingest.batch_committed"),
+            policyDigest: self.policy.digest
+        )
+    }
+
+    // MARK: Helpers
+
+    private static func format(of path: String) throws -> Format {
+        if path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") || path.hasSuffix(".json") { return .jsonl }
+        if path.hasSuffix(".csv") { return .csv }
+        throw IngestError(
+            code: .invalidOptions, message: "cannot tell the format of \(path) from its name; give --input-format")
+    }
+
+    /// The kind of a CSV file, checked against its header before anything is written.
+    private func csvKind(path: String, given: Kind?) throws -> Kind {
+        let header = try IngestInput.csvHeader(path: path)
+        guard !header.isEmpty else {
+            throw IngestError(code: .malformedInput, message: "\(path) has no header row")
+        }
+        let kind = given ?? (header.contains("event") ? .events : header.contains("purpose") ? .consents : .customers)
+        let known = self.parser.knownColumns(for: kind)
+        if let unknown = header.first(where: { !known.contains($0) }) {
+            throw IngestError(
+                code: .malformedInput,
+                message: "\(path): the column \"\(unknown)\" is not part of a \(kind.rawValue) file under the policy; "
+                    + "nothing was ingested"
+            )
+        }
+        return kind
+    }
+
+    private static func digest(of rows: [IngestInput.Row], number: Int, idempotencyKey: String?) -> [UInt8] {
+        var hasher = SHA256Hasher()
+        hasher.update("cleanroom-ingest-batch-v1\n")
+        if let idempotencyKey {
+            hasher.update("key\n" + idempotencyKey + "\n" + String(number))
+            return hasher.finalize()
+        }
+        for row in rows {
+            switch row {
+            case .json(_, let bytes):
+                hasher.update(Array(bytes))
+            case .csv(_, let fields):
+                for name in fields.keys.sorted() {
+                    hasher.update(name + "\u{1F}" + fields[name, default: ""] + "\u{1F}")
+                }
+            }
+            hasher.update([0x1E])
+        }
+        return hasher.finalize()
+    }
+
+    // MARK: Used by BatchWork
+
+    func resolve(_ identifiers: RawIdentifiers, region: String?, line: Int, allVariants: Bool) throws
+        -> ResolvedIdentifiers
+    {
+        var resolved = ResolvedIdentifiers()
+        let given: [(IdentifierKind, String?)] = [
+            (.customerID, identifiers.customerID), (.email, identifiers.email), (.phone, identifiers.phone),
+            (.deviceID, identifiers.deviceID),
+        ]
+        for (kind, raw) in given {
+            guard let raw else { continue }
+            do {
+                if allVariants {
+                    let hashes = try self.normalizer.matchHashes(kind: kind, raw: raw, region: region)
+                    var variants: [StoredIdentifier.Variant] = []
+                    var canonical: Pseudonym?
+                    for entry in hashes {
+                        let pseudonym = entry.hash.pseudonym(using: self.matchKey)
+                        for rule in entry.rules {
+                            variants.append(StoredIdentifier.Variant(name: rule.description, pseudonym: pseudonym))
+                        }
+                        if entry.isCanonical { canonical = pseudonym }
+                    }
+                    guard let canonical else { continue }
+                    resolved.identifiers.append((kind, raw, canonical, variants))
+                } else {
+                    let hash = try self.normalizer.canonicalMatchHash(kind: kind, raw: raw, region: region)
+                    resolved.identifiers.append((kind, raw, hash.pseudonym(using: self.matchKey), []))
+                }
+            } catch {
+                throw RecordParser.reject(line, kind.rawValue, "\(error.code)", error.message)
+            }
+        }
+        resolved.isSuppressed = resolved.identifiers.contains { self.suppressed.contains(IdentityIndex.Key($0.canonical)) }
+        return resolved
+    }
+
+    func indexedSubject(_ pseudonym: Pseudonym) -> SubjectID? {
+        self.index.subject(for: pseudonym)
+    }
+
+    var keyringForWork: Keyring { self.keyring }
+    var clock: @Sendable () -> Date { self.now }
+    var regionAttribute: String? { self.policy.identifiers.regionAttribute }
+}
+
+/// A record's identifiers, normalized and pseudonymized.
+struct ResolvedIdentifiers {
+    var identifiers: [(kind: IdentifierKind, raw: String, canonical: Pseudonym, variants: [StoredIdentifier.Variant])] = []
+    var isSuppressed = false
+}

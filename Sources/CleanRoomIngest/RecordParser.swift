@@ -1,0 +1,339 @@
+import CleanRoomCore
+import Foundation
+
+/// Turns one input row (a JSON object, or a CSV row's named fields) into a validated ``IngestRecord``, or the
+/// ``IngestReject`` that says why not. Which attributes, values, event types and purposes exist comes from the
+/// policy schema; identifiers are only checked for type here (their normalization is the pipeline's).
+struct RecordParser: Sendable {
+    let policy: Policy
+
+    private static let identifierFields = ["customer_id", "email", "phone", "device_id"]
+
+    /// A row's fields: JSON values, or CSV text to be read as the field's type.
+    enum Value {
+        case json(CanonicalJSON)
+        case text(String)
+    }
+
+    /// Parses a JSON Lines row.
+    func parse(json object: [String: CanonicalJSON], line: Int) -> Result<IngestRecord, IngestReject> {
+        let fields = object.mapValues(Value.json)
+        guard case .json(.string(let type))? = fields["type"] else {
+            return .failure(Self.reject(line, "type", "missing_type", "the row has no \"type\" (customer, event or consent)"))
+        }
+        switch type {
+        case "customer": return self.customer(fields, line: line, isCSV: false)
+        case "event": return self.event(fields, line: line)
+        case "consent": return self.consent(fields, line: line)
+        default:
+            return .failure(Self.reject(line, "type", "unknown_type", "\"type\" must be customer, event or consent"))
+        }
+    }
+
+    /// Parses a CSV row of `kind`; empty cells count as absent.
+    func parse(csv row: [String: String], kind: IngestKind, line: Int) -> Result<IngestRecord, IngestReject> {
+        var fields: [String: Value] = [:]
+        for (name, text) in row where !text.isEmpty {
+            fields[name] = .text(text)
+        }
+        switch kind {
+        case .customers: return self.customer(fields, line: line, isCSV: true)
+        case .events: return self.event(fields, line: line)
+        case .consents: return self.consent(fields, line: line)
+        }
+    }
+
+    /// The header columns a CSV file of `kind` may have; anything else stops the file before it is read.
+    func knownColumns(for kind: IngestKind) -> Set<String> {
+        var columns = Set(Self.identifierFields)
+        switch kind {
+        case .customers:
+            columns.formUnion(self.policy.schema.attributes.map(\.name))
+            columns.formUnion(self.policy.purposes.map { "consent_" + $0.name })
+            columns.formUnion(["consent_at", "source"])
+        case .events:
+            columns.formUnion(["event", "at", "amount", "currency", "items"])
+        case .consents:
+            columns.formUnion(["purpose", "granted", "at", "source"])
+        }
+        return columns
+    }
+
+    // MARK: Records
+
+    private func customer(_ fields: [String: Value], line: Int, isCSV: Bool) -> Result<IngestRecord, IngestReject> {
+        var known = Set(Self.identifierFields).union(["type", "consent_at", "source"])
+        if isCSV {
+            known.formUnion(self.policy.schema.attributes.map(\.name))
+            known.formUnion(self.policy.purposes.map { "consent_" + $0.name })
+        } else {
+            known.formUnion(["attributes", "consent"])
+        }
+        do {
+            try Self.rejectUnknown(fields, known: known, line: line)
+            let identifiers = try self.identifiers(fields, line: line)
+            var attributes: [String: String] = [:]
+            var consent: [String: Bool] = [:]
+            if isCSV {
+                for attribute in self.policy.schema.attributes {
+                    if let value = fields[attribute.name] {
+                        attributes[attribute.name] = try self.attributeValue(value, attribute, line: line)
+                    }
+                }
+                for purpose in self.policy.purposes {
+                    if let value = fields["consent_" + purpose.name] {
+                        consent[purpose.name] = try Self.bool(value, field: "consent_" + purpose.name, line: line)
+                    }
+                }
+            } else {
+                if let value = fields["attributes"] {
+                    guard case .json(.object(let object)) = value else {
+                        throw Self.reject(line, "attributes", "wrong_type", "\"attributes\" must be an object")
+                    }
+                    for (name, raw) in object {
+                        guard let attribute = self.policy.schema.attribute(named: name) else {
+                            throw Self.reject(
+                                line, "attributes." + name, "unknown_attribute",
+                                "the policy schema declares no attribute of this name")
+                        }
+                        attributes[name] = try self.attributeValue(.json(raw), attribute, line: line)
+                    }
+                }
+                if let value = fields["consent"] {
+                    guard case .json(.object(let object)) = value else {
+                        throw Self.reject(line, "consent", "wrong_type", "\"consent\" must be an object of purpose: true/false")
+                    }
+                    for (purpose, raw) in object {
+                        guard self.policy.purpose(named: purpose) != nil else {
+                            throw Self.reject(line, "consent." + purpose, "unknown_purpose", "the policy declares no such purpose")
+                        }
+                        consent[purpose] = try Self.bool(.json(raw), field: "consent." + purpose, line: line)
+                    }
+                }
+            }
+            let consentAt = try fields["consent_at"].map { try Self.time($0, field: "consent_at", line: line) }
+            if !consent.isEmpty && consentAt == nil {
+                throw Self.reject(line, "consent_at", "missing_field", "consent choices need \"consent_at\", when they were made")
+            }
+            let source = try fields["source"].map { try Self.text($0, field: "source", line: line) }
+            return .success(.customer(CustomerRecord(
+                identifiers: identifiers, attributes: attributes, consent: consent, consentAt: consentAt, source: source)))
+        } catch let reject as IngestReject {
+            return .failure(reject)
+        } catch {
+            return .failure(Self.reject(line, "record", "invalid", "\(error)"))
+        }
+    }
+
+    private func event(_ fields: [String: Value], line: Int) -> Result<IngestRecord, IngestReject> {
+        do {
+            try Self.rejectUnknown(
+                fields, known: Set(Self.identifierFields).union(["type", "event", "at", "amount", "currency", "items"]),
+                line: line)
+            let identifiers = try self.identifiers(fields, line: line)
+            guard let typeValue = fields["event"] else {
+                throw Self.reject(line, "event", "missing_field", "an event needs \"event\", its type")
+            }
+            let type = try Self.text(typeValue, field: "event", line: line)
+            guard let eventType = self.policy.schema.eventType(named: type) else {
+                throw Self.reject(line, "event", "unknown_event_type", "the policy schema declares no such event type")
+            }
+            guard let atValue = fields["at"] else {
+                throw Self.reject(line, "at", "missing_field", "an event needs \"at\", when it happened (RFC 3339)")
+            }
+            let at = try Self.time(atValue, field: "at", line: line)
+            var amount: Double?
+            var currency: String?
+            if let value = fields["amount"] {
+                guard eventType.allowsAmount else {
+                    throw Self.reject(line, "amount", "field_not_allowed", "events of type \(type) carry no amount")
+                }
+                amount = try Self.number(value, field: "amount", line: line)
+                guard let amount, amount.isFinite, amount >= 0 else {
+                    throw Self.reject(line, "amount", "invalid_amount", "the amount must be a finite number, 0 or more")
+                }
+            }
+            if let value = fields["currency"] {
+                let code = try Self.text(value, field: "currency", line: line)
+                guard code.utf8.count == 3, code.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else {
+                    throw Self.reject(line, "currency", "invalid_currency", "the currency must be an ISO 4217 code such as EUR")
+                }
+                currency = code
+            }
+            if amount != nil && currency == nil {
+                throw Self.reject(line, "currency", "missing_field", "an amount needs its \"currency\"")
+            }
+            var items: [String] = []
+            if let value = fields["items"] {
+                guard eventType.allowsItems else {
+                    throw Self.reject(line, "items", "field_not_allowed", "events of type \(type) carry no items")
+                }
+                items = try Self.items(value, line: line)
+            }
+            return .success(.event(EventRecord(
+                identifiers: identifiers, type: type, at: at, amount: amount, currency: currency, items: items)))
+        } catch let reject as IngestReject {
+            return .failure(reject)
+        } catch {
+            return .failure(Self.reject(line, "record", "invalid", "\(error)"))
+        }
+    }
+
+    private func consent(_ fields: [String: Value], line: Int) -> Result<IngestRecord, IngestReject> {
+        do {
+            try Self.rejectUnknown(
+                fields, known: Set(Self.identifierFields).union(["type", "purpose", "granted", "at", "source"]), line: line)
+            let identifiers = try self.identifiers(fields, line: line)
+            guard let purposeValue = fields["purpose"] else {
+                throw Self.reject(line, "purpose", "missing_field", "a consent record needs \"purpose\"")
+            }
+            let purpose = try Self.text(purposeValue, field: "purpose", line: line)
+            guard self.policy.purpose(named: purpose) != nil else {
+                throw Self.reject(line, "purpose", "unknown_purpose", "the policy declares no such purpose")
+            }
+            guard let grantedValue = fields["granted"] else {
+                throw Self.reject(line, "granted", "missing_field", "a consent record needs \"granted\": true or false")
+            }
+            let granted = try Self.bool(grantedValue, field: "granted", line: line)
+            guard let atValue = fields["at"] else {
+                throw Self.reject(line, "at", "missing_field", "a consent record needs \"at\", when the choice was made")
+            }
+            let at = try Self.time(atValue, field: "at", line: line)
+            let source = try fields["source"].map { try Self.text($0, field: "source", line: line) }
+            return .success(.consent(ConsentRecord(
+                identifiers: identifiers, purpose: purpose, granted: granted, at: at, source: source)))
+        } catch let reject as IngestReject {
+            return .failure(reject)
+        } catch {
+            return .failure(Self.reject(line, "record", "invalid", "\(error)"))
+        }
+    }
+
+    // MARK: Fields
+
+    private func identifiers(_ fields: [String: Value], line: Int) throws -> RawIdentifiers {
+        var identifiers = RawIdentifiers()
+        identifiers.customerID = try fields["customer_id"].map { try Self.text($0, field: "customer_id", line: line) }
+        identifiers.email = try fields["email"].map { try Self.text($0, field: "email", line: line) }
+        identifiers.phone = try fields["phone"].map { try Self.text($0, field: "phone", line: line) }
+        identifiers.deviceID = try fields["device_id"].map { try Self.text($0, field: "device_id", line: line) }
+        guard !identifiers.isEmpty else {
+            throw Self.reject(
+                line, "record", "missing_identifier", "the row names nobody: give customer_id, email, phone or device_id")
+        }
+        return identifiers
+    }
+
+    private func attributeValue(_ value: Value, _ attribute: Policy.Attribute, line: Int) throws -> String {
+        let field = "attributes." + attribute.name
+        switch attribute.valueType {
+        case .string:
+            let text = try Self.text(value, field: field, line: line)
+            guard text.utf8.count <= 200 else {
+                throw Self.reject(line, field, "value_too_long", "attribute values are at most 200 bytes")
+            }
+            return text
+        case .enumeration(let values):
+            let text = try Self.text(value, field: field, line: line)
+            guard values.contains(text) else {
+                throw Self.reject(
+                    line, field, "value_not_allowed",
+                    "the policy allows only: \(values.joined(separator: ", "))")
+            }
+            return text
+        case .integer(let minimum, let maximum):
+            let number = try Self.number(value, field: field, line: line)
+            guard number == number.rounded(), abs(number) < 1e15,
+                minimum.map({ Double($0) <= number }) ?? true, maximum.map({ number <= Double($0) }) ?? true
+            else {
+                let range = "\(minimum.map(String.init) ?? "…")…\(maximum.map(String.init) ?? "…")"
+                throw Self.reject(line, field, "value_not_allowed", "the policy allows whole numbers in \(range)")
+            }
+            return String(Int(number))
+        case .boolean:
+            return String(try Self.bool(value, field: field, line: line))
+        }
+    }
+
+    private static func rejectUnknown(_ fields: [String: Value], known: Set<String>, line: Int) throws {
+        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+            throw Self.reject(line, unknown, "unknown_field", "the field is not part of the input format")
+        }
+    }
+
+    private static func text(_ value: Value, field: String, line: Int) throws -> String {
+        switch value {
+        case .text(let text): return text
+        case .json(.string(let text)): return text
+        case .json: throw Self.reject(line, field, "wrong_type", "the field must be a string")
+        }
+    }
+
+    private static func bool(_ value: Value, field: String, line: Int) throws -> Bool {
+        switch value {
+        case .text("true"): return true
+        case .text("false"): return false
+        case .json(.bool(let bool)): return bool
+        default: throw Self.reject(line, field, "wrong_type", "the field must be true or false")
+        }
+    }
+
+    private static func number(_ value: Value, field: String, line: Int) throws -> Double {
+        switch value {
+        case .text(let text):
+            guard let number = Double(text) else {
+                throw Self.reject(line, field, "wrong_type", "the field must be a number")
+            }
+            return number
+        case .json(.integer(let integer)):
+            return Double(integer)
+        case .json(.number(let number)):
+            return number
+        default:
+            throw Self.reject(line, field, "wrong_type", "the field must be a number")
+        }
+    }
+
+    private static func items(_ value: Value, line: Int) throws -> [String] {
+        let items: [String]
+        switch value {
+        case .text(let text):
+            items = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        case .json(.array(let array)):
+            items = try array.map { element in
+                guard case .string(let item) = element else {
+                    throw Self.reject(line, "items", "wrong_type", "items must be strings")
+                }
+                return item
+            }
+        default:
+            throw Self.reject(line, "items", "wrong_type", "items must be a list of strings")
+        }
+        guard items.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 100 }) else {
+            throw Self.reject(line, "items", "invalid_item", "items must be non-empty product ids of at most 100 bytes")
+        }
+        return items
+    }
+
+    private static func time(_ value: Value, field: String, line: Int) throws -> Date {
+        let text = try Self.text(value, field: field, line: line)
+        guard let date = RFC3339.parse(text) else {
+            throw Self.reject(line, field, "invalid_time", "the time must be RFC 3339, e.g. 2026-03-01T10:00:00Z")
+        }
+        return date
+    }
+
+    static func reject(_ line: Int, _ field: String, _ reason: String, _ message: String) -> IngestReject {
+        IngestReject(line: line, field: field, reason: reason, message: message)
+    }
+}
+
+extension IngestReject: Error {}
+
+/// RFC 3339 time stamps, with or without fractional seconds.
+enum RFC3339 {
+    static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
