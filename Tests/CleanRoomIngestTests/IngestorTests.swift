@@ -1,0 +1,229 @@
+import CleanRoomAudit
+import CleanRoomCore
+import CleanRoomCrypto
+@testable import CleanRoomIngest
+import CleanRoomStore
+import Foundation
+import Testing
+
+struct IngestorTests {
+    @Test func jsonLinesOfEveryKind() throws {
+        let fixture = try IngestFixture()
+        let summary = try fixture.ingest("data.jsonl", [
+            customerLine("c-1", email: "Jane.Doe+news@gmail.com", phone: "030 1234567",
+                         consent: #"{"analytics":true,"partner_matching":false}"#, at: "2026-03-01T10:00:00Z", source: "web"),
+            customerLine("c-2", email: "bob@example.com", attributes: #"{"country":"FR","age_band":"35-44","household_size":3,"newsletter_subscriber":true}"#),
+            #"{"type":"event","customer_id":"c-1","event":"purchase","at":"2026-03-02T09:30:00Z","amount":42.5,"currency":"EUR","items":["sku-1","sku-7"]}"#,
+            #"{"type":"event","email":"bob@example.com","event":"visit","at":"2026-03-02T09:31:00.250Z"}"#,
+            #"{"type":"consent","customer_id":"c-2","purpose":"analytics","granted":true,"at":"2026-03-03T00:00:00Z","source":"preference-center"}"#,
+        ])
+        #expect(summary.accepted == 5 && summary.rejected == 0 && summary.subjectsCreated == 2)
+        #expect(try fixture.subjectCount == 2 && fixture.eventCount == 2)
+        #expect(Set(try fixture.people()) == [
+            ["customer_id:c-1", "email:Jane.Doe+news@gmail.com", "phone:030 1234567"],
+            ["customer_id:c-2", "email:bob@example.com"],
+        ])
+        #expect(try fixture.consent(ofCustomer: "c-1") == ["analytics=granted", "partner_matching=withdrawn"])
+        #expect(try fixture.consent(ofCustomer: "c-2") == ["analytics=granted"])
+        let attributes = try fixture.store.read { transaction in
+            let pseudonym = try IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: "c-2")
+                .pseudonym(matchKey: fixture.keyring.matchKey)
+            return try transaction.attributes.attributes(of: #require(fixture.index.subject(for: pseudonym)))
+        }
+        #expect(Dictionary(uniqueKeysWithValues: attributes.map { ($0.name, $0.value) }) ==
+            ["country": "FR", "age_band": "35-44", "household_size": "3", "newsletter_subscriber": "true"])
+    }
+
+    @Test func csvCustomersWithQuotingBOMAndConsentColumnsThenEvents() throws {
+        let fixture = try IngestFixture()
+        let customers = try fixture.write("customers.csv", [
+            "\u{FEFF}customer_id,email,phone,country,city,consent_analytics,consent_at,source",
+            #"c-1,anna@example.de,030 1234567,DE,"Berlin, Mitte",true,2026-03-01T10:00:00Z,crm"#,
+            #"c-2,"bob@example.com",,FR,"Paris""",false,2026-03-01T10:00:00Z,crm"#,
+            "c-3,,,XX,,,,",
+        ])
+        let summary = try fixture.ingestor().ingest(path: customers)
+        #expect(summary.accepted == 2 && summary.rejected == 1)
+        #expect(try fixture.rejects("customers.csv").map(\.reason) == ["value_not_allowed"])
+        #expect(try fixture.rejects("customers.csv").first?.line == 4)
+
+        let events = try fixture.write("events.csv", [
+            "customer_id,event,at,amount,currency,items",
+            "c-1,purchase,2026-03-02T09:30:00Z,19.99,EUR,sku-1|sku-2",
+            "c-2,click,2026-03-02T09:30:00Z,,,",
+            "c-1,visit,2026-03-02T09:30:00Z,5,EUR,",
+        ])
+        let eventSummary = try fixture.ingestor().ingest(path: events)
+        #expect(eventSummary.accepted == 2 && eventSummary.rejected == 1)
+        #expect(try fixture.rejects("events.csv").map(\.reason) == ["field_not_allowed"])
+        let stored = try fixture.store.read { transaction in
+            var all: [StoredEvent] = []
+            try transaction.events.forEach { all.append($0) }
+            return all
+        }
+        #expect(stored.contains { $0.type == "purchase" && $0.items == ["sku-1", "sku-2"] && $0.amount == 19.99 })
+    }
+
+    @Test func aCSVHeaderThePolicyDoesNotKnowStopsBeforeAnythingIsWritten() throws {
+        let fixture = try IngestFixture()
+        let path = try fixture.write("customers.csv", ["customer_id,email,shoe_size", "c-1,a@example.com,42"])
+        let error = #expect(throws: IngestError.self) { try fixture.ingestor().ingest(path: path) }
+        #expect(error?.code == .malformedInput)
+        #expect(error?.message.contains("shoe_size") == true)
+        #expect(try fixture.subjectCount == 0)
+        #expect(fixture.audit.size == 0)
+    }
+
+    @Test func anUnreadableOrNonUTF8FileStopsBeforeAnythingIsWritten() throws {
+        let fixture = try IngestFixture()
+        let latin1 = fixture.root + "/latin1.jsonl"
+        try Data([0x7B, 0x22, 0x65, 0xE9, 0x22, 0x7D, 0x0A]).write(to: URL(fileURLWithPath: latin1))
+        let wrong = #expect(throws: IngestError.self) { try fixture.ingestor().ingest(path: latin1) }
+        #expect(wrong?.code == .wrongEncoding)
+        let missing = #expect(throws: IngestError.self) { try fixture.ingestor().ingest(path: fixture.root + "/none.jsonl") }
+        #expect(missing?.code == .unreadableInput)
+        #expect(try fixture.subjectCount == 0)
+    }
+
+    /// Every reject reason, each with its field; the rejects file holds no value from the input.
+    @Test func everyRejectReason() throws {
+        let fixture = try IngestFixture()
+        try fixture.ingest("seed.jsonl", [
+            customerLine("c-1", email: "one@example.com", consent: #"{"analytics":false}"#, at: "2026-01-01T00:00:00Z"),
+            customerLine("c-2", email: "two@example.com"),
+        ])
+        let cases: [(line: String, field: String, reason: String)] = [
+            (#"{"customer_id":"c-9"}"#, "type", "missing_type"),
+            (#"{"type":"person","customer_id":"c-9"}"#, "type", "unknown_type"),
+            (#"{"type":"customer","customer_id":"c-9","shoe":"42"}"#, "shoe", "unknown_field"),
+            (#"{"type":"customer","attributes":{"country":"DE"}}"#, "record", "missing_identifier"),
+            (#"{"type":"customer","customer_id":7}"#, "customer_id", "wrong_type"),
+            (customerLine("c-9", attributes: #"{"shoe_size":"42"}"#), "attributes.shoe_size", "unknown_attribute"),
+            (customerLine("c-9", attributes: #"{"age_band":"12-17"}"#), "attributes.age_band", "value_not_allowed"),
+            (customerLine("c-9", attributes: #"{"household_size":40}"#), "attributes.household_size", "value_not_allowed"),
+            (customerLine("c-9", consent: #"{"telepathy":true}"#, at: "2026-01-01T00:00:00Z"), "consent.telepathy", "unknown_purpose"),
+            (customerLine("c-9", consent: #"{"analytics":true}"#), "consent_at", "missing_field"),
+            (customerLine("c-9", consent: #"{"analytics":true}"#, at: "yesterday"), "consent_at", "invalid_time"),
+            (#"{"type":"event","customer_id":"c-1","event":"teleport","at":"2026-01-01T00:00:00Z"}"#, "event", "unknown_event_type"),
+            (#"{"type":"event","customer_id":"c-1","event":"visit"}"#, "at", "missing_field"),
+            (#"{"type":"event","customer_id":"c-1","event":"visit","at":"2026-01-01T00:00:00Z","amount":3,"currency":"EUR"}"#, "amount", "field_not_allowed"),
+            (#"{"type":"event","customer_id":"c-1","event":"purchase","at":"2026-01-01T00:00:00Z","amount":-3,"currency":"EUR"}"#, "amount", "invalid_amount"),
+            (#"{"type":"event","customer_id":"c-1","event":"purchase","at":"2026-01-01T00:00:00Z","amount":3,"currency":"euro"}"#, "currency", "invalid_currency"),
+            (#"{"type":"event","customer_id":"c-1","event":"purchase","at":"2026-01-01T00:00:00Z","amount":3}"#, "currency", "missing_field"),
+            (#"{"type":"event","customer_id":"c-1","event":"purchase","at":"2026-01-01T00:00:00Z","items":[""]}"#, "items", "invalid_item"),
+            (#"{"type":"event","customer_id":"c-404","event":"visit","at":"2026-01-01T00:00:00Z"}"#, "record", "unknown_person"),
+            (#"{"type":"consent","customer_id":"c-1","purpose":"analytics","at":"2026-01-01T00:00:00Z"}"#, "granted", "missing_field"),
+            (customerLine("c-9", email: "secret.person#example.com"), "email", "missing_at"),
+            (customerLine("c-9", phone: "+49 30 12"), "phone", "invalid_phone"),
+            (customerLine("c-9", device: "00000000-0000-0000-0000-000000000000"), "device_id", "all_zero_device_id"),
+            (customerLine("c-9", device: "not-a-device"), "device_id", "invalid_device_id"),
+            (customerLine("c-1", email: "two@example.com"), "record", "conflicting_link"),
+            (customerLine("c-1", consent: #"{"analytics":true}"#, at: "2026-06-01T00:00:00Z"), "consent.analytics", "consent_not_upgraded"),
+            ("{not json", "record", "malformed_json"),
+        ]
+        try fixture.ingest("bad.jsonl", cases.map(\.line))
+        let rejects = try fixture.rejects("bad.jsonl")
+        #expect(rejects.count == cases.count)
+        for (index, expected) in cases.enumerated() {
+            let reject = rejects.first { $0.line == index + 1 }
+            #expect(reject?.reason == expected.reason, "line \(index + 1): \(expected.line)")
+            #expect(reject?.field == expected.field, "line \(index + 1)")
+        }
+        let text = try String(contentsOfFile: fixture.root + "/bad.jsonl.rejects.jsonl", encoding: .utf8)
+        for secret in ["secret.person", "+49 30 12", "not-a-device", "two@example.com", "c-404"] {
+            #expect(!text.contains(secret), "the rejects file never holds a value")
+        }
+    }
+
+    @Test func onePersonAcrossSourcesAndNoSilentMerge() throws {
+        let fixture = try IngestFixture()
+        try fixture.ingest("web.jsonl", [customerLine("c-1", email: "Jane.Doe@gmail.com", source: "web")])
+        let store = try fixture.ingest("store.jsonl", [
+            customerLine(nil, email: "janedoe+shop@gmail.com", phone: "+49 151 23456789",
+                         attributes: #"{"country":"DE","loyalty_tier":"gold"}"#, source: "store"),
+            customerLine(nil, phone: "0151 23456789", device: "{6BA7B810-9DAD-11D1-80B4-00C04FD430C8}", source: "app"),
+        ])
+        #expect(store.subjectsUpdated == 2 && store.subjectsCreated == 0)
+        #expect(try fixture.people() == [[
+            "customer_id:c-1", "email:Jane.Doe@gmail.com", "phone:+49 151 23456789",
+            "device_id:{6BA7B810-9DAD-11D1-80B4-00C04FD430C8}",
+        ]])
+        try fixture.ingest("events.jsonl", [
+            #"{"type":"event","device_id":"6ba7b8109dad11d180b400c04fd430c8","event":"visit","at":"2026-01-01T00:00:00Z"}"#,
+        ])
+        #expect(try fixture.eventCount == 1)
+
+        try fixture.ingest("other.jsonl", [customerLine("c-2", email: "other@example.com")])
+        let conflict = try fixture.ingest("conflict.jsonl", [customerLine("c-2", email: "jane.doe@gmail.com")])
+        #expect(conflict.rejected == 1)
+        #expect(try fixture.subjectCount == 2, "two people stay two people")
+    }
+
+    @Test func aReplayIsANoOpAndDuplicatesAreStoredOnce() throws {
+        let fixture = try IngestFixture()
+        let lines = [
+            customerLine("c-1", email: "a@example.com"),
+            #"{"type":"event","customer_id":"c-1","event":"purchase","at":"2026-01-01T00:00:00Z","amount":10,"currency":"EUR","items":["b","a"]}"#,
+        ]
+        let first = try fixture.ingest("a.jsonl", lines, options: Ingestor.Options(batchSize: 1))
+        #expect(first.batchesCommitted == 2)
+        let replay = try fixture.ingest("a.jsonl", lines, options: Ingestor.Options(batchSize: 1))
+        #expect(replay.batchesAlreadyIngested == 2 && replay.accepted == 0 && replay.batchesCommitted == 0)
+        // The same event in another file (items in another order): stored once, counted as a duplicate.
+        let again = try fixture.ingest("b.jsonl", [
+            #"{"type":"event","customer_id":"c-1","event":"purchase","at":"2026-01-01T00:00:00.000Z","amount":10.0,"currency":"EUR","items":["a","b"]}"#,
+        ])
+        #expect(again.duplicates == 1 && again.accepted == 0)
+        #expect(try fixture.eventCount == 1)
+        // An idempotency key makes a replay a no-op even when the bytes differ.
+        let keyed = Ingestor.Options(idempotencyKey: "upload-7")
+        try fixture.ingest("c.jsonl", [customerLine("c-3", email: "c@example.com")], options: keyed)
+        let keyedReplay = try fixture.ingest("c.jsonl", [customerLine("c-3", email: "c3@example.com")], options: keyed)
+        #expect(keyedReplay.batchesAlreadyIngested == 1)
+        #expect(try fixture.subjectCount == 2)
+        var actions: [String] = []
+        try AuditReader.forEachEntry(in: fixture.root + "/audit") { actions.append($0.record.decision.rule) }
+        #expect(actions.filter { $0 == "ingest.already_ingested" }.count == 3)
+    }
+
+    @Test func erasedPeopleAreDroppedAtIngest() throws {
+        let fixture = try IngestFixture()
+        let pseudonym = try IdentifierNormalizer().canonicalMatchHash(kind: .email, raw: "Gone.Person@gmail.com")
+            .pseudonym(matchKey: fixture.keyring.matchKey)
+        _ = try fixture.store.write { try $0.suppression.add(pseudonym, at: Date()) }
+        let summary = try fixture.ingest("a.jsonl", [
+            customerLine("c-1", email: "goneperson+x@gmail.com"),
+            customerLine("c-2", email: "kept@example.com"),
+        ])
+        #expect(summary.suppressed == 1 && summary.accepted == 1)
+        #expect(try fixture.subjectCount == 1)
+    }
+
+    @Test func consentOrderingAndNoSilentUpgrade() throws {
+        let fixture = try IngestFixture()
+        try fixture.ingest("1.jsonl", [customerLine("c-1", consent: #"{"analytics":true}"#, at: "2026-01-01T00:00:00Z")])
+        try fixture.ingest("2.jsonl", [
+            #"{"type":"consent","customer_id":"c-1","purpose":"analytics","granted":false,"at":"2026-02-01T00:00:00Z","source":"preference-center"}"#,
+        ])
+        let bulk = try fixture.ingest("3.jsonl", [customerLine("c-1", consent: #"{"analytics":true}"#, at: "2026-03-01T00:00:00Z")])
+        #expect(bulk.consentUpgradesRefused == 1 && bulk.accepted == 1)
+        #expect(try fixture.consent(ofCustomer: "c-1") == ["analytics=granted", "analytics=withdrawn"])
+        let explicit = try fixture.ingest("4.jsonl", [
+            #"{"type":"consent","customer_id":"c-1","purpose":"analytics","granted":true,"at":"2026-04-01T00:00:00Z"}"#,
+        ])
+        #expect(explicit.accepted == 1)
+        #expect(try fixture.consent(ofCustomer: "c-1") == ["analytics=granted", "analytics=withdrawn", "analytics=granted"])
+    }
+
+    @Test func eachBatchIsAuditedWithCountsOnly() throws {
+        let fixture = try IngestFixture()
+        try fixture.ingest("a.jsonl", (0..<7).map { customerLine("c-\($0)", email: "person\($0)@example.com", phone: "030 123456\($0)") },
+                           options: Ingestor.Options(batchSize: 3))
+        var entries: [AuditEntry] = []
+        try AuditReader.forEachEntry(in: fixture.root + "/audit") { entries.append($0) }
+        #expect(entries.count == 3)
+        #expect(entries.allSatisfy { $0.record.action == .ingestBatch })
+        let text = entries.map { String(decoding: $0.bytes, as: UTF8.self) }.joined()
+        #expect(!text.contains("example.com") && !text.contains("123456"))
+    }
+}
