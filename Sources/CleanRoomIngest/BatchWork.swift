@@ -22,12 +22,14 @@ struct BatchWork {
         self.source = source
     }
 
-    mutating func apply(_ record: IngestRecord, line: Int) throws {
+    /// Applies a parsed and pseudonymized row, or counts its reject.
+    mutating func apply(_ row: PreparedRow) throws {
         do {
+            let (record, resolved) = try row.outcome.get()
             switch record {
-            case .customer(let customer): try self.customer(customer, line: line)
-            case .event(let event): try self.event(event, line: line)
-            case .consent(let consent): try self.consent(consent, line: line)
+            case .customer(let customer): try self.customer(customer, resolved, line: row.line)
+            case .event(let event): try self.event(event, resolved, line: row.line)
+            case .consent(let consent): try self.consent(consent, resolved, line: row.line)
             }
         } catch let reject as IngestReject {
             self.result.rejects.append(reject)
@@ -37,9 +39,7 @@ struct BatchWork {
 
     // MARK: Records
 
-    private mutating func customer(_ record: CustomerRecord, line: Int) throws {
-        let region = self.ingestor.regionAttribute.flatMap { record.attributes[$0] }
-        let resolved = try self.ingestor.resolve(record.identifiers, region: region, line: line, allVariants: true)
+    private mutating func customer(_ record: CustomerRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
         if resolved.isSuppressed {
             self.result.summary.suppressed += 1
             return
@@ -102,8 +102,7 @@ struct BatchWork {
         }
     }
 
-    private mutating func event(_ record: EventRecord, line: Int) throws {
-        let resolved = try self.ingestor.resolve(record.identifiers, region: nil, line: line, allVariants: false)
+    private mutating func event(_ record: EventRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
         if resolved.isSuppressed {
             self.result.summary.suppressed += 1
             return
@@ -123,8 +122,7 @@ struct BatchWork {
         }
     }
 
-    private mutating func consent(_ record: ConsentRecord, line: Int) throws {
-        let resolved = try self.ingestor.resolve(record.identifiers, region: nil, line: line, allVariants: false)
+    private mutating func consent(_ record: ConsentRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
         if resolved.isSuppressed {
             self.result.summary.suppressed += 1
             return
@@ -199,6 +197,12 @@ struct BatchWork {
         ])
         return SHA256.hash(identity.utf8)
     }
+}
+
+/// A row parsed, validated and pseudonymized (the work that needs no database, done in parallel), or why not.
+struct PreparedRow {
+    let line: Int
+    let outcome: Result<(IngestRecord, ResolvedIdentifiers), IngestReject>
 }
 
 /// What one batch produced.

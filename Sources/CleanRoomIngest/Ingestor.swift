@@ -20,7 +20,7 @@ public import Foundation
 /// - Consent: choices go to the ledger with their time and source; a customer row never upgrades a consent
 ///   the person withdrew or objected to (reported as `consent_not_upgraded`); an explicit consent row may.
 /// - Each committed batch writes one audit entry of counts only, after its commit and before the next batch.
-public final class Ingestor {
+public final class Ingestor: Sendable {
     /// How an input is read.
     public struct Options: Sendable {
         /// JSON Lines or CSV; from the file name when `nil`.
@@ -67,7 +67,7 @@ public final class Ingestor {
     private let normalizer: IdentifierNormalizer
     private let matchKey: HMACSHA256.Authenticator
     private let now: @Sendable () -> Date
-    private var suppressed: Set<IdentityIndex.Key>
+    private let suppressed: Set<IdentityIndex.Key>
 
     /// A gateway writing to `store`, resolving people with `index`, and recording each batch in `audit`.
     public init(
@@ -139,6 +139,7 @@ public final class Ingestor {
         let digest = Self.digest(of: rows, number: number, idempotencyKey: options.idempotencyKey)
         let batchID = Hex.encode(digest)
         let startedAt = self.now()
+        let prepared = self.prepare(rows, kind: kind)
         var additions: [(Pseudonym, SubjectID)] = []
         let result: IngestorBatchResult = try self.store.write { transaction in
             if try transaction.batches.find(id: batchID) != nil {
@@ -147,14 +148,8 @@ public final class Ingestor {
                 return skipped
             }
             var work = BatchWork(ingestor: self, transaction: transaction, source: options.source)
-            for row in rows {
-                switch self.parse(row, kind: kind) {
-                case .failure(let reject):
-                    work.result.rejects.append(reject)
-                    work.result.summary.rejected += 1
-                case .success(let record):
-                    try work.apply(record, line: row.line)
-                }
+            for row in prepared {
+                try work.apply(row)
             }
             work.result.summary.batchesCommitted = 1
             let summary = work.result.summary
@@ -171,6 +166,46 @@ public final class Ingestor {
         self.index.insert(additions)
         try self.audit?.append(self.auditRecord(result.summary, batchID: batchID, rows: rows.count))
         return result
+    }
+
+    /// Parses, validates and pseudonymizes the rows on every core: none of it needs the database.
+    private func prepare(_ rows: [IngestInput.Row], kind: Kind?) -> [PreparedRow] {
+        let chunks = min(rows.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        let results = UnsafeMutableBufferPointer<PreparedRow?>.allocate(capacity: rows.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let output = SendableBuffer(results)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let lower = rows.count * chunk / chunks
+            let upper = rows.count * (chunk + 1) / chunks
+            for index in lower..<upper {
+                output.buffer[index] = self.prepare(rows[index], kind: kind)
+            }
+        }
+        return results.map { $0! }
+    }
+
+    private func prepare(_ row: IngestInput.Row, kind: Kind?) -> PreparedRow {
+        let outcome = self.parse(row, kind: kind).flatMap { record -> Result<(IngestRecord, ResolvedIdentifiers), IngestReject> in
+            do {
+                let resolved: ResolvedIdentifiers
+                switch record {
+                case .customer(let customer):
+                    let region = self.regionAttribute.flatMap { customer.attributes[$0] }
+                    resolved = try self.resolve(customer.identifiers, region: region, line: row.line, allVariants: true)
+                case .event(let event):
+                    resolved = try self.resolve(event.identifiers, region: nil, line: row.line, allVariants: false)
+                case .consent(let consent):
+                    resolved = try self.resolve(consent.identifiers, region: nil, line: row.line, allVariants: false)
+                }
+                return .success((record, resolved))
+            } catch let reject as IngestReject {
+                return .failure(reject)
+            } catch {
+                return .failure(RecordParser.reject(row.line, "record", "invalid", "\(error)"))
+            }
+        }
+        return PreparedRow(line: row.line, outcome: outcome)
     }
 
     private func parse(_ row: IngestInput.Row, kind: Kind?) -> Result<IngestRecord, IngestReject> {
@@ -297,6 +332,12 @@ public final class Ingestor {
     var keyringForWork: Keyring { self.keyring }
     var clock: @Sendable () -> Date { self.now }
     var regionAttribute: String? { self.policy.identifiers.regionAttribute }
+}
+
+/// A buffer each parallel worker writes distinct slots of.
+private struct SendableBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }
 
 /// A record's identifiers, normalized and pseudonymized.
