@@ -211,8 +211,7 @@ public final class Ingestor: Sendable {
     private func parse(_ row: IngestInput.Row, kind: Kind?) -> Result<IngestRecord, IngestReject> {
         switch row {
         case .json(let line, let bytes):
-            guard let value = try? JSONDecoder().decode(CanonicalJSON.self, from: Data(bytes)),
-                case .object(let object) = value
+            guard let value = try? CanonicalJSON.parse(bytes), case .object(let object) = value
             else {
                 return .failure(RecordParser.reject(line, "record", "malformed_json", "the line is not a JSON object"))
             }
