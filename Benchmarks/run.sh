@@ -33,3 +33,6 @@ python3 "$here/peers/table.py" "$results" "$runs"
 echo
 swift build -c release --package-path "$here" --product audit-bench >&2
 "$(swift build -c release --package-path "$here" --show-bin-path)/audit-bench" "$work" 5
+
+# Ingest: CleanRoom's gateway beside the Python peer on the same synthetic data set.
+bash "$here/ingest.sh" "${INGEST_CUSTOMERS:-200000}"

@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cleanroom=("$(swift build --show-bin-path)/cleanroom")
+data=.build/demo-data
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -11,6 +12,22 @@ step "cleanroom init (creates keys and the database on first run; never overwrit
 
 step "cleanroom policy check"
 "${cleanroom[@]}" policy check
+
+step "cleanroom demo generate: a synthetic retail data set with a few percent of bad rows"
+rm -rf "$data"
+"${cleanroom[@]}" demo generate --customers 2000 --out "$data" --seed 1
+
+step "cleanroom ingest: customers, then their events and consent changes (rejects go to *.rejects.jsonl)"
+"${cleanroom[@]}" ingest "$data/customers.jsonl" "$data/events.jsonl" "$data/consents.jsonl"
+
+step "cleanroom ingest again: a replay changes nothing"
+"${cleanroom[@]}" ingest "$data/customers.jsonl"
+
+step "cleanroom audit show --action ingest_batch (counts only, never an identifier)"
+"${cleanroom[@]}" audit show --action ingest_batch | head -5
+
+step "cleanroom audit verify"
+"${cleanroom[@]}" audit verify
 
 step "cleanroom hash: a partner prepares its e-mail list for upload (Google profile, hex)"
 "${cleanroom[@]}" hash --kind email --profile google examples/partner-emails.txt
