@@ -50,7 +50,7 @@ extension DemoGenerator {
     }
 
     /// A consent change identified the way its source knows the person: the preference center and unsubscribe
-    /// links by e-mail, an SMS opt-out by phone number, the app and customer service by customer id.
+    /// links by e-mail, an SMS opt-out (a withdrawal) by phone number, the app and customer service by customer id.
     private mutating func consentChange(of person: DemoPerson, purpose: String, granted: Bool, at time: Int64)
         -> DemoConsentRecord
     {
@@ -61,7 +61,7 @@ extension DemoGenerator {
         if let email = person.email, choice < 55 {
             record.email = email
             record.source = !granted && self.consentRandom.chance(0.4) ? "unsubscribe-link" : "preference-center"
-        } else if let phone = person.phoneE164, choice < 65, purpose != "analytics" {
+        } else if let phone = person.phoneE164, choice < 65, !granted, purpose != "analytics" {
             record.phone = phone
             record.source = "sms"
         } else {

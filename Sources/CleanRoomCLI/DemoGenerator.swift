@@ -40,6 +40,7 @@ struct DemoGenerator {
     private var goodCustomerLines = 0
     private var badPeople = 0
     var unknownPeople = 0
+    private var addresses: DemoAddressBook
     var line = DemoJSONLine()
     var summary = DemoSummary()
 
@@ -68,11 +69,12 @@ struct DemoGenerator {
         self.customerRandom = DemoRandom(seed: options.seed, stream: DemoStream.customers)
         self.eventRandom = DemoRandom(seed: options.seed, stream: DemoStream.events)
         self.consentRandom = DemoRandom(seed: options.seed, stream: DemoStream.consents)
+        self.addresses = DemoAddressBook(capacity: options.customers + options.customers / 20)
     }
 
     private mutating func run(_ files: DemoOutputFiles) throws(DemoError) {
         for index in 1...self.options.customers {
-            var person = self.population.person(index, &self.customerRandom)
+            var person = self.population.person(index, &self.customerRandom, &self.addresses)
             let primary = self.population.primaryRecord(&person, &self.customerRandom)
             self.count(person)
             try self.writeCustomer(primary, files)
@@ -122,7 +124,8 @@ struct DemoGenerator {
         guard let kind = self.customerBadRows.next(&self.customerRandom) else { return }
         // A bad row is the record of an extra person, numbered after everyone else, with one defect.
         self.badPeople += 1
-        var person = self.population.person(self.options.customers + self.badPeople, &self.customerRandom)
+        var person = self.population.person(
+            self.options.customers + self.badPeople, &self.customerRandom, &self.addresses)
         var bad = self.population.primaryRecord(&person, &self.customerRandom)
         self.line.reset()
         switch kind {

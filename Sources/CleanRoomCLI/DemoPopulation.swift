@@ -28,9 +28,8 @@ struct DemoPopulation: Sendable {
         self.end = end
         self.seed = seed
         self.idWidth = max(7, String(count).count)
-        // The numbers in people's e-mail addresses and store ids are a permutation of their index below a power of
-        // ten above every index used (people, and the extra people behind deliberately bad rows), so that they
-        // are unique.
+        // Store ids are a permutation of people's indices below a power of ten above every index used (people, and
+        // the extra people behind deliberately bad rows), so that they are unique.
         var modulus = 10_000
         while modulus < 3 * (count + 1) { modulus *= 10 }
         self.numberModulus = modulus
@@ -47,8 +46,8 @@ struct DemoPopulation: Sendable {
         self.customerID(2 * self.count + 1 + ordinal)
     }
 
-    /// Makes person `index`.
-    func person(_ index: Int, _ random: inout DemoRandom) -> DemoPerson {
+    /// Makes person `index`, giving them an e-mail address not in `addresses` yet.
+    func person(_ index: Int, _ random: inout DemoRandom, _ addresses: inout DemoAddressBook) -> DemoPerson {
         let country = DemoCountry.choice.draw(&random)
         let daysAgo = Foundation.pow(random.unit(), 1.3) * Double(Self.customerSpan)
         var person = DemoPerson(
@@ -56,7 +55,7 @@ struct DemoPopulation: Sendable {
             since: self.end - 3_600 - Int64(daysAgo)
         )
         if random.chance(0.9) {
-            self.giveEmail(to: &person, &random)
+            self.giveEmail(to: &person, &random, &addresses)
         }
         if random.chance(0.6) {
             let range = random.pick(country.phoneRanges)
@@ -165,36 +164,60 @@ struct DemoPopulation: Sendable {
 
     // MARK: - Parts of a person
 
-    private func giveEmail(to person: inout DemoPerson, _ random: inout DemoRandom) {
+    private func giveEmail(
+        to person: inout DemoPerson, _ random: inout DemoRandom, _ addresses: inout DemoAddressBook
+    ) {
         let names = person.country.names.draw(&random)
         let first = random.chance(0.52) ? random.pick(names.female) : random.pick(names.male)
         let last = random.pick(names.last)
-        let number = String(
-            DemoPermutation.permute(person.index, below: self.numberModulus, key: self.seed ^ 0x4D41_494C))
         let domain = person.country.emailDomains.draw(&random)
-        if domain == "gmail.com" {
-            // Gmail allows letters, digits and dots only.
-            var local = Self.localPart(first: first, last: last, number: number, &random)
-            local = String(local.map { $0 == "_" ? "." : $0 })
+        let isGmail = domain == "gmail.com"
+        let unicodeLocalPart = !isGmail && random.chance(0.005) ? random.pick(names.unicodeLocalParts) : nil
+        let pattern = random.below(100)
+        var local = ""
+        var number = ""
+        // Most people take their name, some with a year or a few digits; when that is taken, they try other
+        // numbers, and at last add digits until the address is free.
+        for attempt in 0... {
+            if attempt < 4 {
+                number = Self.drawNumber(allowingNone: attempt == 0, &random)
+            } else {
+                number += String(random.below(10))
+            }
+            local = unicodeLocalPart.map { $0 + number } ?? Self.localPart(pattern, first, last, number)
+            if isGmail {
+                // Gmail allows letters, digits and dots only.
+                local = String(local.map { $0 == "_" ? "." : $0 })
+            }
+            if addresses.claim(local: local, domain: domain) { break }
+        }
+        if isGmail {
             person.gmailMailbox = local.filter { $0 != "." }
             person.usesGooglemail = random.chance(person.country.googlemailShare)
             if random.chance(0.1) {
                 local += "+" + random.pick(DemoSpelling.gmailTags)
             }
             person.cleanEmail = local + "@" + (person.usesGooglemail ? "googlemail.com" : "gmail.com")
-        } else if random.chance(0.005) {
-            person.cleanEmail = random.pick(names.unicodeLocalParts) + number + "@" + domain
         } else {
-            person.cleanEmail = Self.localPart(first: first, last: last, number: number, &random) + "@" + domain
+            person.cleanEmail = local + "@" + domain
         }
         person.email = person.cleanEmail.map { DemoSpelling.messyEmail($0, &random) }
     }
 
-    /// The local part people choose from their names, with their number at the end.
-    private static func localPart(first: String, last: String, number: String, _ random: inout DemoRandom)
-        -> String
-    {
+    /// The digits people add to an address: none, a two-digit or four-digit birth year, or three digits.
+    private static func drawNumber(allowingNone: Bool, _ random: inout DemoRandom) -> String {
+        let year = 1950 + random.below(57)
         switch random.below(100) {
+        case 0..<45 where allowingNone: return ""
+        case 0..<75: return String(year / 10 % 10) + String(year % 10)
+        case 75..<90: return String(year)
+        default: return String(100 + random.below(900))
+        }
+    }
+
+    /// The local part people make of their names (pattern in 0..<100, drawn uniformly), `number` at the end.
+    private static func localPart(_ pattern: Int, _ first: String, _ last: String, _ number: String) -> String {
+        switch pattern {
         case 0..<40: first + "." + last + number
         case 40..<55: first + last + number
         case 55..<67: String(first.prefix(1)) + "." + last + number

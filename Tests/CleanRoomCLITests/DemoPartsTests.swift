@@ -75,6 +75,18 @@ struct DemoPartsTests {
         }
     }
 
+    @Test func addressBookGivesEachMailboxOnce() {
+        var book = DemoAddressBook(capacity: 8)
+        let claims = [
+            ("anna.mueller84", "web.de"), ("Anna.Mueller84", "Web.de"), ("anna.mueller84", "gmx.de"),
+            ("annamueller84", "web.de"),
+            // One Gmail mailbox, however it is spelt.
+            ("lena.koch", "gmail.com"), ("lenakoch", "googlemail.com"), ("l.e.n.a.koch+shop", "gmail.com"),
+            ("lena.koch1", "gmail.com"),
+        ].map { book.claim(local: $0.0, domain: $0.1) }
+        #expect(claims == [true, false, true, true, true, false, false, true])
+    }
+
     @Test func randomStreamsAreIndependentAndRepeatable() {
         var first = DemoRandom(seed: 1, stream: DemoStream.customers)
         var again = DemoRandom(seed: 1, stream: DemoStream.customers)
