@@ -20,7 +20,7 @@ struct DemoPopulation: Sendable {
     static let customerSpan: Int64 = 1_095 * DemoTimestamp.day
 
     private let idWidth: Int
-    private let numberModulus: Int
+    private let storeIDModulus: Int
 
     /// Creates the population of `count` people whose data ends at `end`, for `seed`.
     init(count: Int, end: Int64, seed: UInt64) {
@@ -32,7 +32,7 @@ struct DemoPopulation: Sendable {
         // the extra people behind deliberately bad rows), so that they are unique.
         var modulus = 10_000
         while modulus < 3 * (count + 1) { modulus *= 10 }
-        self.numberModulus = modulus
+        self.storeIDModulus = modulus
     }
 
     /// The web shop's customer id of person `index`.
@@ -144,7 +144,7 @@ struct DemoPopulation: Sendable {
         }
         if random.chance(0.75) {
             let number = String(
-                DemoPermutation.permute(person.index, below: self.numberModulus, key: self.seed ^ 0x5354_4F52_45))
+                DemoPermutation.permute(person.index, below: self.storeIDModulus, key: self.seed ^ 0x5354_4F52_45))
             person.storeID = "s-" + number
             record.customerID = person.storeID
         }
