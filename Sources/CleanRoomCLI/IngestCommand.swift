@@ -121,7 +121,9 @@ enum StandardInputCopy {
         }
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("cleanroom-stdin-\(UUID().uuidString).\(format.rawValue)").path
-        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot create a temporary file for standard input in \(path)")
+        }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
             try output.write(contentsOf: chunk)

@@ -258,7 +258,8 @@ public final class Ingestor: Sendable {
         if let unknown = header.first(where: { !known.contains($0) }) {
             throw IngestError(
                 code: .malformedInput,
-                message: "\(path): the column \"\(unknown)\" is not part of a \(kind.rawValue) file under the policy; "
+                message: "\(path): the column \"\(RecordParser.printable(unknown))\" is not part of a \(kind.rawValue) "
+                    + "file under the policy; "
                     + "nothing was ingested"
             )
         }

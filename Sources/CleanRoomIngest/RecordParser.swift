@@ -93,7 +93,7 @@ struct RecordParser: Sendable {
                     for (name, raw) in object {
                         guard let attribute = self.policy.schema.attribute(named: name) else {
                             throw Self.reject(
-                                line, "attributes." + name, "unknown_attribute",
+                                line, "attributes." + Self.printable(name), "unknown_attribute",
                                 "the policy schema declares no attribute of this name")
                         }
                         attributes[name] = try self.attributeValue(.json(raw), attribute, line: line)
@@ -105,7 +105,9 @@ struct RecordParser: Sendable {
                     }
                     for (purpose, raw) in object {
                         guard self.policy.purpose(named: purpose) != nil else {
-                            throw Self.reject(line, "consent." + purpose, "unknown_purpose", "the policy declares no such purpose")
+                            throw Self.reject(
+                                line, "consent." + Self.printable(purpose), "unknown_purpose",
+                                "the policy declares no such purpose")
                         }
                         consent[purpose] = try Self.bool(.json(raw), field: "consent." + purpose, line: line)
                     }
@@ -257,7 +259,7 @@ struct RecordParser: Sendable {
 
     private static func rejectUnknown(_ fields: [String: Value], known: Set<String>, line: Int) throws {
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw Self.reject(line, unknown, "unknown_field", "the field is not part of the input format")
+            throw Self.reject(line, Self.printable(unknown), "unknown_field", "the field is not part of the input format")
         }
     }
 
@@ -321,6 +323,24 @@ struct RecordParser: Sendable {
             throw Self.reject(line, field, "invalid_time", "the time must be RFC 3339, e.g. 2026-03-01T10:00:00Z")
         }
         return date
+    }
+
+    /// A field name from the input as it may be shown: names are echoed only when they look like names
+    /// (letters, digits, `_`, `-`, `.`, at most 64), so that a value typed where a name belongs — an e-mail
+    /// as a JSON key, say — never reaches a rejects file or an error message.
+    static func printable(_ name: String) -> String {
+        let isName = !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                true
+            default:
+                false
+            }
+        }
+        let hasLetter = name.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "z")).contains($0) }
+        return isName && hasLetter && name.utf8.filter({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }).count < 7
+            ? name : "(a field whose name is not shown)"
     }
 
     static func reject(_ line: Int, _ field: String, _ reason: String, _ message: String) -> IngestReject {

@@ -120,6 +120,7 @@ struct IngestorTests {
             (customerLine("c-1", email: "two@example.com"), "record", "conflicting_link"),
             (customerLine("c-1", consent: #"{"analytics":true}"#, at: "2026-06-01T00:00:00Z"), "consent.analytics", "consent_not_upgraded"),
             ("{not json", "record", "malformed_json"),
+            (#"{"type":"customer","customer_id":"c-9","jane.doe@example.com":"x"}"#, "(a field whose name is not shown)", "unknown_field"),
         ]
         try fixture.ingest("bad.jsonl", cases.map(\.line))
         let rejects = try fixture.rejects("bad.jsonl")
@@ -130,7 +131,7 @@ struct IngestorTests {
             #expect(reject?.field == expected.field, "line \(index + 1)")
         }
         let text = try String(contentsOfFile: fixture.root + "/bad.jsonl.rejects.jsonl", encoding: .utf8)
-        for secret in ["secret.person", "+49 30 12", "not-a-device", "two@example.com", "c-404"] {
+        for secret in ["secret.person", "+49 30 12", "not-a-device", "two@example.com", "c-404", "jane.doe"] {
             #expect(!text.contains(secret), "the rejects file never holds a value")
         }
     }
