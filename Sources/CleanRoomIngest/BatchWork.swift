@@ -209,12 +209,13 @@ struct PreparedRow {
 struct IngestorBatchResult {
     var summary = IngestSummary()
     var rejects: [IngestReject] = []
+    /// For a batch committed before: the counts of that commit.
+    var committedCounts: StoredIngestBatch.Counts?
 }
 
 /// The rejects file: one JSON object per rejected row (line, field, reason, message), never a value.
 final class RejectsFile {
     private let handle: FileHandle
-    private let encoder = JSONEncoder()
 
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
@@ -223,21 +224,35 @@ final class RejectsFile {
             throw IngestError(code: .unreadableInput, message: "cannot write the rejects file \(path)")
         }
         self.handle = handle
-        self.encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     func write(_ rejects: [IngestReject]) throws {
         guard !rejects.isEmpty else { return }
-        var data = Data()
-        for reject in rejects {
-            data += try self.encoder.encode(reject)
-            data.append(UInt8(ascii: "\n"))
-        }
-        try self.handle.write(contentsOf: data)
+        try self.handle.write(contentsOf: Data(try IngestReject.jsonLines(rejects)))
     }
 
     func close() throws {
         try self.handle.synchronize()
         try self.handle.close()
+    }
+}
+
+extension IngestReject {
+    /// Rejects as JSON Lines, keys sorted: the rejects file's format, and what a batch keeps in the store.
+    static func jsonLines(_ rejects: [IngestReject]) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var bytes: [UInt8] = []
+        for reject in rejects {
+            bytes += try encoder.encode(reject)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
+    }
+
+    /// Reads back what ``jsonLines(_:)`` wrote.
+    static func fromJSONLines(_ bytes: [UInt8]) throws -> [IngestReject] {
+        let decoder = JSONDecoder()
+        return try bytes.split(separator: UInt8(ascii: "\n")).map { try decoder.decode(IngestReject.self, from: Data($0)) }
     }
 }

@@ -142,9 +142,12 @@ public final class Ingestor: Sendable {
         let prepared = self.prepare(rows, kind: kind)
         var additions: [(Pseudonym, SubjectID)] = []
         let result: IngestorBatchResult = try self.store.write { transaction in
-            if try transaction.batches.find(id: batchID) != nil {
+            if let committed = try transaction.batches.find(id: batchID) {
+                // Committed before (a replay, or a rerun after a crash): list its rejects again, change nothing.
                 var skipped = IngestorBatchResult()
                 skipped.summary.batchesAlreadyIngested = 1
+                skipped.rejects = try IngestReject.fromJSONLines(committed.rejects)
+                skipped.committedCounts = committed.counts
                 return skipped
             }
             var work = BatchWork(ingestor: self, transaction: transaction, source: options.source)
@@ -158,13 +161,14 @@ public final class Ingestor: Sendable {
                 counts: StoredIngestBatch.Counts(
                     accepted: summary.accepted, rejected: summary.rejected, suppressed: summary.suppressed,
                     duplicates: summary.duplicates, subjectsCreated: summary.subjectsCreated,
-                    subjectsUpdated: summary.subjectsUpdated)
+                    subjectsUpdated: summary.subjectsUpdated),
+                rejects: try IngestReject.jsonLines(work.result.rejects)
             ))
             additions = work.additions
             return work.result
         }
         self.index.insert(additions)
-        try self.audit?.append(self.auditRecord(result.summary, batchID: batchID, rows: rows.count))
+        try self.audit?.append(self.auditRecord(result, batchID: batchID, rows: rows.count))
         return result
     }
 
@@ -221,19 +225,25 @@ public final class Ingestor: Sendable {
         }
     }
 
-    private func auditRecord(_ summary: IngestSummary, batchID: String, rows: Int) -> AuditRecord {
-        AuditRecord(
+    /// The batch's audit entry: counts only. A batch found already committed is recorded with the counts of its
+    /// commit, so that a crash between a commit and its entry loses no count: the rerun's entry carries them.
+    private func auditRecord(_ result: IngestorBatchResult, batchID: String, rows: Int) -> AuditRecord {
+        let counts = result.committedCounts ?? StoredIngestBatch.Counts(
+            accepted: result.summary.accepted, rejected: result.summary.rejected,
+            suppressed: result.summary.suppressed, duplicates: result.summary.duplicates,
+            subjectsCreated: result.summary.subjectsCreated, subjectsUpdated: result.summary.subjectsUpdated)
+        let alreadyIngested = result.committedCounts != nil
+        return AuditRecord(
             principal: "cli", role: "owner", action: .ingestBatch,
             request: .object([
                 "batch_digest": .string(batchID), "rows": .integer(rows),
-                "accepted": .integer(summary.accepted), "rejected": .integer(summary.rejected),
-                "suppressed": .integer(summary.suppressed), "duplicates": .integer(summary.duplicates),
-                "subjects_created": .integer(summary.subjectsCreated),
-                "subjects_updated": .integer(summary.subjectsUpdated),
-                "already_ingested": .bool(summary.batchesAlreadyIngested > 0),
+                "accepted": .integer(counts.accepted), "rejected": .integer(counts.rejected),
+                "suppressed": .integer(counts.suppressed), "duplicates": .integer(counts.duplicates),
+                "subjects_created": .integer(counts.subjectsCreated),
+                "subjects_updated": .integer(counts.subjectsUpdated),
+                "already_ingested": .bool(alreadyIngested),
             ]),
-            decision: summary.batchesAlreadyIngested > 0
-                ? .allowed("ingest.already_ingested") : .allowed("ingest.batch_committed"),
+            decision: alreadyIngested ? .allowed("ingest.already_ingested") : .allowed("ingest.batch_committed"),
             policyDigest: self.policy.digest
         )
     }

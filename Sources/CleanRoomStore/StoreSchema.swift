@@ -22,8 +22,17 @@ enum StoreSchema {
         migrator.registerMigration("v1-initial-schema") { db in
             try db.execute(sql: version1)
         }
+        migrator.registerMigration("v2-ingest-batch-rejects") { db in
+            try db.execute(sql: version2)
+        }
         return migrator
     }
+
+    /// A batch keeps the rejects of its rows (JSON Lines: line, field, reason, message; never a value), so a
+    /// rerun that skips the batch can list them again.
+    private static let version2 = """
+        ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
+        """
 
     private static let version1 = """
         CREATE TABLE subjects (

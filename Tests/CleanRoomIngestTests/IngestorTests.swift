@@ -187,6 +187,25 @@ struct IngestorTests {
         #expect(actions.filter { $0 == "ingest.already_ingested" }.count == 3)
     }
 
+    @Test func aReplayListsTheRejectsOfTheBatchesItSkipsAndAuditsTheirCounts() throws {
+        let fixture = try IngestFixture()
+        let lines = [customerLine("c-1", email: "a@example.com"), customerLine("c-2", email: "no-at-sign")]
+        try fixture.ingest("a.jsonl", lines)
+        let first = try fixture.rejects("a.jsonl")
+        let replay = try fixture.ingest("a.jsonl", lines)
+        #expect(replay.batchesAlreadyIngested == 1)
+        #expect(try fixture.rejects("a.jsonl") == first)
+        #expect(first.map(\.reason) == ["missing_at"])
+        var requests: [CanonicalJSON] = []
+        try AuditReader.forEachEntry(in: fixture.root + "/audit") { requests.append($0.record.request) }
+        guard case .object(let committed) = requests[0], case .object(let replayed) = requests[1] else {
+            Issue.record("two ingest entries expected")
+            return
+        }
+        #expect(committed["accepted"] == .integer(1) && replayed["accepted"] == .integer(1))
+        #expect(replayed["already_ingested"] == .bool(true))
+    }
+
     @Test func erasedPeopleAreDroppedAtIngest() throws {
         let fixture = try IngestFixture()
         let pseudonym = try IdentifierNormalizer().canonicalMatchHash(kind: .email, raw: "Gone.Person@gmail.com")

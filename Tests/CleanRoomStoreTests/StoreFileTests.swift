@@ -9,12 +9,12 @@ struct StoreFileTests {
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("cleanroom.sqlite").path
             let store = try Store.open(path: path)
-            #expect(try store.appliedMigrations == ["v1-initial-schema"])
+            #expect(try store.appliedMigrations == ["v1-initial-schema", "v2-ingest-batch-rejects"])
             let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
             try store.close()
 
             let reopened = try Store.open(path: path)
-            #expect(try reopened.appliedMigrations == ["v1-initial-schema"])
+            #expect(try reopened.appliedMigrations == ["v1-initial-schema", "v2-ingest-batch-rejects"])
             #expect(try reopened.read { tx in try tx.subjects.exists(subject) })
             #expect(try reopened.read { tx in try tx.subjects.count() } == 1)
             try reopened.close()
@@ -75,7 +75,7 @@ struct StoreFileTests {
 
     @Test func anInMemoryStoreHasTheSchema() throws {
         let store = try Store.inMemory()
-        #expect(try store.appliedMigrations == ["v1-initial-schema"])
+        #expect(try store.appliedMigrations == ["v1-initial-schema", "v2-ingest-batch-rejects"])
         #expect(try store.journalMode == "memory")
     }
 

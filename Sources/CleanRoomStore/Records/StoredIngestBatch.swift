@@ -47,14 +47,20 @@ public struct StoredIngestBatch: Sendable, Hashable {
     public var committedAt: Date
     /// What happened to its rows.
     public var counts: Counts
+    /// The rejects of its rows as the ingest wrote them (opaque bytes to the store; they hold no value).
+    public var rejects: [UInt8]
 
     /// Creates a batch record.
-    public init(id: String, digest: [UInt8], source: String?, startedAt: Date, committedAt: Date, counts: Counts) {
+    public init(
+        id: String, digest: [UInt8], source: String?, startedAt: Date, committedAt: Date, counts: Counts,
+        rejects: [UInt8] = []
+    ) {
         self.id = id
         self.digest = digest
         self.source = source
         self.startedAt = startedAt
         self.committedAt = committedAt
         self.counts = counts
+        self.rejects = rejects
     }
 }

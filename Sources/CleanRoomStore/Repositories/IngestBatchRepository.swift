@@ -14,14 +14,14 @@ public struct IngestBatchRepository {
                 sql: """
                     INSERT INTO ingest_batches (
                         batch_id, digest, source, started_at, committed_at,
-                        accepted, rejected, suppressed, duplicates, subjects_created, subjects_updated
-                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        accepted, rejected, suppressed, duplicates, subjects_created, subjects_updated, rejects
+                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 batch.id, batch.digest.blob, batch.source,
                 batch.startedAt.storedMilliseconds, batch.committedAt.storedMilliseconds,
                 batch.counts.accepted, batch.counts.rejected, batch.counts.suppressed, batch.counts.duplicates,
-                batch.counts.subjectsCreated, batch.counts.subjectsUpdated,
+                batch.counts.subjectsCreated, batch.counts.subjectsUpdated, batch.rejects.blob,
             ])
         }
     }
@@ -34,7 +34,7 @@ public struct IngestBatchRepository {
                     self.db.cachedStatement(
                         sql: """
                             SELECT batch_id, digest, source, started_at, committed_at,
-                                accepted, rejected, suppressed, duplicates, subjects_created, subjects_updated
+                                accepted, rejected, suppressed, duplicates, subjects_created, subjects_updated, rejects
                             FROM ingest_batches WHERE batch_id = ?
                             """
                     ),
@@ -54,7 +54,8 @@ public struct IngestBatchRepository {
                     duplicates: row[8],
                     subjectsCreated: row[9],
                     subjectsUpdated: row[10]
-                )
+                ),
+                rejects: row.bytes(at: 11)
             )
         }
     }
