@@ -110,36 +110,53 @@ public final class Ingestor: Sendable {
         var batch: [IngestInput.Row] = []
         var batchNumber = 0
         var rowsRead = 0
-        let flush = { [self] in
-            guard !batch.isEmpty else { return }
-            let result = try self.commit(batch, number: batchNumber, kind: kind, options: options)
+        // A pipeline of two: while one batch commits on this thread, the next is parsed and pseudonymized on the
+        // other cores (that work needs no database), and the file is read on.
+        var inFlight: PreparingBatch?
+        let commitInFlight = { [self] in
+            guard let pending = inFlight else { return }
+            inFlight = nil
+            let result = try self.commit(pending, options: options)
             summary.add(result.summary)
             try rejects.write(result.rejects)
-            rowsRead += batch.count
+            rowsRead += pending.rows.count
+            progress?(rowsRead, lineCount)
+        }
+        let flush = { [self] in
+            guard !batch.isEmpty else { return }
+            let next = PreparingBatch(rows: batch, number: batchNumber, kind: kind, ingestor: self)
             batchNumber += 1
             batch.removeAll(keepingCapacity: true)
-            progress?(rowsRead, lineCount)
+            try commitInFlight()
+            inFlight = next
         }
         let take = { (row: IngestInput.Row) in
             batch.append(row)
             if batch.count >= options.batchSize { try flush() }
         }
-        switch format {
-        case .jsonl: try IngestInput.forEachJSONLine(path: path, take)
-        case .csv: try IngestInput.forEachCSVRow(path: path, take)
+        do {
+            switch format {
+            case .jsonl: try IngestInput.forEachJSONLine(path: path, take)
+            case .csv: try IngestInput.forEachCSVRow(path: path, take)
+            }
+            try flush()
+            try commitInFlight()
+        } catch {
+            _ = inFlight?.prepared()
+            throw error
         }
-        try flush()
         try rejects.close()
         return summary
     }
 
     // MARK: A batch
 
-    private func commit(_ rows: [IngestInput.Row], number: Int, kind: Kind?, options: Options) throws -> IngestorBatchResult {
-        let digest = Self.digest(of: rows, number: number, idempotencyKey: options.idempotencyKey)
+    private func commit(_ batch: PreparingBatch, options: Options) throws -> IngestorBatchResult {
+        let rows = batch.rows
+        let digest = Self.digest(of: rows, number: batch.number, idempotencyKey: options.idempotencyKey)
         let batchID = Hex.encode(digest)
         let startedAt = self.now()
-        let prepared = self.prepare(rows, kind: kind)
+        let prepared = batch.prepared()
         var additions: [(Pseudonym, SubjectID)] = []
         let result: IngestorBatchResult = try self.store.write { transaction in
             if let committed = try transaction.batches.find(id: batchID) {
@@ -173,7 +190,7 @@ public final class Ingestor: Sendable {
     }
 
     /// Parses, validates and pseudonymizes the rows on every core: none of it needs the database.
-    private func prepare(_ rows: [IngestInput.Row], kind: Kind?) -> [PreparedRow] {
+    func prepare(_ rows: [IngestInput.Row], kind: Kind?) -> [PreparedRow] {
         let chunks = min(rows.count, ProcessInfo.processInfo.activeProcessorCount * 4)
         let results = UnsafeMutableBufferPointer<PreparedRow?>.allocate(capacity: rows.count)
         results.initialize(repeating: nil)
@@ -342,6 +359,31 @@ public final class Ingestor: Sendable {
     var keyringForWork: Keyring { self.keyring }
     var clock: @Sendable () -> Date { self.now }
     var regionAttribute: String? { self.policy.identifiers.regionAttribute }
+}
+
+/// A batch being parsed and pseudonymized in the background while the one before it commits.
+final class PreparingBatch: @unchecked Sendable {
+    let rows: [IngestInput.Row]
+    let number: Int
+    private let done = DispatchGroup()
+    // Written once by the background work before `done` is left; read only after waiting on `done`.
+    private var result: [PreparedRow] = []
+
+    init(rows: [IngestInput.Row], number: Int, kind: Ingestor.Kind?, ingestor: Ingestor) {
+        self.rows = rows
+        self.number = number
+        self.done.enter()
+        DispatchQueue.global().async {
+            self.result = ingestor.prepare(rows, kind: kind)
+            self.done.leave()
+        }
+    }
+
+    /// The prepared rows, once ready.
+    func prepared() -> [PreparedRow] {
+        self.done.wait()
+        return self.result
+    }
 }
 
 /// A buffer each parallel worker writes distinct slots of.
