@@ -194,7 +194,11 @@ public final class Ingestor: Sendable {
         let chunks = min(rows.count, ProcessInfo.processInfo.activeProcessorCount * 4)
         let results = UnsafeMutableBufferPointer<PreparedRow?>.allocate(capacity: rows.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            // Release the rows the buffer still holds, then its memory: deallocating alone would leak them.
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         let output = SendableBuffer(results)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let lower = rows.count * chunk / chunks
