@@ -103,15 +103,7 @@ struct BatchWork {
     }
 
     private mutating func event(_ record: EventRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
-        if resolved.isSuppressed {
-            self.result.summary.suppressed += 1
-            return
-        }
-        guard let subject = try self.subject(of: resolved, line: line) else {
-            throw IngestReject(
-                line: line, field: "record", reason: "unknown_person",
-                message: "no customer has these identifiers; ingest the customer first")
-        }
+        guard let subject = try self.existingSubject(of: resolved, line: line) else { return }
         let inserted = try self.transaction.events.insertIfAbsent(StoredEvent(
             subject: subject, type: record.type, occurredAt: record.at, amount: record.amount,
             currency: record.currency, items: record.items, key: Self.eventKey(record)))
@@ -123,15 +115,7 @@ struct BatchWork {
     }
 
     private mutating func consent(_ record: ConsentRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
-        if resolved.isSuppressed {
-            self.result.summary.suppressed += 1
-            return
-        }
-        guard let subject = try self.subject(of: resolved, line: line) else {
-            throw IngestReject(
-                line: line, field: "record", reason: "unknown_person",
-                message: "no customer has these identifiers; ingest the customer first")
-        }
+        guard let subject = try self.existingSubject(of: resolved, line: line) else { return }
         let history = try self.transaction.consent.history(of: subject)
         try self.appendConsent(
             StoredConsent(subject: subject, purpose: record.purpose, signal: record.granted ? .granted : .withdrawn,
@@ -140,6 +124,20 @@ struct BatchWork {
     }
 
     // MARK: Helpers
+
+    /// The known person an event or consent row is about; `nil` (counted) when they were erased.
+    private mutating func existingSubject(of resolved: ResolvedIdentifiers, line: Int) throws -> SubjectID? {
+        if resolved.isSuppressed {
+            self.result.summary.suppressed += 1
+            return nil
+        }
+        guard let subject = try self.subject(of: resolved, line: line) else {
+            throw IngestReject(
+                line: line, field: "record", reason: "unknown_person",
+                message: "no customer has these identifiers; ingest the customer first")
+        }
+        return subject
+    }
 
     /// The one subject the identifiers belong to, `nil` for nobody; a row linking two subjects is rejected.
     private func subject(of resolved: ResolvedIdentifiers, line: Int) throws -> SubjectID? {
