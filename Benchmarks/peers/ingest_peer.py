@@ -73,12 +73,16 @@ KEK = bytes(range(32, 64))
 KEK_VERSION = 1
 
 # ---------------------------------------------------------------------------------------------------------
-# The schema: Sources/CleanRoomStore/StoreSchema.swift, migration "v1-initial-schema", verbatim. GRDB records
-# applied migrations in grdb_migrations; the peer does too, so CleanRoom can open what the peer built.
+# The schema: Sources/CleanRoomStore/StoreSchema.swift, migrations "v1-initial-schema" and
+# "v2-ingest-batch-rejects", verbatim. GRDB records applied migrations in grdb_migrations; the peer does too, so
+# CleanRoom can open what the peer built.
 
 SCHEMA_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Sources", "CleanRoomStore",
                              "StoreSchema.swift")
-MIGRATION = "v1-initial-schema"
+MIGRATIONS = ("v1-initial-schema", "v2-ingest-batch-rejects")
+SCHEMA_V2 = """\
+ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
+"""
 SCHEMA = """\
 CREATE TABLE subjects (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -185,9 +189,10 @@ def check_schema_matches_source():
             swift = source.read()
     except OSError:
         return
-    match = re.search(r'version1 = """\n(.*?)\n *"""', swift, re.DOTALL)
-    sql = match and "\n".join(line[8:] for line in match.group(1).split("\n")) + "\n"
-    if sql != SCHEMA or swift.count("registerMigration(") != 1:
+    def version(number):
+        match = re.search(r'version%d = """\n(.*?)\n *"""' % number, swift, re.DOTALL)
+        return match and "\n".join(line[8:] for line in match.group(1).split("\n")) + "\n"
+    if version(1) != SCHEMA or version(2) != SCHEMA_V2 or swift.count("registerMigration(") != len(MIGRATIONS):
         print("warning: Sources/CleanRoomStore/StoreSchema.swift differs from the peer's SCHEMA; update it",
               file=sys.stderr)
 
@@ -754,9 +759,10 @@ def open_database(path):
     db.execute("PRAGMA cache_size = -65536")  # 64 MiB, Store.Options' default
     has_schema = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'grdb_migrations'").fetchone()
     if not has_schema:
-        db.executescript("BEGIN;\n" + SCHEMA +
-                         "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);\n"
-                         "INSERT INTO grdb_migrations VALUES ('%s');\nCOMMIT;" % MIGRATION)
+        db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 +
+                         "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);\n" +
+                         "".join("INSERT INTO grdb_migrations VALUES ('%s');\n" % name for name in MIGRATIONS) +
+                         "COMMIT;")
     return db
 
 
