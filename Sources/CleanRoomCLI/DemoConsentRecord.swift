@@ -21,18 +21,9 @@ struct DemoConsentRecord: Sendable {
         line.openObject()
         line.key("type")
         line.string("consent")
-        if let customerID = self.customerID {
-            line.key("customer_id")
-            line.string(customerID)
-        }
-        if let email = self.email {
-            line.key("email")
-            line.string(email)
-        }
-        if let phone = self.phone {
-            line.key("phone")
-            line.string(phone)
-        }
+        line.member("customer_id", self.customerID)
+        line.member("email", self.email)
+        line.member("phone", self.phone)
         line.key("purpose")
         line.string(self.purpose)
         line.key("granted")

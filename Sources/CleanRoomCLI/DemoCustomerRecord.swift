@@ -22,22 +22,10 @@ struct DemoCustomerRecord: Sendable {
         line.openObject()
         line.key("type")
         line.string("customer")
-        if let customerID = self.customerID {
-            line.key("customer_id")
-            line.string(customerID)
-        }
-        if let email = self.email {
-            line.key("email")
-            line.string(email)
-        }
-        if let phone = self.phone {
-            line.key("phone")
-            line.string(phone)
-        }
-        if let deviceID = self.deviceID {
-            line.key("device_id")
-            line.string(deviceID)
-        }
+        line.member("customer_id", self.customerID)
+        line.member("email", self.email)
+        line.member("phone", self.phone)
+        line.member("device_id", self.deviceID)
         if !self.attributes.isEmpty {
             line.key("attributes")
             line.openObject()

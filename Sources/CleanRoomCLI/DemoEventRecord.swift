@@ -20,18 +20,9 @@ struct DemoEventRecord: Sendable {
         line.openObject()
         line.key("type")
         line.string("event")
-        if let customerID = self.customerID {
-            line.key("customer_id")
-            line.string(customerID)
-        }
-        if let email = self.email {
-            line.key("email")
-            line.string(email)
-        }
-        if let deviceID = self.deviceID {
-            line.key("device_id")
-            line.string(deviceID)
-        }
+        line.member("customer_id", self.customerID)
+        line.member("email", self.email)
+        line.member("device_id", self.deviceID)
         line.key("event")
         line.string(self.event)
         line.key("at")

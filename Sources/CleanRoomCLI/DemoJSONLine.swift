@@ -44,6 +44,13 @@ struct DemoJSONLine {
         self.needsComma = true
     }
 
+    /// Writes the member `key` with the string `value`, or nothing when `value` is `nil`.
+    mutating func member(_ key: StaticString, _ value: String?) {
+        guard let value else { return }
+        self.key(key)
+        self.string(value)
+    }
+
     /// Writes `"name":`; `name` must need no escaping (the contract's keys do not).
     mutating func key(_ name: StaticString) {
         self.separate()

@@ -17,45 +17,56 @@ public struct RawIdentifiers: Sendable, Equatable {
 
 /// A customer: identifiers seen together, attributes and consent choices.
 public struct CustomerRecord: Sendable, Equatable {
+    /// The identifiers seen together: they join one person.
     public var identifiers: RawIdentifiers
+    /// Attribute values by name, validated against the policy schema.
     public var attributes: [String: String]
+    /// Consent choices by purpose.
     public var consent: [String: Bool]
+    /// When the consent choices were made.
     public var consentAt: Date?
+    /// The system the row comes from.
     public var source: String?
 }
 
 /// Something a person did.
 public struct EventRecord: Sendable, Equatable {
+    /// Who did it (any identifier of a known person).
     public var identifiers: RawIdentifiers
+    /// The event type, declared in the policy schema.
     public var type: String
+    /// When it happened.
     public var at: Date
+    /// The amount, for event types that carry one.
     public var amount: Double?
+    /// The ISO 4217 currency of the amount.
     public var currency: String?
+    /// The products, one entry per unit.
     public var items: [String]
 }
 
 /// A consent choice for one purpose.
 public struct ConsentRecord: Sendable, Equatable {
+    /// Whose choice (any identifier of a known person).
     public var identifiers: RawIdentifiers
+    /// The purpose, declared in the policy.
     public var purpose: String
+    /// Given (`true`) or withdrawn.
     public var granted: Bool
+    /// When the choice was made: the latest by this time counts.
     public var at: Date
+    /// Where it was made (e.g. `preference-center`).
     public var source: String?
 }
 
 /// One validated input record.
 public enum IngestRecord: Sendable, Equatable {
+    /// A `customer` row.
     case customer(CustomerRecord)
+    /// An `event` row.
     case event(EventRecord)
+    /// A `consent` row.
     case consent(ConsentRecord)
-
-    var identifiers: RawIdentifiers {
-        switch self {
-        case .customer(let record): record.identifiers
-        case .event(let record): record.identifiers
-        case .consent(let record): record.identifiers
-        }
-    }
 }
 
 /// Why a row was not ingested: the line, the field and a reason code, never the value itself.
@@ -69,6 +80,7 @@ public struct IngestReject: Sendable, Equatable, Codable {
     /// What was wrong and what to do, without the value.
     public var message: String
 
+    /// Creates a reject.
     public init(line: Int, field: String, reason: String, message: String) {
         self.line = line
         self.field = field

@@ -19,6 +19,7 @@ public struct IngestSummary: Sendable, Equatable, Codable {
     /// Batches skipped because they were ingested before (a replay).
     public var batchesAlreadyIngested = 0
 
+    /// All counts zero.
     public init() {}
 
     /// Adds another summary's counts to these.

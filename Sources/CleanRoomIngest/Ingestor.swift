@@ -52,7 +52,10 @@ public final class Ingestor: Sendable {
 
     /// Input formats.
     public enum Format: String, Sendable, CaseIterable {
-        case jsonl, csv
+        /// JSON Lines: one record object per line.
+        case jsonl
+        /// CSV with a header row.
+        case csv
     }
 
     /// What the rows of a CSV file are.
