@@ -158,7 +158,9 @@ struct BatchWork {
     private mutating func dataKey(of subject: SubjectID) throws -> DataKey {
         if let key = self.dataKeys[subject] { return key }
         guard let stored = try self.transaction.dataKeys.key(for: subject) else {
-            throw IngestError(code: .malformedInput, message: "a stored subject has no data key; run `cleanroom db check`")
+            throw IngestError(
+                code: .inconsistentStore,
+                message: "the database holds a person without a data key, so it is damaged; restore it from a backup")
         }
         let key = try self.ingestor.keyringForWork.unwrap(
             WrappedDataKey(serialized: stored.wrapped), context: subject.dataKeyContext)
@@ -219,7 +221,8 @@ final class RejectsFile {
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {
-            throw IngestError(code: .unreadableInput, message: "cannot write the rejects file \(path)")
+            throw IngestError(
+                code: .unwritableOutput, message: "cannot write the rejects file \(path); check that its folder is writable")
         }
         self.handle = handle
     }

@@ -15,6 +15,10 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let malformedInput = Code("malformed_input")
         /// The options do not fit the input.
         public static let invalidOptions = Code("invalid_options")
+        /// An output beside the input (the rejects file) cannot be written.
+        public static let unwritableOutput = Code("unwritable_output")
+        /// The database breaks one of its own rules (a person without a data key).
+        public static let inconsistentStore = Code("inconsistent_store")
     }
 
     /// The kind of failure.
