@@ -60,24 +60,7 @@ struct MerkleVerifierTests {
     @Test(arguments: MerkleReferenceVectors.inclusionProofs)
     func rejectsTruncatedOrExtendedInclusionProofs(_ vector: MerkleReferenceVectors.InclusionVector) {
         let root = Vectors.rootHashes[vector.treeSize]
-        var proofs: [[[UInt8]]] = []
-        for garbage in [[], root, Vectors.someHash, MerkleHash.emptyTreeHash] {
-            proofs.append(vector.proof + [garbage])
-            proofs.append([garbage] + vector.proof)
-            for position in vector.proof.indices {
-                var inserted = vector.proof
-                inserted.insert(garbage, at: position)
-                proofs.append(inserted)
-            }
-        }
-        for position in vector.proof.indices {
-            var removed = vector.proof
-            removed.remove(at: position)
-            proofs.append(removed)
-        }
-        proofs.append(Array(vector.proof.dropLast()))
-        proofs.append(Array(vector.proof.dropFirst()))
-        proofs.append(vector.proof.reversed())
+        let proofs = Self.truncatedOrExtended(vector.proof, garbage: [[], root, Vectors.someHash, MerkleHash.emptyTreeHash])
         for proof in proofs where proof != vector.proof {
             #expect(!Self.verify(vector, proof: proof), "proof of \(proof.count) hashes")
         }
@@ -161,24 +144,8 @@ struct MerkleVerifierTests {
     func rejectsTruncatedOrExtendedConsistencyProofs(_ vector: MerkleReferenceVectors.ConsistencyVector) {
         let oldRoot = Vectors.rootHashes[vector.oldSize]
         let newRoot = Vectors.rootHashes[vector.newSize]
-        var proofs: [[[UInt8]]] = [[]]
-        for garbage in [[], oldRoot, newRoot, vector.proof[0], Vectors.someHash] {
-            proofs.append(vector.proof + [garbage])
-            proofs.append([garbage] + vector.proof)
-            for position in vector.proof.indices {
-                var inserted = vector.proof
-                inserted.insert(garbage, at: position)
-                proofs.append(inserted)
-            }
-        }
-        for position in vector.proof.indices {
-            var removed = vector.proof
-            removed.remove(at: position)
-            proofs.append(removed)
-        }
-        proofs.append(Array(vector.proof.dropLast()))
-        proofs.append(Array(vector.proof.dropFirst()))
-        proofs.append(vector.proof.reversed())
+        let garbage = [[], oldRoot, newRoot, vector.proof[0], Vectors.someHash]
+        let proofs = [[]] + Self.truncatedOrExtended(vector.proof, garbage: garbage)
         for proof in proofs where proof != vector.proof {
             #expect(!Self.verify(vector, proof: proof), "proof of \(proof.count) hashes")
         }
@@ -303,5 +270,29 @@ struct MerkleVerifierTests {
             newRoot: newRoot ?? Vectors.rootHashes[vector.newSize],
             proof: proof ?? vector.proof
         )
+    }
+
+    /// `proof` with each of `garbage` appended, prepended and inserted at every position, with each element
+    /// removed, cut at either end, and reversed: the wrong lengths and orders a verifier must refuse.
+    static func truncatedOrExtended(_ proof: [[UInt8]], garbage: [[UInt8]]) -> [[[UInt8]]] {
+        var proofs: [[[UInt8]]] = []
+        for hash in garbage {
+            proofs.append(proof + [hash])
+            proofs.append([hash] + proof)
+            for position in proof.indices {
+                var inserted = proof
+                inserted.insert(hash, at: position)
+                proofs.append(inserted)
+            }
+        }
+        for position in proof.indices {
+            var removed = proof
+            removed.remove(at: position)
+            proofs.append(removed)
+        }
+        proofs.append(Array(proof.dropLast()))
+        proofs.append(Array(proof.dropFirst()))
+        proofs.append(proof.reversed())
+        return proofs
     }
 }
