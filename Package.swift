@@ -44,6 +44,8 @@ let package = Package(
             dependencies: [
                 "CleanRoomCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // GRDB's own system library over libsqlite3, for the direct binding of the hot inserts.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(name: "CleanRoomAudit", dependencies: ["CleanRoomCrypto", "CleanRoomCore"]),

@@ -14,16 +14,19 @@ public struct AttributeRepository {
     @discardableResult
     public func upsert(_ attribute: StoredAttribute) throws -> Bool {
         try performing("set an attribute") {
-            try self.db.cachedStatement(
+            var upsert = try DirectStatement(
+                self.db,
                 sql: """
                     INSERT INTO attributes (subject_id, name, value, updated_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (subject_id, name) DO UPDATE
                     SET value = excluded.value, updated_at = excluded.updated_at
                     WHERE excluded.updated_at >= attributes.updated_at
-                    """
-            ).execute(arguments: [
-                attribute.subject.rawValue, attribute.name, attribute.value, attribute.updatedAt.storedMilliseconds,
-            ])
+                    """)
+            upsert.bind(attribute.subject.rawValue)
+            upsert.bind(attribute.name)
+            upsert.bind(attribute.value)
+            upsert.bind(attribute.updatedAt.storedMilliseconds)
+            try upsert.run()
             return self.db.changesCount > 0
         }
     }

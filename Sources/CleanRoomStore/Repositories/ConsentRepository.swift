@@ -10,15 +10,19 @@ public struct ConsentRepository {
     /// - Throws: ``StoreError`` `constraint` when the subject does not exist.
     public func append(_ entry: StoredConsent) throws {
         try performing("append to the consent ledger") {
-            try self.db.cachedStatement(
+            var insert = try DirectStatement(
+                self.db,
                 sql: """
                     INSERT INTO consent_ledger (subject_id, purpose, signal, occurred_at, recorded_at, source)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                entry.subject.rawValue, entry.purpose, entry.signal.rawValue,
-                entry.occurredAt.storedMilliseconds, entry.recordedAt.storedMilliseconds, entry.source,
-            ])
+                    """)
+            insert.bind(entry.subject.rawValue)
+            insert.bind(entry.purpose)
+            insert.bind(entry.signal.rawValue)
+            insert.bind(entry.occurredAt.storedMilliseconds)
+            insert.bind(entry.recordedAt.storedMilliseconds)
+            insert.bind(entry.source)
+            try insert.run()
         }
     }
 

@@ -13,9 +13,12 @@ public struct DataKeyRepository {
     /// - Throws: ``StoreError`` `constraint` when the subject already has a key or does not exist.
     public func insert(_ key: StoredDataKey) throws {
         try performing("insert a data key") {
-            try self.db.cachedStatement(
-                sql: "INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)"
-            ).execute(arguments: [key.subject.rawValue, key.kekVersion, key.wrapped.blob])
+            var insert = try DirectStatement(
+                self.db, sql: "INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)")
+            insert.bind(key.subject.rawValue)
+            insert.bind(key.kekVersion)
+            insert.bind(key.wrapped)
+            try insert.run()
         }
     }
 

@@ -24,23 +24,29 @@ public struct EventRepository {
             throw StoreError(code: .invalidArgument, message: "an event amount must be a finite number")
         }
         return try performing("insert an event") {
-            try self.db.cachedStatement(
+            var insert = try DirectStatement(
+                self.db,
                 sql: """
                     INSERT INTO events (subject_id, type, occurred_at, amount, currency, event_key)
                     VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (subject_id, event_key) DO NOTHING
-                    """
-            ).execute(arguments: [
-                event.subject.rawValue, event.type, event.occurredAt.storedMilliseconds, event.amount,
-                event.currency, event.key.blob,
-            ])
+                    """)
+            insert.bind(event.subject.rawValue)
+            insert.bind(event.type)
+            insert.bind(event.occurredAt.storedMilliseconds)
+            insert.bind(event.amount)
+            insert.bind(event.currency)
+            insert.bind(event.key)
+            try insert.run()
             guard self.db.changesCount > 0 else { return false }
             let eventID = self.db.lastInsertedRowID
-            let insertItem = try self.db.cachedStatement(
-                sql: "INSERT INTO event_items (event_id, position, item) VALUES (?, ?, ?)"
-            )
+            var insertItem = try DirectStatement(
+                self.db, sql: "INSERT INTO event_items (event_id, position, item) VALUES (?, ?, ?)")
             for (position, item) in event.items.enumerated() {
-                try insertItem.execute(arguments: [eventID, position, item])
+                insertItem.bind(eventID)
+                insertItem.bind(position)
+                insertItem.bind(item)
+                try insertItem.run()
             }
             return true
         }

@@ -21,18 +21,21 @@ public struct IdentifierRepository {
             throw StoreError(code: .invalidArgument, message: "an identifier lists the same variant name twice")
         }
         try performing("add an identifier") {
-            try self.db.cachedStatement(
-                sql: "INSERT INTO identifiers (subject_id, kind, sealed, added_at) VALUES (?, ?, ?, ?)"
-            ).execute(arguments: [
-                identifier.subject.rawValue, identifier.kind.rawValue, identifier.sealed.blob,
-                identifier.addedAt.storedMilliseconds,
-            ])
+            var insert = try DirectStatement(
+                self.db, sql: "INSERT INTO identifiers (subject_id, kind, sealed, added_at) VALUES (?, ?, ?, ?)")
+            insert.bind(identifier.subject.rawValue)
+            insert.bind(identifier.kind.rawValue)
+            insert.bind(identifier.sealed)
+            insert.bind(identifier.addedAt.storedMilliseconds)
+            try insert.run()
             let identifierID = self.db.lastInsertedRowID
-            let insertVariant = try self.db.cachedStatement(
-                sql: "INSERT INTO identifier_pseudonyms (identifier_id, variant, pseudonym) VALUES (?, ?, ?)"
-            )
+            var insertVariant = try DirectStatement(
+                self.db, sql: "INSERT INTO identifier_pseudonyms (identifier_id, variant, pseudonym) VALUES (?, ?, ?)")
             for variant in identifier.variants {
-                try insertVariant.execute(arguments: [identifierID, variant.name, variant.pseudonym.bytes.blob])
+                insertVariant.bind(identifierID)
+                insertVariant.bind(variant.name)
+                insertVariant.bind(variant.pseudonym.bytes)
+                try insertVariant.run()
             }
         }
     }

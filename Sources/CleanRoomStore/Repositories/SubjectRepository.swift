@@ -9,8 +9,9 @@ public struct SubjectRepository {
     /// Creates a new subject and returns its id; ids grow in arrival order.
     public func create(at time: Date) throws -> SubjectID {
         try performing("create a subject") {
-            try self.db.cachedStatement(sql: "INSERT INTO subjects (created_at) VALUES (?)")
-                .execute(arguments: [time.storedMilliseconds])
+            var insert = try DirectStatement(self.db, sql: "INSERT INTO subjects (created_at) VALUES (?)")
+            insert.bind(time.storedMilliseconds)
+            try insert.run()
             return SubjectID(self.db.lastInsertedRowID)
         }
     }
