@@ -71,7 +71,14 @@ let package = Package(
         ),
         .testTarget(name: "CleanRoomCryptoTests", dependencies: ["CleanRoomCrypto"]),
         .testTarget(name: "CleanRoomCoreTests", dependencies: ["CleanRoomCore", "CleanRoomCrypto"]),
-        .testTarget(name: "CleanRoomStoreTests", dependencies: ["CleanRoomStore", "CleanRoomCore", "CleanRoomCrypto"]),
+        .testTarget(
+            name: "CleanRoomStoreTests",
+            dependencies: [
+                "CleanRoomStore", "CleanRoomCore", "CleanRoomCrypto",
+                // To build a database at an older schema version and migrate it.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "CleanRoomAuditTests", dependencies: ["CleanRoomAudit", "CleanRoomCrypto", "CleanRoomCore"]),
         .testTarget(
             name: "CleanRoomIngestTests",

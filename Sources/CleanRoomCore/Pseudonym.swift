@@ -5,12 +5,15 @@
 public struct Pseudonym: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
+    /// The length of a pseudonym: 32 bytes.
+    public static let byteCount = 32
+
     /// The 32 bytes of the HMAC.
     public let bytes: [UInt8]
 
     /// Wraps 32 HMAC bytes; returns `nil` for any other length.
     public init?(bytes: [UInt8]) {
-        guard bytes.count == 32 else { return nil }
+        guard bytes.count == Self.byteCount else { return nil }
         self.bytes = bytes
     }
 

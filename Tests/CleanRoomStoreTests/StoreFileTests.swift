@@ -1,20 +1,57 @@
 import CleanRoomCore
 @testable import CleanRoomStore
 import Foundation
+import GRDB
 import Testing
 
 /// Opening, migrating and verifying database files.
 struct StoreFileTests {
+    static let allMigrations = ["v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows"]
+
+    @Test func version3MovesEachVariantPseudonymIntoItsIdentifierRow() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("v2.sqlite").path
+            let google = Fixture.pseudonym(1), basic = Fixture.pseudonym(2), device = Fixture.pseudonym(3)
+            let queue = try DatabaseQueue(path: path)
+            try StoreSchema.migrator.migrate(queue, upTo: "v2-ingest-batch-rejects")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO subjects (id, created_at) VALUES (7, 0);
+                    INSERT INTO identifiers (id, subject_id, kind, sealed, added_at) VALUES
+                        (1, 7, 'email', x'01', 5), (2, 7, 'device_id', x'02', 6);
+                    """)
+                for (identifier, variant, pseudonym) in [(1, "google", google), (1, "basic", basic), (2, "", device)] {
+                    try db.execute(
+                        sql: "INSERT INTO identifier_pseudonyms (identifier_id, variant, pseudonym) VALUES (?, ?, ?)",
+                        arguments: [identifier, variant, Data(pseudonym.bytes)])
+                }
+            }
+            try queue.close()
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+
+            let store = try Store.open(path: path)
+            #expect(try store.appliedMigrations == Self.allMigrations)
+            let identifiers = try store.read { tx in try tx.identifiers.identifiers(of: SubjectID(7)) }
+            #expect(identifiers.map(\.kind) == [.email, .deviceID])
+            #expect(identifiers.map(\.sealed) == [[1], [2]])
+            #expect(identifiers[0].variants == [.init(name: "basic", pseudonym: basic), .init(name: "google", pseudonym: google)])
+            #expect(identifiers[1].variants == [.init(name: "", pseudonym: device)])
+            var loaded: [StoredPseudonym] = []
+            try store.read { tx in try tx.identifiers.forEachPseudonym { loaded.append($0) } }
+            #expect(loaded.map(\.pseudonym) == [basic, google, device])
+            try store.close()
+        }
+    }
     @Test func migrationsApplyOnAFreshFileAndAreIdempotentOnReopen() throws {
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("cleanroom.sqlite").path
             let store = try Store.open(path: path)
-            #expect(try store.appliedMigrations == ["v1-initial-schema", "v2-ingest-batch-rejects"])
+            #expect(try store.appliedMigrations == Self.allMigrations)
             let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
             try store.close()
 
             let reopened = try Store.open(path: path)
-            #expect(try reopened.appliedMigrations == ["v1-initial-schema", "v2-ingest-batch-rejects"])
+            #expect(try reopened.appliedMigrations == Self.allMigrations)
             #expect(try reopened.read { tx in try tx.subjects.exists(subject) })
             #expect(try reopened.read { tx in try tx.subjects.count() } == 1)
             try reopened.close()
@@ -75,7 +112,7 @@ struct StoreFileTests {
 
     @Test func anInMemoryStoreHasTheSchema() throws {
         let store = try Store.inMemory()
-        #expect(try store.appliedMigrations == ["v1-initial-schema", "v2-ingest-batch-rejects"])
+        #expect(try store.appliedMigrations == Self.allMigrations)
         #expect(try store.journalMode == "memory")
     }
 

@@ -1,7 +1,8 @@
 public import CleanRoomCore
 internal import GRDB
 
-/// Sealed identifiers and the pseudonyms they are indexed under.
+/// Sealed identifiers and the pseudonyms they are indexed under, which live in the identifier's row
+/// (`variants`: names joined by commas, sorted; `pseudonyms`: their 32-byte pseudonyms end to end).
 ///
 /// The store keeps no index on pseudonyms (DESIGN.md section 9): the caller holds the pseudonym →
 /// subject lookup in memory, loads it at start with ``forEachPseudonym(_:)`` and keeps it current, and
@@ -11,8 +12,8 @@ public struct IdentifierRepository {
 
     /// Adds one raw identifier (sealed once) with the pseudonyms of its variants.
     ///
-    /// - Throws: ``StoreError`` `invalidArgument` without variants or with a variant name twice;
-    ///   `constraint` when the subject does not exist.
+    /// - Throws: ``StoreError`` `invalidArgument` without variants, with a variant name twice, or with a
+    ///   variant name holding a comma; `constraint` when the subject does not exist.
     public func add(_ identifier: StoredIdentifier) throws {
         guard !identifier.variants.isEmpty else {
             throw StoreError(code: .invalidArgument, message: "an identifier needs at least one variant pseudonym")
@@ -20,23 +21,24 @@ public struct IdentifierRepository {
         guard Set(identifier.variants.map(\.name)).count == identifier.variants.count else {
             throw StoreError(code: .invalidArgument, message: "an identifier lists the same variant name twice")
         }
+        guard !identifier.variants.contains(where: { $0.name.contains(",") }) else {
+            throw StoreError(code: .invalidArgument, message: "a variant name cannot hold a comma")
+        }
+        let variants = identifier.variants.sorted { $0.name < $1.name }
         try performing("add an identifier") {
             var insert = try DirectStatement(
-                self.db, sql: "INSERT INTO identifiers (subject_id, kind, sealed, added_at) VALUES (?, ?, ?, ?)")
+                self.db,
+                sql: """
+                    INSERT INTO identifiers (subject_id, kind, sealed, added_at, variants, pseudonyms)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
             insert.bind(identifier.subject.rawValue)
             insert.bind(identifier.kind.rawValue)
             insert.bind(identifier.sealed)
             insert.bind(identifier.addedAt.storedMilliseconds)
+            insert.bind(variants.map(\.name).joined(separator: ","))
+            insert.bind(variants.flatMap(\.pseudonym.bytes))
             try insert.run()
-            let identifierID = self.db.lastInsertedRowID
-            var insertVariant = try DirectStatement(
-                self.db, sql: "INSERT INTO identifier_pseudonyms (identifier_id, variant, pseudonym) VALUES (?, ?, ?)")
-            for variant in identifier.variants {
-                insertVariant.bind(identifierID)
-                insertVariant.bind(variant.name)
-                insertVariant.bind(variant.pseudonym.bytes)
-                try insertVariant.run()
-            }
         }
     }
 
@@ -45,15 +47,9 @@ public struct IdentifierRepository {
     public func forEachPseudonym(_ body: (StoredPseudonym) throws -> Void) throws {
         try performing("read the pseudonyms") {
             let rows = try Row.fetchCursor(
-                self.db,
-                sql: """
-                    SELECT p.pseudonym, i.kind, p.variant, i.subject_id
-                    FROM identifier_pseudonyms p JOIN identifiers i ON i.id = p.identifier_id
-                    ORDER BY p.identifier_id, p.variant
-                    """
-            )
+                self.db, sql: "SELECT subject_id, kind, variants, pseudonyms FROM identifiers ORDER BY id")
             while let row = try rows.next() {
-                try body(Self.pseudonym(row))
+                try Self.pseudonyms(row).forEach(body)
             }
         }
     }
@@ -63,16 +59,11 @@ public struct IdentifierRepository {
         try performing("read the pseudonyms of a subject") {
             let rows = try Row.fetchCursor(
                 self.db.cachedStatement(
-                    sql: """
-                        SELECT p.pseudonym, i.kind, p.variant, i.subject_id
-                        FROM identifiers i JOIN identifier_pseudonyms p ON p.identifier_id = i.id
-                        WHERE i.subject_id = ?
-                        ORDER BY i.id, p.variant
-                        """
+                    sql: "SELECT subject_id, kind, variants, pseudonyms FROM identifiers WHERE subject_id = ? ORDER BY id"
                 ),
                 arguments: [subject.rawValue]
             )
-            return try Array(rows.map(Self.pseudonym))
+            return try Array(rows.map(Self.pseudonyms).joined())
         }
     }
 
@@ -83,47 +74,42 @@ public struct IdentifierRepository {
             let rows = try Row.fetchCursor(
                 self.db.cachedStatement(
                     sql: """
-                        SELECT i.id, i.kind, i.sealed, i.added_at, p.variant, p.pseudonym
-                        FROM identifiers i JOIN identifier_pseudonyms p ON p.identifier_id = i.id
-                        WHERE i.subject_id = ?
-                        ORDER BY i.id, p.variant
+                        SELECT subject_id, kind, variants, pseudonyms, sealed, added_at FROM identifiers
+                        WHERE subject_id = ? ORDER BY id
                         """
                 ),
                 arguments: [subject.rawValue]
             )
-            var identifiers: [StoredIdentifier] = []
-            var currentID: Int64?
-            while let row = try rows.next() {
-                let id: Int64 = row[0]
-                let variant = StoredIdentifier.Variant(
-                    name: row[4],
-                    pseudonym: try row.pseudonym(at: 5, table: "identifier_pseudonyms")
-                )
-                if id == currentID {
-                    identifiers[identifiers.count - 1].variants.append(variant)
-                } else {
-                    currentID = id
-                    identifiers.append(
-                        StoredIdentifier(
-                            subject: subject,
-                            kind: try row.identifierKind(at: 1, table: "identifiers"),
-                            sealed: row.bytes(at: 2),
-                            variants: [variant],
-                            addedAt: row.date(at: 3)
-                        )
-                    )
-                }
-            }
-            return identifiers
+            return try Array(rows.map { row in
+                StoredIdentifier(
+                    subject: subject, kind: try row.identifierKind(at: 1, table: "identifiers"), sealed: row.bytes(at: 4),
+                    variants: try Self.variants(row), addedAt: row.date(at: 5))
+            })
         }
     }
 
-    private static func pseudonym(_ row: Row) throws -> StoredPseudonym {
-        StoredPseudonym(
-            pseudonym: try row.pseudonym(at: 0, table: "identifier_pseudonyms"),
-            kind: try row.identifierKind(at: 1, table: "identifiers"),
-            variant: row[2],
-            subject: row.subject(at: 3)
-        )
+    /// The variants of an identifiers row whose columns start with subject_id, kind, variants, pseudonyms:
+    /// names separated by commas, and their pseudonyms end to end in the same order.
+    private static func variants(_ row: Row) throws -> [StoredIdentifier.Variant] {
+        let names = (row[2] as String).split(separator: ",", omittingEmptySubsequences: false)
+        let bytes = row.bytes(at: 3)
+        guard bytes.count == names.count * Pseudonym.byteCount else {
+            throw StoreError(code: .corrupt, message: "an identifier's pseudonyms do not match its variant names")
+        }
+        return try names.enumerated().map { position, name in
+            let start = position * Pseudonym.byteCount
+            guard let pseudonym = Pseudonym(bytes: Array(bytes[start..<start + Pseudonym.byteCount])) else {
+                throw StoreError(code: .corrupt, message: "a pseudonym in identifiers is not 32 bytes long")
+            }
+            return StoredIdentifier.Variant(name: String(name), pseudonym: pseudonym)
+        }
+    }
+
+    private static func pseudonyms(_ row: Row) throws -> [StoredPseudonym] {
+        let subject = row.subject(at: 0)
+        let kind = try row.identifierKind(at: 1, table: "identifiers")
+        return try Self.variants(row).map {
+            StoredPseudonym(pseudonym: $0.pseudonym, kind: kind, variant: $0.name, subject: subject)
+        }
     }
 }
