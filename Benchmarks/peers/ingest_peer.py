@@ -74,14 +74,19 @@ KEK_VERSION = 1
 
 # ---------------------------------------------------------------------------------------------------------
 # The schema: Sources/CleanRoomStore/StoreSchema.swift, migrations "v1-initial-schema" and
-# "v2-ingest-batch-rejects", verbatim. GRDB records applied migrations in grdb_migrations; the peer does too, so
+# "v2-ingest-batch-rejects" verbatim, and what "v3-pseudonyms-in-identifier-rows" does to a fresh database. GRDB records applied migrations in grdb_migrations; the peer does too, so
 # CleanRoom can open what the peer built.
 
 SCHEMA_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Sources", "CleanRoomStore",
                              "StoreSchema.swift")
-MIGRATIONS = ("v1-initial-schema", "v2-ingest-batch-rejects")
+MIGRATIONS = ("v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows")
 SCHEMA_V2 = """\
 ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
+"""
+SCHEMA_V3 = """\
+ALTER TABLE identifiers ADD COLUMN variants TEXT NOT NULL DEFAULT '';
+ALTER TABLE identifiers ADD COLUMN pseudonyms BLOB NOT NULL DEFAULT x'';
+DROP TABLE identifier_pseudonyms;
 """
 SCHEMA = """\
 CREATE TABLE subjects (
@@ -192,7 +197,8 @@ def check_schema_matches_source():
     def version(number):
         match = re.search(r'version%d = """\n(.*?)\n *"""' % number, swift, re.DOTALL)
         return match and "\n".join(line[8:] for line in match.group(1).split("\n")) + "\n"
-    if version(1) != SCHEMA or version(2) != SCHEMA_V2 or swift.count("registerMigration(") != len(MIGRATIONS):
+    if (version(1) != SCHEMA or version(2) != SCHEMA_V2 or swift.count("registerMigration(") != len(MIGRATIONS)
+            or 'migrate: version3' not in swift):
         print("warning: Sources/CleanRoomStore/StoreSchema.swift differs from the peer's SCHEMA; update it",
               file=sys.stderr)
 
@@ -333,6 +339,11 @@ def normalized_variants(kind, raw, region, resolution_only):
     return customer_id_variants(raw)
 
 
+def stored_variant_name(kind, variant):
+    """The name CleanRoom stores a variant under: `email/google`, `phone/e164`, or the kind for one-form kinds."""
+    return kind + "/" + variant if variant else kind
+
+
 def pseudonyms_of(variants):
     """Variant name -> pseudonym; each distinct normalized value is hashed once."""
     by_value = {}
@@ -444,7 +455,6 @@ class Rows:
         self.subjects = []
         self.data_keys = []
         self.identifiers = []
-        self.pseudonyms = []
         self.attributes = []
         self.consents = []
         self.events = []
@@ -471,10 +481,11 @@ class Ingest:
         self.next_event = self.scalar("SELECT coalesce(max(id), 0) FROM events") + 1
         # Identity resolution in memory (DESIGN.md section 9), rebuilt from the store: kind -> pseudonym -> subject.
         self.index = {kind: {} for kind in IDENTIFIER_KINDS}
-        for pseudonym, kind, subject in self.db.execute(
-                "SELECT p.pseudonym, i.kind, i.subject_id FROM identifier_pseudonyms p "
-                "JOIN identifiers i ON i.id = p.identifier_id WHERE p.variant IN ('', 'google', 'e164')"):
-            self.index[kind][pseudonym] = subject
+        for kind, subject, names, pseudonyms in self.db.execute(
+                "SELECT kind, subject_id, variants, pseudonyms FROM identifiers"):
+            for position, name in enumerate(names.split(",")):
+                if name == stored_variant_name(kind, RESOLUTION_VARIANT[kind]):
+                    self.index[kind][pseudonyms[32 * position:32 * (position + 1)]] = subject
         self.suppressed = {row[0] for row in self.db.execute("SELECT pseudonym FROM suppression_list")}
         self.batch_keys = {}  # subject -> AESGCM of its data key, for the current batch
         self.batch_consents = set()  # ledger entries written in the current batch
@@ -541,10 +552,8 @@ class Ingest:
         db = self.db
         db.executemany("INSERT INTO subjects (id, created_at) VALUES (?, ?)", rows.subjects)
         db.executemany("INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)", rows.data_keys)
-        db.executemany("INSERT INTO identifiers (id, subject_id, kind, sealed, added_at) VALUES (?, ?, ?, ?, ?)",
-                       rows.identifiers)
-        db.executemany("INSERT INTO identifier_pseudonyms (identifier_id, variant, pseudonym) VALUES (?, ?, ?)",
-                       rows.pseudonyms)
+        db.executemany("INSERT INTO identifiers (id, subject_id, kind, sealed, added_at, variants, pseudonyms) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)", rows.identifiers)
         db.executemany(
             "INSERT INTO attributes (subject_id, name, value, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (subject_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at "
@@ -662,9 +671,10 @@ class Ingest:
             sealed = nonce + key.encrypt(nonce, raw.encode("utf-8"), context)
             identifier = self.next_identifier
             self.next_identifier += 1
-            rows.identifiers.append((identifier, subject, kind, sealed, now))
-            for variant, pseudonym in variants.items():
-                rows.pseudonyms.append((identifier, variant, pseudonym))
+            names = sorted(variants, key=lambda variant: stored_variant_name(kind, variant))
+            rows.identifiers.append((identifier, subject, kind, sealed, now,
+                                     ",".join(stored_variant_name(kind, name) for name in names),
+                                     b"".join(variants[name] for name in names)))
             self.index[kind][resolution] = subject
         for name, value in attributes:
             rows.attributes.append((subject, name, value, now))
@@ -759,7 +769,7 @@ def open_database(path):
     db.execute("PRAGMA cache_size = -65536")  # 64 MiB, Store.Options' default
     has_schema = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'grdb_migrations'").fetchone()
     if not has_schema:
-        db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 +
+        db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 + SCHEMA_V3 +
                          "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);\n" +
                          "".join("INSERT INTO grdb_migrations VALUES ('%s');\n" % name for name in MIGRATIONS) +
                          "COMMIT;")
