@@ -45,9 +45,10 @@ struct BatchWork {
             return
         }
         let time = record.consentAt ?? self.ingestor.clock()
+        let known = self.known(resolved)
         let subject: SubjectID
         let isNew: Bool
-        switch try self.subject(of: resolved, line: line) {
+        switch try Self.subject(of: known, line: line) {
         case .some(let known):
             subject = known
             isNew = false
@@ -61,13 +62,13 @@ struct BatchWork {
             self.createdSubjects.insert(subject)
             isNew = true
         }
-        for identifier in resolved.identifiers where self.known(identifier.canonical) == nil {
+        for (identifier, known) in zip(resolved.identifiers, known) where known == nil {
             let dataKey = try self.dataKey(of: subject)
             try self.transaction.identifiers.add(StoredIdentifier(
                 subject: subject, kind: identifier.kind,
                 sealed: try dataKey.seal(Array(identifier.raw.utf8), context: Self.sealContext(subject, identifier.kind)),
                 variants: identifier.variants, addedAt: time))
-            self.added[IdentityIndex.Key(identifier.canonical)] = subject
+            self.added[identifier.key] = subject
             self.additions.append((identifier.canonical, subject))
         }
         for (name, value) in record.attributes {
@@ -131,7 +132,7 @@ struct BatchWork {
             self.result.summary.suppressed += 1
             return nil
         }
-        guard let subject = try self.subject(of: resolved, line: line) else {
+        guard let subject = try Self.subject(of: self.known(resolved), line: line) else {
             throw IngestReject(
                 line: line, field: "record", reason: "unknown_person",
                 message: "no customer has these identifiers; ingest the customer first")
@@ -140,8 +141,11 @@ struct BatchWork {
     }
 
     /// The one subject the identifiers belong to, `nil` for nobody; a row linking two subjects is rejected.
-    private func subject(of resolved: ResolvedIdentifiers, line: Int) throws -> SubjectID? {
-        let subjects = Set(resolved.identifiers.compactMap { self.known($0.canonical) })
+    private static func subject(of known: [SubjectID?], line: Int) throws -> SubjectID? {
+        var subjects: [SubjectID] = []
+        for case let subject? in known where !subjects.contains(subject) {
+            subjects.append(subject)
+        }
         guard subjects.count <= 1 else {
             throw IngestReject(
                 line: line, field: "record", reason: "conflicting_link",
@@ -151,8 +155,11 @@ struct BatchWork {
         return subjects.first
     }
 
-    private func known(_ pseudonym: Pseudonym) -> SubjectID? {
-        self.added[IdentityIndex.Key(pseudonym)] ?? self.ingestor.indexedSubject(pseudonym)
+    /// The subject each identifier of the row already belongs to, from this batch or the index.
+    private func known(_ resolved: ResolvedIdentifiers) -> [SubjectID?] {
+        let keys = resolved.identifiers.map(\.key)
+        let indexed = self.ingestor.indexedSubjects(keys)
+        return zip(keys, indexed).map { key, indexed in self.added[key] ?? indexed }
     }
 
     private mutating func dataKey(of subject: SubjectID) throws -> DataKey {

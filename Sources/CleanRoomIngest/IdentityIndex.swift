@@ -10,8 +10,15 @@ import Foundation
 /// customer ids), one 32-byte key per identifier.
 public final class IdentityIndex: @unchecked Sendable {
     /// A pseudonym's 32 bytes as four words: a dictionary key without a heap allocation.
+    ///
+    /// A pseudonym is an HMAC output, uniformly distributed, so its first word alone is as good a hash as all
+    /// four: hashing one word instead of 32 bytes is a fifth of the time of an index lookup.
     struct Key: Hashable {
         let a: UInt64, b: UInt64, c: UInt64, d: UInt64
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(self.a)
+        }
 
         init(_ pseudonym: Pseudonym) {
             let bytes = pseudonym.bytes
@@ -53,6 +60,11 @@ public final class IdentityIndex: @unchecked Sendable {
     /// The subject an identifier's canonical pseudonym belongs to.
     public func subject(for pseudonym: Pseudonym) -> SubjectID? {
         self.lock.withLock { self.subjects[Key(pseudonym)] }
+    }
+
+    /// The subjects of several keys, looked up under one lock: `nil` for a key not indexed.
+    func subjects(for keys: [Key]) -> [SubjectID?] {
+        self.lock.withLock { keys.map { self.subjects[$0] } }
     }
 
     /// Adds committed identifiers.

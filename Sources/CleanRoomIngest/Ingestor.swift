@@ -346,21 +346,22 @@ public final class Ingestor: Sendable {
                         if entry.isCanonical { canonical = pseudonym }
                     }
                     guard let canonical else { continue }
-                    resolved.identifiers.append((kind, raw, canonical, variants))
+                    resolved.identifiers.append((kind, raw, canonical, IdentityIndex.Key(canonical), variants))
                 } else {
-                    let hash = try self.normalizer.canonicalMatchHash(kind: kind, raw: raw, region: region)
-                    resolved.identifiers.append((kind, raw, hash.pseudonym(using: self.matchKey), []))
+                    let canonical = try self.normalizer.canonicalMatchHash(kind: kind, raw: raw, region: region)
+                        .pseudonym(using: self.matchKey)
+                    resolved.identifiers.append((kind, raw, canonical, IdentityIndex.Key(canonical), []))
                 }
             } catch {
                 throw RecordParser.reject(line, kind.rawValue, "\(error.code)", error.message)
             }
         }
-        resolved.isSuppressed = resolved.identifiers.contains { self.suppressed.contains(IdentityIndex.Key($0.canonical)) }
+        resolved.isSuppressed = resolved.identifiers.contains { self.suppressed.contains($0.key) }
         return resolved
     }
 
-    func indexedSubject(_ pseudonym: Pseudonym) -> SubjectID? {
-        self.index.subject(for: pseudonym)
+    func indexedSubjects(_ keys: [IdentityIndex.Key]) -> [SubjectID?] {
+        self.index.subjects(for: keys)
     }
 
     var keyringForWork: Keyring { self.keyring }
@@ -401,6 +402,11 @@ private struct SendableBuffer<Element>: @unchecked Sendable {
 
 /// A record's identifiers, normalized and pseudonymized.
 struct ResolvedIdentifiers {
-    var identifiers: [(kind: IdentifierKind, raw: String, canonical: Pseudonym, variants: [StoredIdentifier.Variant])] = []
+    /// Each identifier given: its kind, raw value, canonical pseudonym and that pseudonym's index key (computed
+    /// here, in parallel, not on the committing thread), and for a customer row the pseudonyms of every variant.
+    var identifiers: [(
+        kind: IdentifierKind, raw: String, canonical: Pseudonym, key: IdentityIndex.Key,
+        variants: [StoredIdentifier.Variant]
+    )] = []
     var isSuppressed = false
 }
