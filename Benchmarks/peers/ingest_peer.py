@@ -74,12 +74,14 @@ KEK_VERSION = 1
 
 # ---------------------------------------------------------------------------------------------------------
 # The schema: Sources/CleanRoomStore/StoreSchema.swift, migrations "v1-initial-schema" and
-# "v2-ingest-batch-rejects" verbatim, and what "v3-pseudonyms-in-identifier-rows" does to a fresh database. GRDB records applied migrations in grdb_migrations; the peer does too, so
+# "v2-ingest-batch-rejects" verbatim, what "v3-pseudonyms-in-identifier-rows" does to a fresh database, and
+# "v4-attributes-one-row-per-subject" verbatim. GRDB records applied migrations in grdb_migrations; the peer does too, so
 # CleanRoom can open what the peer built.
 
 SCHEMA_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Sources", "CleanRoomStore",
                              "StoreSchema.swift")
-MIGRATIONS = ("v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows")
+MIGRATIONS = ("v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows",
+              "v4-attributes-one-row-per-subject")
 SCHEMA_V2 = """\
 ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
 """
@@ -87,6 +89,17 @@ SCHEMA_V3 = """\
 ALTER TABLE identifiers ADD COLUMN variants TEXT NOT NULL DEFAULT '';
 ALTER TABLE identifiers ADD COLUMN pseudonyms BLOB NOT NULL DEFAULT x'';
 DROP TABLE identifier_pseudonyms;
+"""
+SCHEMA_V4 = """\
+CREATE TABLE subject_attributes (
+    subject_id INTEGER PRIMARY KEY REFERENCES subjects(id) ON DELETE CASCADE,
+    attributes TEXT NOT NULL
+);
+INSERT INTO subject_attributes (subject_id, attributes)
+    SELECT subject_id, json_group_object(name, json_array(value, updated_at))
+    FROM (SELECT subject_id, name, value, updated_at FROM attributes ORDER BY subject_id, name)
+    GROUP BY subject_id;
+DROP TABLE attributes;
 """
 SCHEMA = """\
 CREATE TABLE subjects (
@@ -197,7 +210,8 @@ def check_schema_matches_source():
     def version(number):
         match = re.search(r'version%d = """\n(.*?)\n *"""' % number, swift, re.DOTALL)
         return match and "\n".join(line[8:] for line in match.group(1).split("\n")) + "\n"
-    if (version(1) != SCHEMA or version(2) != SCHEMA_V2 or swift.count("registerMigration(") != len(MIGRATIONS)
+    if (version(1) != SCHEMA or version(2) != SCHEMA_V2 or version(4) != SCHEMA_V4
+            or swift.count("registerMigration(") != len(MIGRATIONS)
             or 'migrate: version3' not in swift):
         print("warning: Sources/CleanRoomStore/StoreSchema.swift differs from the peer's SCHEMA; update it",
               file=sys.stderr)
@@ -455,7 +469,7 @@ class Rows:
         self.subjects = []
         self.data_keys = []
         self.identifiers = []
-        self.attributes = []
+        self.attributes = {}  # subject -> {name: [value, updated_at]}, the whole row subject_attributes will hold
         self.consents = []
         self.events = []
         self.items = []
@@ -555,9 +569,10 @@ class Ingest:
         db.executemany("INSERT INTO identifiers (id, subject_id, kind, sealed, added_at, variants, pseudonyms) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?)", rows.identifiers)
         db.executemany(
-            "INSERT INTO attributes (subject_id, name, value, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (subject_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at "
-            "WHERE excluded.updated_at >= attributes.updated_at", rows.attributes)
+            "INSERT INTO subject_attributes (subject_id, attributes) VALUES (?, ?) "
+            "ON CONFLICT (subject_id) DO UPDATE SET attributes = excluded.attributes",
+            [(subject, json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+             for subject, values in rows.attributes.items()])
         db.executemany("INSERT INTO consent_ledger (id, subject_id, purpose, signal, occurred_at, recorded_at, source) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?)", rows.consents)
         if rows.events:
@@ -676,8 +691,15 @@ class Ingest:
                                      ",".join(stored_variant_name(kind, name) for name in names),
                                      b"".join(variants[name] for name in names)))
             self.index[kind][resolution] = subject
-        for name, value in attributes:
-            rows.attributes.append((subject, name, value, now))
+        if attributes:
+            held = rows.attributes.get(subject)
+            if held is None:
+                stored = None if created else self.db.execute(
+                    "SELECT attributes FROM subject_attributes WHERE subject_id = ?", (subject,)).fetchone()
+                held = rows.attributes[subject] = json.loads(stored[0]) if stored else {}
+            for name, value in attributes:
+                if name not in held or held[name][1] <= now:  # the newest value wins
+                    held[name] = [value, now]
         for purpose, signal, occurred_at in signals:
             entry = (subject, purpose, signal, occurred_at)
             if created or self.is_new_consent(entry):
@@ -769,7 +791,7 @@ def open_database(path):
     db.execute("PRAGMA cache_size = -65536")  # 64 MiB, Store.Options' default
     has_schema = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'grdb_migrations'").fetchone()
     if not has_schema:
-        db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 + SCHEMA_V3 +
+        db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 + SCHEMA_V3 + SCHEMA_V4 +
                          "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);\n" +
                          "".join("INSERT INTO grdb_migrations VALUES ('%s');\n" % name for name in MIGRATIONS) +
                          "COMMIT;")

@@ -25,11 +25,13 @@ struct BatchWork {
     /// Applies a parsed and pseudonymized row, or counts its reject.
     mutating func apply(_ row: PreparedRow) throws {
         do {
-            let (record, resolved) = try row.outcome.get()
-            switch record {
-            case .customer(let customer): try self.customer(customer, resolved, line: row.line)
-            case .event(let event): try self.event(event, resolved, line: row.line)
-            case .consent(let consent): try self.consent(consent, resolved, line: row.line)
+            let prepared = try row.outcome.get()
+            switch prepared.record {
+            case .customer(let customer):
+                guard let (time, attributes) = prepared.customer else { preconditionFailure("a customer row unprepared") }
+                try self.customer(customer, prepared.identifiers, time: time, attributes: attributes, line: row.line)
+            case .event(let event): try self.event(event, prepared.identifiers, line: row.line)
+            case .consent(let consent): try self.consent(consent, prepared.identifiers, line: row.line)
             }
         } catch let reject as IngestReject {
             self.result.rejects.append(reject)
@@ -39,12 +41,13 @@ struct BatchWork {
 
     // MARK: Records
 
-    private mutating func customer(_ record: CustomerRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
+    private mutating func customer(
+        _ record: CustomerRecord, _ resolved: ResolvedIdentifiers, time: Date, attributes: AttributeRow, line: Int
+    ) throws {
         if resolved.isSuppressed {
             self.result.summary.suppressed += 1
             return
         }
-        let time = record.consentAt ?? self.ingestor.clock()
         let known = self.known(resolved)
         let subject: SubjectID
         let isNew: Bool
@@ -71,9 +74,12 @@ struct BatchWork {
             self.added[identifier.key] = subject
             self.additions.append((identifier.canonical, subject))
         }
-        for (name, value) in record.attributes {
-            _ = try self.transaction.attributes.upsert(
-                StoredAttribute(subject: subject, name: name, value: value, updatedAt: time))
+        if isNew {
+            try self.transaction.attributes.insert(attributes, of: subject)
+        } else {
+            try self.transaction.attributes.upsert(
+                record.attributes.map { StoredAttribute(subject: subject, name: $0.key, value: $0.value, updatedAt: time) },
+                of: subject)
         }
         if let consentAt = record.consentAt, !record.consent.isEmpty {
             let history = isNew ? [] : try self.transaction.consent.history(of: subject)
@@ -209,7 +215,16 @@ struct BatchWork {
 /// A row parsed, validated and pseudonymized (the work that needs no database, done in parallel), or why not.
 struct PreparedRow {
     let line: Int
-    let outcome: Result<(IngestRecord, ResolvedIdentifiers), IngestReject>
+    let outcome: Result<PreparedRecord, IngestReject>
+}
+
+/// What the parallel stage made of a valid row.
+struct PreparedRecord {
+    let record: IngestRecord
+    let identifiers: ResolvedIdentifiers
+    /// For a customer: the time its values count from (its consent time, else when it was read) and its
+    /// attributes encoded as the store keeps them.
+    var customer: (time: Date, attributes: AttributeRow)?
 }
 
 /// What one batch produced.

@@ -214,19 +214,25 @@ public final class Ingestor: Sendable {
     }
 
     private func prepare(_ row: IngestInput.Row, kind: Kind?) -> PreparedRow {
-        let outcome = self.parse(row, kind: kind).flatMap { record -> Result<(IngestRecord, ResolvedIdentifiers), IngestReject> in
+        let outcome = self.parse(row, kind: kind).flatMap { record -> Result<PreparedRecord, IngestReject> in
             do {
-                let resolved: ResolvedIdentifiers
                 switch record {
                 case .customer(let customer):
                     let region = self.regionAttribute.flatMap { customer.attributes[$0] }
-                    resolved = try self.resolve(customer.identifiers, region: region, line: row.line, allVariants: true)
+                    let time = customer.consentAt ?? self.now()
+                    return .success(PreparedRecord(
+                        record: record,
+                        identifiers: try self.resolve(customer.identifiers, region: region, line: row.line, allVariants: true),
+                        customer: (time, AttributeRow(customer.attributes, at: time))))
                 case .event(let event):
-                    resolved = try self.resolve(event.identifiers, region: nil, line: row.line, allVariants: false)
+                    return .success(PreparedRecord(
+                        record: record,
+                        identifiers: try self.resolve(event.identifiers, region: nil, line: row.line, allVariants: false)))
                 case .consent(let consent):
-                    resolved = try self.resolve(consent.identifiers, region: nil, line: row.line, allVariants: false)
+                    return .success(PreparedRecord(
+                        record: record,
+                        identifiers: try self.resolve(consent.identifiers, region: nil, line: row.line, allVariants: false)))
                 }
-                return .success((record, resolved))
             } catch let reject as IngestReject {
                 return .failure(reject)
             } catch {

@@ -14,6 +14,7 @@ internal import GRDB
 ///   (`variants`, names joined by commas; `pseudonyms`, 32 bytes each in the same order). Until v3 each
 ///   variant was a row of its own; at two to four variants per identifier that table was a third of all
 ///   rows an ingest wrote, for data only ever read whole with its identifier.
+/// - A subject's attributes are one row of `subject_attributes` (since v4), for the same reason.
 /// - Every table that holds a subject's data refers to `subjects` with `ON DELETE CASCADE`, so erasing
 ///   a subject is one `DELETE`; `rights_requests` keeps the request and sets its subject to `NULL`.
 /// - Times are integers: milliseconds since 1970-01-01 UTC.
@@ -29,6 +30,9 @@ enum StoreSchema {
             try db.execute(sql: version2)
         }
         migrator.registerMigration("v3-pseudonyms-in-identifier-rows", migrate: version3)
+        migrator.registerMigration("v4-attributes-one-row-per-subject") { db in
+            try db.execute(sql: version4)
+        }
         return migrator
     }
 
@@ -36,6 +40,20 @@ enum StoreSchema {
     /// rerun that skips the batch can list them again.
     private static let version2 = """
         ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
+        """
+
+    /// A subject's attributes become one row: a JSON object from name to `[value, updated milliseconds]`, keys
+    /// sorted. A customer record brings half a dozen attributes; as rows they were a third of an ingest's rows.
+    private static let version4 = """
+        CREATE TABLE subject_attributes (
+            subject_id INTEGER PRIMARY KEY REFERENCES subjects(id) ON DELETE CASCADE,
+            attributes TEXT NOT NULL
+        );
+        INSERT INTO subject_attributes (subject_id, attributes)
+            SELECT subject_id, json_group_object(name, json_array(value, updated_at))
+            FROM (SELECT subject_id, name, value, updated_at FROM attributes ORDER BY subject_id, name)
+            GROUP BY subject_id;
+        DROP TABLE attributes;
         """
 
     /// The variants' pseudonyms move into their identifier's row.

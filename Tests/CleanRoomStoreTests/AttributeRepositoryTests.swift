@@ -52,4 +52,44 @@ struct AttributeRepositoryTests {
             #expect(try tx.attributes.attributes(of: second) == [attributes[2]])
         }
     }
+
+    @Test func severalAttributesOfASubjectAreSetTogetherEachUnlessNewerIsHeld() throws {
+        let store = try Store.inMemory()
+        let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
+        func attribute(_ name: String, _ value: String, at seconds: Int) -> StoredAttribute {
+            StoredAttribute(subject: subject, name: name, value: value, updatedAt: Fixture.time(seconds))
+        }
+        try store.write { tx throws in
+            #expect(try tx.attributes.upsert([attribute("country", "DE", at: 10), attribute("city", "Köln", at: 10)], of: subject) == 2)
+            #expect(try tx.attributes.upsert([attribute("country", "FR", at: 5), attribute("city", "Lyon", at: 20)], of: subject) == 1)
+            #expect(try tx.attributes.upsert([], of: subject) == 0)
+        }
+        #expect(try store.read { tx in try tx.attributes.attributes(of: subject) } == [
+            attribute("city", "Lyon", at: 20), attribute("country", "DE", at: 10),
+        ])
+    }
+
+    @Test func anUpsertMustBeAboutOneSubjectWithEachNameOnce() throws {
+        let store = try Store.inMemory()
+        let (first, second) = try store.write { tx throws in
+            (try tx.subjects.create(at: Fixture.time(0)), try tx.subjects.create(at: Fixture.time(0)))
+        }
+        let country = StoredAttribute(subject: first, name: "country", value: "DE", updatedAt: Fixture.time(1))
+        var other = country
+        other.subject = second
+        for attributes in [[country, other], [country, country]] {
+            let error = #expect(throws: StoreError.self) {
+                try store.write { tx in try tx.attributes.upsert(attributes, of: first) }
+            }
+            #expect(error?.code == .invalidArgument)
+        }
+        #expect(try store.read { tx in try tx.attributes.attributes(of: first) }.isEmpty)
+    }
+
+    @Test func anUnknownSubjectIsAConstraintError() throws {
+        let store = try Store.inMemory()
+        let attribute = StoredAttribute(subject: SubjectID(42), name: "country", value: "DE", updatedAt: Fixture.time(1))
+        let error = #expect(throws: StoreError.self) { try store.write { tx in try tx.attributes.upsert(attribute) } }
+        #expect(error?.code == .constraint)
+    }
 }

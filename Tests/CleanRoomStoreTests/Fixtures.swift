@@ -10,6 +10,11 @@ enum Fixture {
     }
 
     /// A distinct 32-byte pseudonym for each `seed`.
+    /// The time `milliseconds` after 1970 as the store reads it back.
+    static func milliseconds(_ milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
     static func pseudonym(_ seed: Int) -> Pseudonym {
         Pseudonym(bytes: (0..<32).map { UInt8(truncatingIfNeeded: seed &* 131 &+ $0 &* 7 &+ (seed >> 8)) })!
     }

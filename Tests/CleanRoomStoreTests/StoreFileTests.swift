@@ -6,7 +6,41 @@ import Testing
 
 /// Opening, migrating and verifying database files.
 struct StoreFileTests {
-    static let allMigrations = ["v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows"]
+    static let allMigrations = [
+        "v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows",
+        "v4-attributes-one-row-per-subject",
+    ]
+
+    @Test func version4GathersASubjectsAttributesIntoOneRow() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("v3.sqlite").path
+            let queue = try DatabaseQueue(path: path)
+            try StoreSchema.migrator.migrate(queue, upTo: "v3-pseudonyms-in-identifier-rows")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO subjects (id, created_at) VALUES (1, 0), (2, 0), (3, 0);
+                    INSERT INTO attributes (subject_id, name, value, updated_at) VALUES
+                        (1, 'country', 'DE', 5000), (1, 'age_band', '25-34', 7000), (2, 'city', 'Zürich "Nord"', 9000);
+                    """)
+            }
+            try queue.close()
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+
+            let store = try Store.open(path: path)
+            #expect(try store.appliedMigrations == Self.allMigrations)
+            try store.read { tx throws in
+                #expect(try tx.attributes.attributes(of: SubjectID(1)) == [
+                    StoredAttribute(subject: SubjectID(1), name: "age_band", value: "25-34", updatedAt: Fixture.milliseconds(7000)),
+                    StoredAttribute(subject: SubjectID(1), name: "country", value: "DE", updatedAt: Fixture.milliseconds(5000)),
+                ])
+                #expect(try tx.attributes.attributes(of: SubjectID(2)) == [
+                    StoredAttribute(subject: SubjectID(2), name: "city", value: "Zürich \"Nord\"", updatedAt: Fixture.milliseconds(9000)),
+                ])
+                #expect(try tx.attributes.attributes(of: SubjectID(3)).isEmpty)
+            }
+            try store.close()
+        }
+    }
 
     @Test func version3MovesEachVariantPseudonymIntoItsIdentifierRow() throws {
         try withTemporaryDirectory { directory in

@@ -3,6 +3,9 @@ public import Foundation
 internal import GRDB
 
 /// Subject attributes: one value per subject and name, the newest one kept.
+///
+/// A subject's attributes are one row of `subject_attributes`, a JSON object from name to `[value, updated
+/// milliseconds]` with sorted keys: an ingest writes a person's half a dozen attributes as one row, not six.
 public struct AttributeRepository {
     let db: Database
 
@@ -13,38 +16,64 @@ public struct AttributeRepository {
     /// - Throws: ``StoreError`` `constraint` when the subject does not exist.
     @discardableResult
     public func upsert(_ attribute: StoredAttribute) throws -> Bool {
-        try performing("set an attribute") {
-            var upsert = try DirectStatement(
+        try self.upsert([attribute], of: attribute.subject) == 1
+    }
+
+    /// Sets attributes of one subject, each unless the stored value of that name is newer.
+    ///
+    /// - Returns: How many of `attributes` the subject now holds (the others met a newer value).
+    /// - Throws: ``StoreError`` `invalidArgument` when an attribute is about another subject or a name is given
+    ///   twice; `constraint` when the subject does not exist.
+    @discardableResult
+    public func upsert(_ attributes: [StoredAttribute], of subject: SubjectID) throws -> Int {
+        guard attributes.allSatisfy({ $0.subject == subject }) else {
+            throw StoreError(code: .invalidArgument, message: "every attribute of one upsert must be about its subject")
+        }
+        guard Set(attributes.map(\.name)).count == attributes.count else {
+            throw StoreError(code: .invalidArgument, message: "an upsert lists the same attribute name twice")
+        }
+        guard !attributes.isEmpty else { return 0 }
+        return try performing("set attributes") {
+            let stored = try self.storedValues(of: subject)
+            var values = stored ?? [:]
+            var applied = 0
+            for attribute in attributes {
+                let time = attribute.updatedAt.storedMilliseconds
+                if let held = values[attribute.name], held.updatedAt > time { continue }
+                values[attribute.name] = (attribute.value, time)
+                applied += 1
+            }
+            guard applied > 0 else { return 0 }
+            var write = try DirectStatement(
                 self.db,
-                sql: """
-                    INSERT INTO attributes (subject_id, name, value, updated_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (subject_id, name) DO UPDATE
-                    SET value = excluded.value, updated_at = excluded.updated_at
-                    WHERE excluded.updated_at >= attributes.updated_at
-                    """)
-            upsert.bind(attribute.subject.rawValue)
-            upsert.bind(attribute.name)
-            upsert.bind(attribute.value)
-            upsert.bind(attribute.updatedAt.storedMilliseconds)
-            try upsert.run()
-            return self.db.changesCount > 0
+                sql: stored == nil
+                    ? "INSERT INTO subject_attributes (attributes, subject_id) VALUES (?, ?)"
+                    : "UPDATE subject_attributes SET attributes = ? WHERE subject_id = ?")
+            write.bind(AttributeRow(values).text)
+            write.bind(subject.rawValue)
+            try write.run()
+            return applied
+        }
+    }
+
+    /// Writes the attributes of a subject that has none yet (a subject just created).
+    ///
+    /// - Throws: ``StoreError`` `constraint` when the subject does not exist or already has attributes.
+    public func insert(_ row: AttributeRow, of subject: SubjectID) throws {
+        guard !row.isEmpty else { return }
+        try performing("insert attributes") {
+            var insert = try DirectStatement(
+                self.db, sql: "INSERT INTO subject_attributes (attributes, subject_id) VALUES (?, ?)")
+            insert.bind(row.text)
+            insert.bind(subject.rawValue)
+            try insert.run()
         }
     }
 
     /// The attributes of one subject, by name.
     public func attributes(of subject: SubjectID) throws -> [StoredAttribute] {
         try performing("read the attributes of a subject") {
-            try Array(
-                Row.fetchCursor(
-                    self.db.cachedStatement(
-                        sql: """
-                            SELECT subject_id, name, value, updated_at FROM attributes
-                            WHERE subject_id = ? ORDER BY name
-                            """
-                    ),
-                    arguments: [subject.rawValue]
-                ).map(Self.attribute)
-            )
+            try Self.attributes(of: subject, try self.storedValues(of: subject) ?? [:])
         }
     }
 
@@ -52,30 +81,64 @@ public struct AttributeRepository {
     public func forEach(_ body: (StoredAttribute) throws -> Void) throws {
         try performing("read the attributes") {
             let rows = try Row.fetchCursor(
-                self.db,
-                sql: "SELECT subject_id, name, value, updated_at FROM attributes ORDER BY subject_id, name"
-            )
+                self.db, sql: "SELECT subject_id, attributes FROM subject_attributes ORDER BY subject_id")
             while let row = try rows.next() {
-                try body(Self.attribute(row))
+                try Self.attributes(of: row.subject(at: 0), try Self.decode(row[1])).forEach(body)
             }
         }
     }
 
-    /// Deletes the values of attribute `name` last set before `cutoff` (retention).
+    /// Deletes the values of attribute `name` last set before `cutoff` (retention); a subject left without
+    /// attributes loses its row.
     ///
     /// - Returns: The number of values deleted.
     @discardableResult
     public func delete(named name: String, updatedBefore cutoff: Date) throws -> Int {
         try performing("delete expired attributes") {
+            let path = "$." + CanonicalJSON.string(name).text
             try self.db.execute(
-                sql: "DELETE FROM attributes WHERE name = ? AND updated_at < ?",
-                arguments: [name, cutoff.storedMilliseconds]
+                sql: """
+                    UPDATE subject_attributes SET attributes = json_remove(attributes, ?)
+                    WHERE json_extract(attributes, ? || '[1]') < ?
+                    """,
+                arguments: [path, path, cutoff.storedMilliseconds]
             )
-            return self.db.changesCount
+            let deleted = self.db.changesCount
+            try self.db.execute(sql: "DELETE FROM subject_attributes WHERE attributes = '{}'")
+            return deleted
         }
     }
 
-    private static func attribute(_ row: Row) -> StoredAttribute {
-        StoredAttribute(subject: row.subject(at: 0), name: row[1], value: row[2], updatedAt: row.date(at: 3))
+    // MARK: Encoding
+
+    private typealias Values = [String: (value: String, updatedAt: Int64)]
+
+    private func storedValues(of subject: SubjectID) throws -> Values? {
+        try String.fetchOne(
+            self.db.cachedStatement(sql: "SELECT attributes FROM subject_attributes WHERE subject_id = ?"),
+            arguments: [subject.rawValue]
+        ).map(Self.decode)
+    }
+
+    private static func decode(_ text: String) throws -> Values {
+        guard case .object(let object)? = try? CanonicalJSON.parse(Array(text.utf8)) else {
+            throw StoreError(code: .corrupt, message: "a row of subject_attributes is not a JSON object")
+        }
+        return try object.mapValues { entry in
+            guard case .array(let pair) = entry, pair.count == 2, case .string(let value) = pair[0],
+                case .integer(let time) = pair[1]
+            else {
+                throw StoreError(code: .corrupt, message: "a value in subject_attributes is not [value, time]")
+            }
+            return (value, Int64(time))
+        }
+    }
+
+    private static func attributes(of subject: SubjectID, _ values: Values) -> [StoredAttribute] {
+        values.sorted { $0.key < $1.key }.map {
+            StoredAttribute(
+                subject: subject, name: $0.key, value: $0.value.value,
+                updatedAt: Date(storedMilliseconds: $0.value.updatedAt))
+        }
     }
 }
