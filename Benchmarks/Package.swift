@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "CleanRoom", path: ".."),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .executableTarget(
@@ -23,6 +24,13 @@ let package = Package(
                 .product(name: "CleanRoomAudit", package: "CleanRoom"),
                 .product(name: "CleanRoomCrypto", package: "CleanRoom"),
                 .product(name: "CleanRoomCore", package: "CleanRoom"),
+            ]
+        ),
+        // The bare SQLite ceiling of the ingest: the rows of an ingested database copied through the C API.
+        .executableTarget(
+            name: "ingest-ceiling",
+            dependencies: [
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
     ]
