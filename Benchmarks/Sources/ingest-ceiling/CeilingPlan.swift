@@ -13,7 +13,9 @@ struct CeilingPlan {
     private(set) var eventTransactions: [[PlannedInsert]] = []
 
     /// The customers phase: a subject's rows, in the order of ``customerTables``, go with the subject.
-    static let customerTables = ["subjects", "data_keys", "identifiers", "attributes", "consent_ledger"]
+    static let customerTables = [
+        "subjects", "data_keys", "identifiers", "subject_attributes", "consent_ledger",
+    ]
     /// The events phase: each event, then its items.
     static let eventTables = [eventTable, itemTable]
     static let eventTable = "events"
