@@ -110,11 +110,12 @@ public final class Ingestor: Sendable {
         }
         let rejects = try RejectsFile(path: options.rejectsPath ?? path + ".rejects.jsonl")
         var summary = IngestSummary()
-        var batch: [IngestInput.Row] = []
         var batchNumber = 0
         var rowsRead = 0
-        // A pipeline of two: while one batch commits on this thread, the next is parsed and pseudonymized on the
-        // other cores (that work needs no database), and the file is read on.
+        // A pipeline of three: the file is read ahead on a thread of its own; while one batch commits on this
+        // thread, the next is parsed and pseudonymized on the other cores (that work needs no database).
+        let reader = BatchReader(path: path, format: format, batchSize: options.batchSize)
+        defer { reader.cancel() }
         var inFlight: PreparingBatch?
         let commitInFlight = { [self] in
             guard let pending = inFlight else { return }
@@ -124,25 +125,16 @@ public final class Ingestor: Sendable {
             try rejects.write(result.rejects)
             rowsRead += pending.rows.count
             progress?(rowsRead, lineCount)
-        }
-        let flush = { [self] in
-            guard !batch.isEmpty else { return }
-            let next = PreparingBatch(rows: batch, number: batchNumber, kind: kind, ingestor: self)
-            batchNumber += 1
-            batch.removeAll(keepingCapacity: true)
-            try commitInFlight()
-            inFlight = next
-        }
-        let take = { (row: IngestInput.Row) in
-            batch.append(row)
-            if batch.count >= options.batchSize { try flush() }
+            // Free the batch's rows on another thread: tens of thousands of small objects.
+            DispatchQueue.global().async { withExtendedLifetime(pending) {} }
         }
         do {
-            switch format {
-            case .jsonl: try IngestInput.forEachJSONLine(path: path, take)
-            case .csv: try IngestInput.forEachCSVRow(path: path, take)
+            while let rows = try reader.next() {
+                let next = PreparingBatch(rows: rows, number: batchNumber, kind: kind, ingestor: self)
+                batchNumber += 1
+                try commitInFlight()
+                inFlight = next
             }
-            try flush()
             try commitInFlight()
         } catch {
             _ = inFlight?.prepared()
