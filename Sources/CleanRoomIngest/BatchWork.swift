@@ -30,7 +30,9 @@ struct BatchWork {
             case .customer(let customer):
                 guard let (time, attributes) = prepared.customer else { preconditionFailure("a customer row unprepared") }
                 try self.customer(customer, prepared.identifiers, time: time, attributes: attributes, line: row.line)
-            case .event(let event): try self.event(event, prepared.identifiers, line: row.line)
+            case .event(let event):
+                guard let key = prepared.eventKey else { preconditionFailure("an event row unprepared") }
+                try self.event(event, prepared.identifiers, key: key, line: row.line)
             case .consent(let consent): try self.consent(consent, prepared.identifiers, line: row.line)
             }
         } catch let reject as IngestReject {
@@ -109,11 +111,11 @@ struct BatchWork {
         }
     }
 
-    private mutating func event(_ record: EventRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
+    private mutating func event(_ record: EventRecord, _ resolved: ResolvedIdentifiers, key: [UInt8], line: Int) throws {
         guard let subject = try self.existingSubject(of: resolved, line: line) else { return }
         let inserted = try self.transaction.events.insertIfAbsent(StoredEvent(
             subject: subject, type: record.type, occurredAt: record.at, amount: record.amount,
-            currency: record.currency, items: record.items, key: Self.eventKey(record)))
+            currency: record.currency, items: record.items, key: key))
         if inserted {
             self.result.summary.accepted += 1
         } else {
@@ -225,6 +227,8 @@ struct PreparedRecord {
     /// For a customer: the time its values count from (its consent time, else when it was read) and its
     /// attributes encoded as the store keeps them.
     var customer: (time: Date, attributes: AttributeRow)?
+    /// For an event: its identity within its subject (``BatchWork/eventKey(_:)``).
+    var eventKey: [UInt8]?
 }
 
 /// What one batch produced.

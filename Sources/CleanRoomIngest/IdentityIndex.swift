@@ -43,10 +43,8 @@ public final class IdentityIndex: @unchecked Sendable {
         let index = IdentityIndex()
         let canonical = Set(IdentifierKind.allCases.map { IdentifierNormalizer.canonicalRule(of: $0).description })
         try store.read { transaction in
-            try transaction.identifiers.forEachPseudonym { stored in
-                if canonical.contains(stored.variant) {
-                    index.subjects[Key(stored.pseudonym)] = stored.subject
-                }
+            try transaction.identifiers.forEachPseudonym(where: { canonical.contains(String($0)) }) { stored in
+                index.subjects[Key(stored.pseudonym)] = stored.subject
             }
         }
         return index

@@ -219,7 +219,8 @@ public final class Ingestor: Sendable {
                 case .event(let event):
                     return .success(PreparedRecord(
                         record: record,
-                        identifiers: try self.resolve(event.identifiers, region: nil, line: row.line, allVariants: false)))
+                        identifiers: try self.resolve(event.identifiers, region: nil, line: row.line, allVariants: false),
+                        eventKey: BatchWork.eventKey(event)))
                 case .consent(let consent):
                     return .success(PreparedRecord(
                         record: record,

@@ -45,11 +45,20 @@ public struct IdentifierRepository {
     /// Calls `body` with every pseudonym held, in arrival order of the identifiers, streaming from the
     /// database so memory stays flat however many there are.
     public func forEachPseudonym(_ body: (StoredPseudonym) throws -> Void) throws {
+        try self.forEachPseudonym(where: { _ in true }, body)
+    }
+
+    /// Calls `body` with the pseudonym of every variant whose name satisfies `include` (e.g. only the
+    /// canonical variants an identity index holds), in arrival order of the identifiers; the others are
+    /// skipped without being decoded.
+    public func forEachPseudonym(
+        where include: (Substring) -> Bool, _ body: (StoredPseudonym) throws -> Void
+    ) throws {
         try performing("read the pseudonyms") {
             let rows = try Row.fetchCursor(
                 self.db, sql: "SELECT subject_id, kind, variants, pseudonyms FROM identifiers ORDER BY id")
             while let row = try rows.next() {
-                try Self.pseudonyms(row).forEach(body)
+                try Self.pseudonyms(row, where: include).forEach(body)
             }
         }
     }
@@ -63,7 +72,7 @@ public struct IdentifierRepository {
                 ),
                 arguments: [subject.rawValue]
             )
-            return try Array(rows.map(Self.pseudonyms).joined())
+            return try Array(rows.map { try Self.pseudonyms($0) }.joined())
         }
     }
 
@@ -89,14 +98,17 @@ public struct IdentifierRepository {
     }
 
     /// The variants of an identifiers row whose columns start with subject_id, kind, variants, pseudonyms:
-    /// names separated by commas, and their pseudonyms end to end in the same order.
-    private static func variants(_ row: Row) throws -> [StoredIdentifier.Variant] {
+    /// names separated by commas, and their pseudonyms end to end in the same order. Only those whose name
+    /// satisfies `include` are decoded.
+    private static func variants(
+        _ row: Row, where include: (Substring) -> Bool = { _ in true }
+    ) throws -> [StoredIdentifier.Variant] {
         let names = (row[2] as String).split(separator: ",", omittingEmptySubsequences: false)
         let bytes = row.bytes(at: 3)
         guard bytes.count == names.count * Pseudonym.byteCount else {
             throw StoreError(code: .corrupt, message: "an identifier's pseudonyms do not match its variant names")
         }
-        return try names.enumerated().map { position, name in
+        return try names.enumerated().filter { include($0.element) }.map { position, name in
             let start = position * Pseudonym.byteCount
             guard let pseudonym = Pseudonym(bytes: Array(bytes[start..<start + Pseudonym.byteCount])) else {
                 throw StoreError(code: .corrupt, message: "a pseudonym in identifiers is not 32 bytes long")
@@ -105,10 +117,12 @@ public struct IdentifierRepository {
         }
     }
 
-    private static func pseudonyms(_ row: Row) throws -> [StoredPseudonym] {
+    private static func pseudonyms(
+        _ row: Row, where include: (Substring) -> Bool = { _ in true }
+    ) throws -> [StoredPseudonym] {
         let subject = row.subject(at: 0)
         let kind = try row.identifierKind(at: 1, table: "identifiers")
-        return try Self.variants(row).map {
+        return try Self.variants(row, where: include).map {
             StoredPseudonym(pseudonym: $0.pseudonym, kind: kind, variant: $0.name, subject: subject)
         }
     }
