@@ -1,6 +1,7 @@
 internal import COpenSSL
 
-/// Cryptographically secure random bytes from OpenSSL's DRBG, seeded by the operating system.
+/// Cryptographically secure random bytes from OpenSSL's DRBG, seeded by the operating system; small draws (keys,
+/// nonces) come through ``RandomPool``.
 public enum SecureRandom {
     /// Returns `count` random bytes.
     ///
@@ -19,6 +20,10 @@ public enum SecureRandom {
     ///
     /// - Throws: ``CryptoError/Code/randomUnavailable`` when OpenSSL cannot produce random bytes.
     static func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) throws {
+        if buffer.count <= RandomPool.largestServed {
+            try RandomPool.shared.fill(buffer)
+            return
+        }
         var offset = 0
         while offset < buffer.count {
             let chunk = min(buffer.count - offset, Int(Int32.max))

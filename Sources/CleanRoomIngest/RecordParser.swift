@@ -352,8 +352,12 @@ extension IngestReject: Error {}
 
 /// RFC 3339 time stamps, with or without fractional seconds.
 enum RFC3339 {
+    // Built once: making a format style on every call was a quarter of the time of parsing a time.
+    private static let whole = Date.ISO8601FormatStyle()
+    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
     static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        if let date = try? Self.whole.parse(text) { return date }
+        return try? Self.fractional.parse(text)
     }
 }
