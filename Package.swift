@@ -50,6 +50,10 @@ let package = Package(
         ),
         .target(name: "CleanRoomAudit", dependencies: ["CleanRoomCrypto", "CleanRoomCore"]),
         .target(
+            name: "CleanRoomRights",
+            dependencies: ["CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit", "CleanRoomIngest"]
+        ),
+        .target(
             name: "CleanRoomIngest",
             dependencies: [
                 "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit",
@@ -61,6 +65,7 @@ let package = Package(
             name: "CleanRoomCLI",
             dependencies: [
                 "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit", "CleanRoomIngest",
+                "CleanRoomRights",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]
@@ -83,6 +88,12 @@ let package = Package(
         .testTarget(
             name: "CleanRoomIngestTests",
             dependencies: ["CleanRoomIngest", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore", "CleanRoomAudit"]
+        ),
+        .testTarget(
+            name: "CleanRoomRightsTests",
+            dependencies: [
+                "CleanRoomRights", "CleanRoomCore", "CleanRoomStore", "CleanRoomCrypto", "CleanRoomIngest", "CleanRoomAudit",
+            ]
         ),
         .testTarget(
             name: "CleanRoomCLITests",

@@ -8,6 +8,8 @@ struct CLIError: Error, Sendable, CustomStringConvertible {
 
         /// A path that must be a folder is something else.
         static let notAFolder = Code("not_a_folder")
+        /// An output file cannot be written.
+        static let unwritableOutput = Code("unwritable_output")
     }
 
     /// The kind of failure.

@@ -71,7 +71,7 @@ struct BatchWork {
             let dataKey = try self.dataKey(of: subject)
             try self.transaction.identifiers.add(StoredIdentifier(
                 subject: subject, kind: identifier.kind,
-                sealed: try dataKey.seal(Array(identifier.raw.utf8), context: Self.sealContext(subject, identifier.kind)),
+                sealed: try dataKey.seal(Array(identifier.raw.utf8), context: IdentifierSealing.context(subject, identifier.kind)),
                 variants: identifier.variants, addedAt: time))
             self.added[identifier.key] = subject
             self.additions.append((identifier.canonical, subject))
@@ -193,11 +193,6 @@ struct BatchWork {
         }
         try self.transaction.consent.append(entry)
         if countDuplicate { self.result.summary.accepted += 1 }
-    }
-
-    /// What a sealed identifier is bound to: its subject and kind.
-    static func sealContext(_ subject: SubjectID, _ kind: IdentifierKind) -> [UInt8] {
-        subject.dataKeyContext + Array(("|" + kind.rawValue).utf8)
     }
 
     /// The identity of an event within its subject: SHA-256 of the canonical JSON of type, time (ms), amount,

@@ -65,6 +65,15 @@ public final class IdentityIndex: @unchecked Sendable {
         self.lock.withLock { keys.map { self.subjects[$0] } }
     }
 
+    /// Removes the pseudonyms of an erased person (the index holds only the canonical ones; others are ignored).
+    public func remove(_ pseudonyms: [Pseudonym]) {
+        self.lock.withLock {
+            for pseudonym in pseudonyms {
+                self.subjects[Key(pseudonym)] = nil
+            }
+        }
+    }
+
     /// Adds committed identifiers.
     func insert(_ entries: [(Pseudonym, SubjectID)]) {
         self.lock.withLock {

@@ -73,7 +73,7 @@ final class IngestFixture {
                     WrappedDataKey(serialized: stored.wrapped), context: stored.subject.dataKeyContext)
                 var values = Set<String>()
                 for identifier in try transaction.identifiers.identifiers(of: stored.subject) {
-                    let plain = try key.open(identifier.sealed, context: BatchWork.sealContext(stored.subject, identifier.kind))
+                    let plain = try key.open(identifier.sealed, context: IdentifierSealing.context(stored.subject, identifier.kind))
                     values.insert(identifier.kind.rawValue + ":" + String(decoding: plain, as: UTF8.self))
                 }
                 people.append(values)

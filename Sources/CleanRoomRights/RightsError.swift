@@ -1,0 +1,33 @@
+/// Why a rights request or a purpose decision could not be carried out.
+public struct RightsError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, for programs.
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { self.rawValue }
+
+        /// The purpose is not declared by the policy.
+        public static let unknownPurpose = Code(rawValue: "unknown_purpose")
+        /// The identifier given to find the person is not valid for its kind.
+        public static let invalidIdentifier = Code(rawValue: "invalid_identifier")
+        /// The request names no identifier, or more than one.
+        public static let missingIdentifier = Code(rawValue: "missing_identifier")
+        /// The identifiers of the request belong to different people.
+        public static let conflictingIdentifiers = Code(rawValue: "conflicting_identifiers")
+        /// The export could not be written.
+        public static let unwritableOutput = Code(rawValue: "unwritable_output")
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// What went wrong and what to do, never naming an identifier.
+    public var message: String
+
+    /// An error with its code and message.
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(self.code): \(self.message)" }
+}
