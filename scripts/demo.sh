@@ -23,6 +23,19 @@ step "cleanroom ingest: customers, then their events and consent changes (reject
 step "cleanroom ingest again: a replay changes nothing"
 "${cleanroom[@]}" ingest "$data/customers.jsonl"
 
+step "cleanroom rights withdraw: customer c-0000001 withdraws consent to ads_personalization"
+"${cleanroom[@]}" rights withdraw --customer-id c-0000001 --purpose ads_personalization
+
+step "cleanroom rights access: everything held about them, as JSON for them alone (mode 0600)"
+"${cleanroom[@]}" rights access --customer-id c-0000001 --out .build/demo-access.json
+head -c 300 .build/demo-access.json; echo " …"
+
+step "cleanroom rights erase: customer c-0000002 is erased (a rerun of the demo says already erased)"
+"${cleanroom[@]}" rights erase --customer-id c-0000002
+
+step "cleanroom rights list"
+"${cleanroom[@]}" rights list | tail -4
+
 step "cleanroom audit show --action ingest_batch (counts only, never an identifier)"
 "${cleanroom[@]}" audit show --action ingest_batch | head -5
 
