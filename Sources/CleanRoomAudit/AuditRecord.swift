@@ -89,6 +89,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let auditRead = AuditAction(rawValue: "audit_read")
     /// The log found a torn final line at start and truncated it (see ``AuditLog/OpenReport``).
     public static let logRecovery = AuditAction(rawValue: "log_recovery")
+    /// A retention sweep deleted data past its category's retention period (counts only).
+    public static let retentionSweep = AuditAction(rawValue: "retention_sweep")
 }
 
 /// Whether a request was answered, and the rule that decided.

@@ -82,4 +82,22 @@ struct RightsCommandTests {
         }
         #expect(try self.requests(home).isEmpty)
     }
+
+    /// Erasure needs no key rotation, and a rotation afterwards re-wraps only the keys still held: it cannot bring
+    /// an erased person back.
+    @Test func aKeyRotationAfterAnErasureDoesNotReviveThePerson() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = try self.home(in: directory)
+        try runCleanRoom(["rights", "erase", "--customer-id", "c-1", "--home", home.root])
+        try runCleanRoom(["keys", "rotate", "--home", home.root])
+        try runCleanRoom(["rights", "access", "--customer-id", "c-1", "--out", directory.path("c-1.json"), "--home", home.root])
+        try runCleanRoom(["rights", "erase", "--customer-id", "c-1", "--home", home.root])
+        #expect(try self.requests(home).compactMap(\.outcome) == ["erased", "no_data_held", "already_erased"])
+        #expect(!FileManager.default.fileExists(atPath: directory.path("c-1.json")))
+        let store = try Store.open(path: home.databaseFile)
+        defer { try? store.close() }
+        #expect(try store.read { try $0.dataKeys.countsByKEKVersion() } == [2: 1])
+        #expect(try store.read { try $0.subjects.count() } == 1)
+    }
 }

@@ -26,6 +26,23 @@ public struct SubjectRepository {
         }
     }
 
+    /// The subjects created before `cutoff` that hold neither attributes nor events any more (what a retention
+    /// sweep removes), in id order.
+    public func withoutData(createdBefore cutoff: Date) throws -> [SubjectID] {
+        try performing("find subjects without data") {
+            try Int64.fetchAll(
+                self.db,
+                sql: """
+                    SELECT id FROM subjects s WHERE created_at < ?
+                    AND NOT EXISTS (SELECT 1 FROM subject_attributes a WHERE a.subject_id = s.id)
+                    AND NOT EXISTS (SELECT 1 FROM events e WHERE e.subject_id = s.id)
+                    ORDER BY id
+                    """,
+                arguments: [cutoff.storedMilliseconds]
+            ).map(SubjectID.init)
+        }
+    }
+
     /// The number of subjects held.
     public func count() throws -> Int {
         try performing("count subjects") {

@@ -1,0 +1,87 @@
+public import CleanRoomAudit
+public import CleanRoomCore
+public import CleanRoomStore
+public import Foundation
+
+/// Deletes what the policy no longer allows to keep (GDPR Art. 5(1)(e)): every event and attribute value older
+/// than its data category's retention period, then the people left with neither attributes nor events.
+///
+/// - An event is kept for its type's category retention from the time it happened; an attribute value from the
+///   time it was last set. A value exactly as old as the retention period is kept; one a millisecond older goes.
+/// - A person whose attributes and events are all gone is deleted with their identifiers, data key and consent
+///   history, once they have been held longer than the longest retention period of the policy (so someone
+///   ingested with identifiers only is not swept away at once). Their pseudonyms are not suppressed: this is
+///   storage limitation, not an erasure request, and they may come back with new data.
+/// - The write-ahead log is checkpointed afterwards, so deleted data keys leave no copy in the files.
+public struct RetentionSweep {
+    private let store: Store
+    private let policy: Policy
+    private let audit: AuditLog
+    private let principal: (name: String, role: String)
+
+    /// A sweep of `store` under `policy`, recorded in `audit` as done by `principal`.
+    public init(store: Store, policy: Policy, audit: AuditLog, principal: (name: String, role: String)) {
+        self.store = store
+        self.policy = policy
+        self.audit = audit
+        self.principal = principal
+    }
+
+    /// What a sweep deleted.
+    public struct Result: Sendable, Equatable {
+        /// Events deleted, by data category.
+        public var events: [String: Int] = [:]
+        /// Attribute values deleted, by data category.
+        public var attributes: [String: Int] = [:]
+        /// People deleted because nothing was left of them.
+        public var subjects = 0
+        /// The pseudonyms of the people deleted, for the caller's identity index.
+        public var removedPseudonyms: [Pseudonym] = []
+        /// The audit entry that recorded the sweep.
+        public var auditSequence = 0
+    }
+
+    /// Sweeps as of `time`, in one transaction, and audits the counts.
+    public func run(at time: Date) throws -> Result {
+        let schema = self.policy.schema
+        var result = try self.store.write { transaction in
+            var result = Result()
+            for type in schema.eventTypes {
+                guard let category = schema.category(named: type.category) else { continue }
+                let deleted = try transaction.events.delete(
+                    type: type.name, occurredBefore: category.retention.subtracted(from: time))
+                result.events[category.name, default: 0] += deleted
+            }
+            for attribute in schema.attributes {
+                guard let category = schema.category(named: attribute.category) else { continue }
+                let deleted = try transaction.attributes.delete(
+                    named: attribute.name, updatedBefore: category.retention.subtracted(from: time))
+                result.attributes[category.name, default: 0] += deleted
+            }
+            for subject in try transaction.subjects.withoutData(createdBefore: self.longestRetentionCutoff(time)) {
+                result.removedPseudonyms += try transaction.identifiers.pseudonyms(of: subject).map(\.pseudonym)
+                if try transaction.subjects.delete(subject) { result.subjects += 1 }
+            }
+            return result
+        }
+        try self.store.checkpoint()
+        let receipt = try self.audit.append(AuditRecord(
+            principal: self.principal.name, role: self.principal.role, action: .retentionSweep,
+            request: .object([
+                "events_deleted": Self.counts(result.events), "attribute_values_deleted": Self.counts(result.attributes),
+                "subjects_deleted": .integer(result.subjects),
+            ]),
+            decision: .allowed("retention.swept"), policyDigest: self.policy.digest))
+        result.auditSequence = receipt.sequence
+        return result
+    }
+
+    /// The cutoff of the longest retention period: a person held since before it, with nothing left, goes.
+    private func longestRetentionCutoff(_ time: Date) -> Date {
+        self.policy.schema.categories.map { $0.retention.subtracted(from: time) }.min() ?? time
+    }
+
+    private static func counts(_ counts: [String: Int]) -> CanonicalJSON {
+        .object(counts.mapValues(CanonicalJSON.integer))
+    }
+}
