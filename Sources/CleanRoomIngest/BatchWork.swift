@@ -34,6 +34,7 @@ struct BatchWork {
                 guard let key = prepared.eventKey else { preconditionFailure("an event row unprepared") }
                 try self.event(event, prepared.identifiers, key: key, line: row.line)
             case .consent(let consent): try self.consent(consent, prepared.identifiers, line: row.line)
+            case .tcfConsent(let consent): try self.tcfConsent(consent, prepared.identifiers, line: row.line)
             }
         } catch let reject as IngestReject {
             self.result.rejects.append(reject)
@@ -132,6 +133,28 @@ struct BatchWork {
             history: history, countDuplicate: true)
     }
 
+    /// The choices of a TC string, each appended to the ledger unless already held; the row counts once, as
+    /// accepted when it added anything and as a duplicate otherwise.
+    private mutating func tcfConsent(_ record: TCFConsentRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
+        guard let subject = try self.existingSubject(of: resolved, line: line) else { return }
+        var history = try self.transaction.consent.history(of: subject)
+        var added = false
+        for (signal, granted) in record.choices.sorted(by: { $0.key < $1.key }) {
+            let entry = StoredConsent(
+                subject: subject, purpose: signal, signal: granted ? .granted : .withdrawn, occurredAt: record.at,
+                recordedAt: self.ingestor.clock(), source: record.source)
+            if try self.appendConsent(entry, history: history, countDuplicate: false) {
+                history.append(entry)
+                added = true
+            }
+        }
+        if added {
+            self.result.summary.accepted += 1
+        } else {
+            self.result.summary.duplicates += 1
+        }
+    }
+
     // MARK: Helpers
 
     /// The known person an event or consent row is about; `nil` (counted) when they were erased.
@@ -183,16 +206,25 @@ struct BatchWork {
         return key
     }
 
-    private mutating func appendConsent(_ entry: StoredConsent, history: [StoredConsent], countDuplicate: Bool) throws {
+    /// Appends `entry` unless `history` holds the same choice at the same time; `countDuplicate` counts the row
+    /// as accepted or duplicate. Returns whether it was appended.
+    @discardableResult
+    private mutating func appendConsent(_ entry: StoredConsent, history: [StoredConsent], countDuplicate: Bool) throws
+        -> Bool
+    {
+        // Times compare at the store's millisecond precision: a time read back is not the same Double.
+        let milliseconds = { (date: Date) in (date.timeIntervalSince1970 * 1000).rounded(.down) }
         let isDuplicate = history.contains {
-            $0.purpose == entry.purpose && $0.signal == entry.signal && $0.occurredAt == entry.occurredAt
+            $0.purpose == entry.purpose && $0.signal == entry.signal
+                && milliseconds($0.occurredAt) == milliseconds(entry.occurredAt)
         }
         if isDuplicate {
             if countDuplicate { self.result.summary.duplicates += 1 }
-            return
+            return false
         }
         try self.transaction.consent.append(entry)
         if countDuplicate { self.result.summary.accepted += 1 }
+        return true
     }
 
     /// The identity of an event within its subject: SHA-256 of the canonical JSON of type, time (ms), amount,

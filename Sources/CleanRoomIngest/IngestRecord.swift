@@ -59,6 +59,18 @@ public struct ConsentRecord: Sendable, Equatable {
     public var source: String?
 }
 
+/// The consent choices of an IAB TCF v2.2 TC string, for the purposes the policy maps to TCF purposes.
+public struct TCFConsentRecord: Sendable, Equatable {
+    /// Whose choices (any identifier of a known person).
+    public var identifiers: RawIdentifiers
+    /// Granted (`true`) or not, by consent signal (``CleanRoomCore/Policy/consentChoices(from:)``).
+    public var choices: [String: Bool]
+    /// When the choices were last updated in the consent tool (the string's LastUpdated).
+    public var at: Date
+    /// Where they were made; `tcf` when the row names no source.
+    public var source: String?
+}
+
 /// One validated input record.
 public enum IngestRecord: Sendable, Equatable {
     /// A `customer` row.
@@ -67,6 +79,8 @@ public enum IngestRecord: Sendable, Equatable {
     case event(EventRecord)
     /// A `consent` row.
     case consent(ConsentRecord)
+    /// A `consent` row carrying a TC string.
+    case tcfConsent(TCFConsentRecord)
 }
 
 /// Why a row was not ingested: the line, the field and a reason code, never the value itself.

@@ -225,6 +225,10 @@ public final class Ingestor: Sendable {
                     return .success(PreparedRecord(
                         record: record,
                         identifiers: try self.resolve(consent.identifiers, region: nil, line: row.line, allVariants: false)))
+                case .tcfConsent(let consent):
+                    return .success(PreparedRecord(
+                        record: record,
+                        identifiers: try self.resolve(consent.identifiers, region: nil, line: row.line, allVariants: false)))
                 }
             } catch let reject as IngestReject {
                 return .failure(reject)

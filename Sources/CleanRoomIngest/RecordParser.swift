@@ -54,7 +54,7 @@ struct RecordParser: Sendable {
         case .events:
             columns.formUnion(["event", "at", "amount", "currency", "items"])
         case .consents:
-            columns.formUnion(["purpose", "granted", "at", "source"])
+            columns.formUnion(["purpose", "granted", "at", "source", "tc_string"])
         }
         return columns
     }
@@ -184,8 +184,12 @@ struct RecordParser: Sendable {
     private func consent(_ fields: [String: Value], line: Int) -> Result<IngestRecord, IngestReject> {
         do {
             try Self.rejectUnknown(
-                fields, known: Set(Self.identifierFields).union(["type", "purpose", "granted", "at", "source"]), line: line)
+                fields, known: Set(Self.identifierFields).union(["type", "purpose", "granted", "at", "source", "tc_string"]),
+                line: line)
             let identifiers = try self.identifiers(fields, line: line)
+            if let tcValue = fields["tc_string"] {
+                return .success(.tcfConsent(try self.tcfConsent(tcValue, fields, identifiers, line: line)))
+            }
             guard let purposeValue = fields["purpose"] else {
                 throw Self.reject(line, "purpose", "missing_field", "a consent record needs \"purpose\"")
             }
@@ -209,6 +213,31 @@ struct RecordParser: Sendable {
         } catch {
             return .failure(Self.reject(line, "record", "invalid", "\(error)"))
         }
+    }
+
+    /// A consent row that carries a TC string instead of one purpose's choice.
+    private func tcfConsent(
+        _ value: Value, _ fields: [String: Value], _ identifiers: RawIdentifiers, line: Int
+    ) throws -> TCFConsentRecord {
+        for field in ["purpose", "granted", "at"] where fields[field] != nil {
+            throw Self.reject(
+                line, field, "conflicting_fields",
+                "a consent row gives either tc_string or purpose, granted and at, not both")
+        }
+        let text = try Self.text(value, field: "tc_string", line: line)
+        let tcString: TCString
+        do {
+            tcString = try TCString(decoding: text)
+        } catch {
+            throw Self.reject(line, "tc_string", "invalid_tc_string", error.message)
+        }
+        let choices = self.policy.consentChoices(from: tcString)
+        guard !choices.isEmpty else {
+            throw Self.reject(
+                line, "tc_string", "no_tcf_purpose", "the policy maps no purpose to TCF purposes (tcf_purposes)")
+        }
+        let source = try fields["source"].map { try Self.text($0, field: "source", line: line) }
+        return TCFConsentRecord(identifiers: identifiers, choices: choices, at: tcString.lastUpdated, source: source ?? "tcf")
     }
 
     // MARK: Fields

@@ -247,3 +247,48 @@ struct IngestorTests {
         #expect(!text.contains("example.com") && !text.contains("123456"))
     }
 }
+
+/// Consent given as an IAB TCF v2.2 TC string (strings from iabtcf-java's decoder tests).
+struct TCFConsentIngestTests {
+    /// Purpose consents 3–9: analytics (TCF 9), ads_measurement (7) and ads_personalization (3, 4) granted.
+    static let grantsAll = "COrEAV4OrXx94ACABBENAHCIAD-AAAAAAACAAxAAAAgAIAwgAgAAAAEAgQAAAAAEAYQAQAAAACAAAABAAA"
+    /// Purpose consents 1, 3, 4, 7: analytics not granted.
+    static let noAnalytics = "COvzTO5OvzTO5BRAAAENAPCoALIAADgAAAAAAewAwABAAlAB6ABBFADBQAQA9hAAAcAA"
+
+    @Test func aTCStringSetsEveryMappedPurposeAtItsLastUpdatedTime() throws {
+        let fixture = try IngestFixture()
+        try fixture.ingest("customers.jsonl", [customerLine("c-1")])
+        let summary = try fixture.ingest("consents.jsonl", [
+            #"{"type":"consent","customer_id":"c-1","tc_string":"\#(Self.grantsAll)"}"#,
+            #"{"type":"consent","customer_id":"c-1","tc_string":"\#(Self.grantsAll)","source":"cmp"}"#,
+            #"{"type":"consent","customer_id":"c-1","tc_string":"\#(Self.noAnalytics)"}"#,
+        ])
+        #expect(summary.accepted == 2)
+        #expect(summary.duplicates == 1)
+        let ledger = try fixture.consent(ofCustomer: "c-1")
+        #expect(ledger.filter { $0.hasPrefix("analytics=") } == ["analytics=granted", "analytics=withdrawn"])
+        // The second string, updated at another time, grants these again: one more ledger entry each.
+        #expect(ledger.filter { $0.hasPrefix("ads_measurement=") } == ["ads_measurement=granted", "ads_measurement=granted"])
+        #expect(
+            ledger.filter { $0.hasPrefix("ads_personalization=") }
+                == ["ads_personalization=granted", "ads_personalization=granted"])
+        // partner_matching maps no TCF purpose: untouched.
+        #expect(!ledger.contains { $0.hasPrefix("partner_matching=") })
+    }
+
+    @Test func aMalformedTCStringOrAMixedRowIsRejectedWithItsReason() throws {
+        let fixture = try IngestFixture()
+        try fixture.ingest("customers.jsonl", [customerLine("c-1")])
+        let summary = try fixture.ingest("consents.jsonl", [
+            #"{"type":"consent","customer_id":"c-1","tc_string":"COrEAV4OrXx94ACABBENAH"}"#,
+            #"{"type":"consent","customer_id":"c-1","tc_string":"not a tc string"}"#,
+            #"{"type":"consent","customer_id":"c-1","tc_string":"\#(Self.grantsAll)","purpose":"analytics"}"#,
+            #"{"type":"consent","customer_id":"c-9","tc_string":"\#(Self.grantsAll)"}"#,
+        ])
+        #expect(summary.rejected == 4)
+        let rejects = try fixture.rejects("consents.jsonl")
+        #expect(rejects.map(\.reason) == ["invalid_tc_string", "invalid_tc_string", "conflicting_fields", "unknown_person"])
+        #expect(rejects.allSatisfy { !$0.message.contains("COrEAV") && !$0.message.contains("not a tc string") })
+        #expect(try fixture.consent(ofCustomer: "c-1").isEmpty)
+    }
+}
