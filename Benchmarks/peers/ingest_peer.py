@@ -75,13 +75,13 @@ KEK_VERSION = 1
 # ---------------------------------------------------------------------------------------------------------
 # The schema: Sources/CleanRoomStore/StoreSchema.swift, migrations "v1-initial-schema" and
 # "v2-ingest-batch-rejects" verbatim, what "v3-pseudonyms-in-identifier-rows" does to a fresh database, and
-# "v4-attributes-one-row-per-subject" verbatim. GRDB records applied migrations in grdb_migrations; the peer does too, so
+# "v4-attributes-one-row-per-subject" and "v5-released-cohorts" verbatim. GRDB records applied migrations in grdb_migrations; the peer does too, so
 # CleanRoom can open what the peer built.
 
 SCHEMA_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Sources", "CleanRoomStore",
                              "StoreSchema.swift")
 MIGRATIONS = ("v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows",
-              "v4-attributes-one-row-per-subject")
+              "v4-attributes-one-row-per-subject", "v5-released-cohorts")
 SCHEMA_V2 = """\
 ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
 """
@@ -100,6 +100,17 @@ INSERT INTO subject_attributes (subject_id, attributes)
     FROM (SELECT subject_id, name, value, updated_at FROM attributes ORDER BY subject_id, name)
     GROUP BY subject_id;
 DROP TABLE attributes;
+"""
+SCHEMA_V5 = """\
+CREATE TABLE cohorts (
+    digest BLOB PRIMARY KEY CHECK (length(digest) = 32),
+    members BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE cohort_releases (
+    audit_sequence INTEGER PRIMARY KEY,
+    cohort_digest BLOB NOT NULL REFERENCES cohorts(digest)
+);
+CREATE INDEX cohort_releases_cohort ON cohort_releases(cohort_digest);
 """
 SCHEMA = """\
 CREATE TABLE subjects (
@@ -210,7 +221,7 @@ def check_schema_matches_source():
     def version(number):
         match = re.search(r'version%d = """\n(.*?)\n *"""' % number, swift, re.DOTALL)
         return match and "\n".join(line[8:] for line in match.group(1).split("\n")) + "\n"
-    if (version(1) != SCHEMA or version(2) != SCHEMA_V2 or version(4) != SCHEMA_V4
+    if (version(1) != SCHEMA or version(2) != SCHEMA_V2 or version(4) != SCHEMA_V4 or version(5) != SCHEMA_V5
             or swift.count("registerMigration(") != len(MIGRATIONS)
             or 'migrate: version3' not in swift):
         print("warning: Sources/CleanRoomStore/StoreSchema.swift differs from the peer's SCHEMA; update it",
@@ -791,7 +802,7 @@ def open_database(path):
     db.execute("PRAGMA cache_size = -65536")  # 64 MiB, Store.Options' default
     has_schema = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'grdb_migrations'").fetchone()
     if not has_schema:
-        db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 + SCHEMA_V3 + SCHEMA_V4 +
+        db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 + SCHEMA_V3 + SCHEMA_V4 + SCHEMA_V5 +
                          "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);\n" +
                          "".join("INSERT INTO grdb_migrations VALUES ('%s');\n" % name for name in MIGRATIONS) +
                          "COMMIT;")

@@ -60,6 +60,8 @@ extension RightsDesk {
             "purposes_now": .array(
                 self.binding.purposes(allowedAt: time, ledger: history).map(CanonicalJSON.string)),
             "rights_requests": .array(requests),
+            "computations": .array(
+                try transaction.cohortReleases.auditSequences(including: subject).map(CanonicalJSON.integer)),
         ])
     }
 

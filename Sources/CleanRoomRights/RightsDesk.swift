@@ -98,7 +98,8 @@ public final class RightsDesk: @unchecked Sendable {
     }
 
     /// Everything held about the person (Art. 15 and 20): identifiers unsealed, attributes, events, the consent
-    /// history, the purposes they count for now, and their rights requests; `nil` for a person not held.
+    /// history, the purposes they count for now, their rights requests, and the audit sequence numbers of the
+    /// computations whose released numbers included them; `nil` for a person not held.
     ///
     /// The export holds the person's own identifiers: give it to them only. The audit entry records its digest.
     ///

@@ -33,6 +33,9 @@ enum StoreSchema {
         migrator.registerMigration("v4-attributes-one-row-per-subject") { db in
             try db.execute(sql: version4)
         }
+        migrator.registerMigration("v5-released-cohorts") { db in
+            try db.execute(sql: version5)
+        }
         return migrator
     }
 
@@ -40,6 +43,21 @@ enum StoreSchema {
     /// rerun that skips the batch can list them again.
     private static let version2 = """
         ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
+        """
+
+    /// Which people each released computation was computed over, for access requests: cohorts stored once by
+    /// digest (``CohortMembers``), and per audit entry the cohort it released. Subject ids are never reused, so an
+    /// erased person's id left in an old cohort names nobody.
+    private static let version5 = """
+        CREATE TABLE cohorts (
+            digest BLOB PRIMARY KEY CHECK (length(digest) = 32),
+            members BLOB NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE cohort_releases (
+            audit_sequence INTEGER PRIMARY KEY,
+            cohort_digest BLOB NOT NULL REFERENCES cohorts(digest)
+        );
+        CREATE INDEX cohort_releases_cohort ON cohort_releases(cohort_digest);
         """
 
     /// A subject's attributes become one row: a JSON object from name to `[value, updated milliseconds]`, keys

@@ -22,6 +22,8 @@ public struct StoreTransaction {
     public var suppression: SuppressionRepository { SuppressionRepository(db: self.db) }
     /// Committed ingest batches, for replay detection.
     public var batches: IngestBatchRepository { IngestBatchRepository(db: self.db) }
+    /// Which people each released computation was computed over.
+    public var cohortReleases: CohortReleaseRepository { CohortReleaseRepository(db: self.db) }
     /// GDPR rights requests and their deadlines.
     public var rightsRequests: RightsRequestRepository { RightsRequestRepository(db: self.db) }
 }

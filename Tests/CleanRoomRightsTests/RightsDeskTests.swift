@@ -205,12 +205,24 @@ struct RightsDeskTests {
         let fixture = try RightsFixture(people: 2)
         let desk = try fixture.desk()
         _ = try desk.withdraw(PersonIdentifier(kind: .customerID, value: "c-1"), purposes: ["analytics"])
+        // Two released computations: one over both people, one over the other person only.
+        let subjects = try ["c-0", "c-1"].map { id in
+            try #require(fixture.index.subject(
+                for: IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: id).pseudonym(matchKey: fixture.keyring.matchKey)))
+        }
+        try fixture.store.write { transaction in
+            for (sequence, members) in [(41, CohortMembers(subjects)), (42, CohortMembers([subjects[0]]))] {
+                try transaction.cohortReleases.record(
+                    auditSequence: sequence, members: members, digest: SHA256.hash(members.encoded))
+            }
+        }
         let (outcome, export) = try desk.access(PersonIdentifier(kind: .phone, value: "030 1234501"))
         #expect(outcome.outcome == "exported")
         let json = try #require(export)
         guard case .object(let object) = json, case .array(let identifiers)? = object["identifiers"],
             case .array(let consent)? = object["consent_history"], case .array(let purposes)? = object["purposes_now"],
-            case .array(let attributes)? = object["attributes"], case .array(let requests)? = object["rights_requests"]
+            case .array(let attributes)? = object["attributes"], case .array(let requests)? = object["rights_requests"],
+            case .array(let computations)? = object["computations"]
         else {
             Issue.record("the export is not the expected object")
             return
@@ -225,6 +237,7 @@ struct RightsDeskTests {
         #expect(!purposes.contains(.string("analytics")))
         #expect(purposes.contains(.string("fraud_prevention")))
         #expect(requests.count == 2)
+        #expect(computations == [.integer(41)])
         // The audit log names the request and the export's digest, never an identifier.
         let files = try fixture.allFileBytes()
         let emailInFiles = files.contains(Array(RightsFixture.email(1).utf8))
