@@ -10,6 +10,7 @@ public struct CleanRoomCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, KeysCommand.self, PolicyCommand.self, IngestCommand.self, AuditCommand.self, HashCommand.self,
             RightsCommand.self, DemoCommand.self,
+            ReportCommand.self,
         ]
     )
 
