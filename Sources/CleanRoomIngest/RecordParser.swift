@@ -6,6 +6,15 @@ import Foundation
 /// policy schema; identifiers are only checked for type here (their normalization is the pipeline's).
 struct RecordParser: Sendable {
     let policy: Policy
+    /// The consent signals the policy's purposes read (DESIGN.md section 5): the keys of a customer's `consent`
+    /// object, the `consent_<signal>` CSV columns and the `purpose` of a consent record. By default a purpose's
+    /// signal is its name.
+    private let consentSignals: Set<String>
+
+    init(policy: Policy) {
+        self.policy = policy
+        self.consentSignals = Set(policy.purposes.map(\.consentSignal))
+    }
 
     private static let identifierFields = ["customer_id", "email", "phone", "device_id"]
 
@@ -49,7 +58,7 @@ struct RecordParser: Sendable {
         switch kind {
         case .customers:
             columns.formUnion(self.policy.schema.attributes.map(\.name))
-            columns.formUnion(self.policy.purposes.map { "consent_" + $0.name })
+            columns.formUnion(self.consentSignals.map { "consent_" + $0 })
             columns.formUnion(["consent_at", "source"])
         case .events:
             columns.formUnion(["event", "at", "amount", "currency", "items"])
@@ -65,7 +74,7 @@ struct RecordParser: Sendable {
         var known = Set(Self.identifierFields).union(["type", "consent_at", "source"])
         if isCSV {
             known.formUnion(self.policy.schema.attributes.map(\.name))
-            known.formUnion(self.policy.purposes.map { "consent_" + $0.name })
+            known.formUnion(self.consentSignals.map { "consent_" + $0 })
         } else {
             known.formUnion(["attributes", "consent"])
         }
@@ -80,9 +89,9 @@ struct RecordParser: Sendable {
                         attributes[attribute.name] = try self.attributeValue(value, attribute, line: line)
                     }
                 }
-                for purpose in self.policy.purposes {
-                    if let value = fields["consent_" + purpose.name] {
-                        consent[purpose.name] = try Self.bool(value, field: "consent_" + purpose.name, line: line)
+                for signal in self.consentSignals {
+                    if let value = fields["consent_" + signal] {
+                        consent[signal] = try Self.bool(value, field: "consent_" + signal, line: line)
                     }
                 }
             } else {
@@ -103,13 +112,13 @@ struct RecordParser: Sendable {
                     guard case .json(.object(let object)) = value else {
                         throw Self.reject(line, "consent", "wrong_type", "\"consent\" must be an object of purpose: true/false")
                     }
-                    for (purpose, raw) in object {
-                        guard self.policy.purpose(named: purpose) != nil else {
+                    for (signal, raw) in object {
+                        guard self.consentSignals.contains(signal) else {
                             throw Self.reject(
-                                line, "consent." + Self.printable(purpose), "unknown_purpose",
-                                "the policy declares no such purpose")
+                                line, "consent." + Self.printable(signal), "unknown_purpose",
+                                "the policy declares no purpose with this consent signal")
                         }
-                        consent[purpose] = try Self.bool(.json(raw), field: "consent." + purpose, line: line)
+                        consent[signal] = try Self.bool(.json(raw), field: "consent." + signal, line: line)
                     }
                 }
             }
@@ -194,8 +203,9 @@ struct RecordParser: Sendable {
                 throw Self.reject(line, "purpose", "missing_field", "a consent record needs \"purpose\"")
             }
             let purpose = try Self.text(purposeValue, field: "purpose", line: line)
-            guard self.policy.purpose(named: purpose) != nil else {
-                throw Self.reject(line, "purpose", "unknown_purpose", "the policy declares no such purpose")
+            guard self.consentSignals.contains(purpose) else {
+                throw Self.reject(
+                    line, "purpose", "unknown_purpose", "the policy declares no purpose with this consent signal")
             }
             guard let grantedValue = fields["granted"] else {
                 throw Self.reject(line, "granted", "missing_field", "a consent record needs \"granted\": true or false")

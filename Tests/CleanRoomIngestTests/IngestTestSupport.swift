@@ -19,11 +19,11 @@ final class IngestFixture {
     let audit: AuditLog
     let index: IdentityIndex
 
-    init() throws {
+    init(policy: Policy? = nil) throws {
         try FileManager.default.createDirectory(atPath: self.root, withIntermediateDirectories: true)
         try Keyring.create(in: self.root + "/keys")
         self.keyring = try Keyring.open(in: self.root + "/keys")
-        self.policy = try PolicyLoader.load(contentsOf: defaultPolicyPath)
+        self.policy = try policy ?? PolicyLoader.load(contentsOf: defaultPolicyPath)
         self.store = try Store.open(path: self.root + "/cleanroom.sqlite")
         self.audit = try AuditLog.open(
             directory: self.root + "/audit", signingKey: self.keyring.auditSigningKey,

@@ -292,3 +292,29 @@ struct TCFConsentIngestTests {
         #expect(try fixture.consent(ofCustomer: "c-1").isEmpty)
     }
 }
+
+/// Consent choices arrive under the policy's consent signals, which need not be the purposes' names.
+struct ConsentSignalIngestTests {
+    /// The default policy with both direct-marketing purposes reading one signal, `marketing`.
+    static let policy: Policy = {
+        let yaml = try! String(contentsOfFile: defaultPolicyPath, encoding: .utf8)
+            .replacingOccurrences(of: "    direct_marketing: true\n", with: "    direct_marketing: true\n    consent_signal: marketing\n")
+        return try! PolicyLoader.load(yaml: yaml, fileName: "signals.yaml")
+    }()
+
+    @Test func aCustomersConsentIsKeyedBySignalAndAPurposeNameThatIsNoSignalIsRejected() throws {
+        let fixture = try IngestFixture(policy: Self.policy)
+        let summary = try fixture.ingest("customers.jsonl", [
+            customerLine("c-1", consent: #"{"marketing":true,"analytics":true}"#, at: "2026-03-01T10:00:00Z"),
+            customerLine("c-2", consent: #"{"ads_personalization":true}"#, at: "2026-03-01T10:00:00Z"),
+        ])
+        #expect(summary.accepted == 1)
+        #expect(try fixture.rejects("customers.jsonl").map(\.field) == ["consent.ads_personalization"])
+        #expect(try fixture.consent(ofCustomer: "c-1") == ["analytics=granted", "marketing=granted"])
+        let consents = try fixture.ingest("consents.jsonl", [
+            #"{"type":"consent","customer_id":"c-1","purpose":"marketing","granted":false,"at":"2026-04-01T10:00:00Z"}"#,
+        ])
+        #expect(consents.accepted == 1)
+        #expect(try fixture.consent(ofCustomer: "c-1").last == "marketing=withdrawn")
+    }
+}
