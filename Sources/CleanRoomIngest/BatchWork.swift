@@ -84,31 +84,49 @@ struct BatchWork {
                 record.attributes.map { StoredAttribute(subject: subject, name: $0.key, value: $0.value, updatedAt: time) },
                 of: subject)
         }
+        var history: [StoredConsent]?
         if let consentAt = record.consentAt, !record.consent.isEmpty {
-            let history = isNew ? [] : try self.transaction.consent.history(of: subject)
-            for (purpose, granted) in record.consent.sorted(by: { $0.key < $1.key }) {
-                let signal: StoredConsent.Signal = granted ? .granted : .withdrawn
-                let current = history.filter { $0.purpose == purpose }.last?.signal
-                if granted, current == .withdrawn || current == .objection {
-                    // A bulk customer row never upgrades a withdrawal or objection; an explicit consent row may.
-                    self.result.summary.consentUpgradesRefused += 1
-                    self.result.rejects.append(IngestReject(
-                        line: line, field: "consent." + purpose, reason: "consent_not_upgraded",
-                        message: "the person withdrew or objected; only a consent record can grant it again (the rest "
-                            + "of the row was ingested)"))
-                    continue
-                }
-                try self.appendConsent(
-                    StoredConsent(subject: subject, purpose: purpose, signal: signal, occurredAt: consentAt,
-                                  recordedAt: self.ingestor.clock(), source: record.source ?? self.source),
-                    history: history, countDuplicate: false)
-            }
+            try self.customerConsent(
+                record.consent, at: consentAt, field: "consent.", of: subject, isNew: isNew, history: &history,
+                source: record.source ?? self.source, line: line)
+        }
+        if let tcf = record.tcf {
+            try self.customerConsent(
+                tcf.choices, at: tcf.at, field: "tc_string.", of: subject, isNew: isNew, history: &history,
+                source: record.source ?? self.source ?? "tcf", line: line)
         }
         self.result.summary.accepted += 1
         if isNew {
             self.result.summary.subjectsCreated += 1
         } else if !self.createdSubjects.contains(subject) {
             self.result.summary.subjectsUpdated += 1
+        }
+    }
+
+    /// Appends a customer row's consent choices, except that a bulk customer row never upgrades a withdrawal or
+    /// an objection (an explicit consent row may): such a choice is skipped and reported.
+    private mutating func customerConsent(
+        _ choices: [String: Bool], at time: Date, field: String, of subject: SubjectID, isNew: Bool,
+        history: inout [StoredConsent]?, source: String?, line: Int
+    ) throws {
+        var held = try history ?? (isNew ? [] : self.transaction.consent.history(of: subject))
+        defer { history = held }
+        for (signal, granted) in choices.sorted(by: { $0.key < $1.key }) {
+            let current = held.filter { $0.purpose == signal }.max(by: StoredConsent.givenBefore)?.signal
+            if granted, current == .withdrawn || current == .objection {
+                self.result.summary.consentUpgradesRefused += 1
+                self.result.rejects.append(IngestReject(
+                    line: line, field: field + signal, reason: "consent_not_upgraded",
+                    message: "the person withdrew or objected; only a consent record can grant it again (the rest "
+                        + "of the row was ingested)"))
+                continue
+            }
+            let entry = StoredConsent(
+                subject: subject, purpose: signal, signal: granted ? .granted : .withdrawn, occurredAt: time,
+                recordedAt: self.ingestor.clock(), source: source)
+            if try self.appendConsent(entry, history: held, countDuplicate: false) {
+                held.append(entry)
+            }
         }
     }
 
@@ -139,9 +157,9 @@ struct BatchWork {
         guard let subject = try self.existingSubject(of: resolved, line: line) else { return }
         var history = try self.transaction.consent.history(of: subject)
         var added = false
-        for (signal, granted) in record.choices.sorted(by: { $0.key < $1.key }) {
+        for (signal, granted) in record.tcf.choices.sorted(by: { $0.key < $1.key }) {
             let entry = StoredConsent(
-                subject: subject, purpose: signal, signal: granted ? .granted : .withdrawn, occurredAt: record.at,
+                subject: subject, purpose: signal, signal: granted ? .granted : .withdrawn, occurredAt: record.tcf.at,
                 recordedAt: self.ingestor.clock(), source: record.source)
             if try self.appendConsent(entry, history: history, countDuplicate: false) {
                 history.append(entry)

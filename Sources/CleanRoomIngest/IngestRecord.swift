@@ -25,8 +25,18 @@ public struct CustomerRecord: Sendable, Equatable {
     public var consent: [String: Bool]
     /// When the consent choices were made.
     public var consentAt: Date?
+    /// The choices of a TC string the row carries (`tc_string`), if any.
+    public var tcf: TCFChoices?
     /// The system the row comes from.
     public var source: String?
+}
+
+/// What an IAB TCF v2.2 TC string says for the purposes the policy maps to TCF purposes, and when.
+public struct TCFChoices: Sendable, Equatable {
+    /// Granted (`true`) or not, by consent signal (``CleanRoomCore/Policy/consentChoices(from:)``).
+    public var choices: [String: Bool]
+    /// When the choices were last updated in the consent tool (the string's LastUpdated).
+    public var at: Date
 }
 
 /// Something a person did.
@@ -63,10 +73,8 @@ public struct ConsentRecord: Sendable, Equatable {
 public struct TCFConsentRecord: Sendable, Equatable {
     /// Whose choices (any identifier of a known person).
     public var identifiers: RawIdentifiers
-    /// Granted (`true`) or not, by consent signal (``CleanRoomCore/Policy/consentChoices(from:)``).
-    public var choices: [String: Bool]
-    /// When the choices were last updated in the consent tool (the string's LastUpdated).
-    public var at: Date
+    /// The string's choices and their time.
+    public var tcf: TCFChoices
     /// Where they were made; `tcf` when the row names no source.
     public var source: String?
 }

@@ -20,7 +20,7 @@ struct RecordParser: Sendable {
     init(policy: Policy) {
         self.policy = policy
         self.consentSignals = Set(policy.purposes.map(\.consentSignal))
-        let customer = Set(Self.identifierFields).union(["type", "consent_at", "source"])
+        let customer = Set(Self.identifierFields).union(["type", "consent_at", "source", "tc_string"])
         self.customerJSONFields = customer.union(["attributes", "consent"])
         self.customerCSVFields = customer.union(policy.schema.attributes.map(\.name))
             .union(self.consentSignals.map { "consent_" + $0 })
@@ -124,8 +124,10 @@ struct RecordParser: Sendable {
                 throw Self.reject(line, "consent_at", "missing_field", "consent choices need \"consent_at\", when they were made")
             }
             let source = try fields["source"].map { try Self.text($0, field: "source", line: line) }
+            let tcf = try fields["tc_string"].map { try self.tcfChoices($0, line: line) }
             return .success(.customer(CustomerRecord(
-                identifiers: identifiers, attributes: attributes, consent: consent, consentAt: consentAt, source: source)))
+                identifiers: identifiers, attributes: attributes, consent: consent, consentAt: consentAt, tcf: tcf,
+                source: source)))
         } catch let reject as IngestReject {
             return .failure(reject)
         } catch {
@@ -227,6 +229,12 @@ struct RecordParser: Sendable {
                 line, field, "conflicting_fields",
                 "a consent row gives either tc_string or purpose, granted and at, not both")
         }
+        let source = try fields["source"].map { try Self.text($0, field: "source", line: line) }
+        return TCFConsentRecord(identifiers: identifiers, tcf: try self.tcfChoices(value, line: line), source: source ?? "tcf")
+    }
+
+    /// The choices of the TC string in field `tc_string`, for the purposes the policy maps to TCF purposes.
+    private func tcfChoices(_ value: Value, line: Int) throws -> TCFChoices {
         let text = try Self.text(value, field: "tc_string", line: line)
         let tcString: TCString
         do {
@@ -239,8 +247,7 @@ struct RecordParser: Sendable {
             throw Self.reject(
                 line, "tc_string", "no_tcf_purpose", "the policy maps no purpose to TCF purposes (tcf_purposes)")
         }
-        let source = try fields["source"].map { try Self.text($0, field: "source", line: line) }
-        return TCFConsentRecord(identifiers: identifiers, choices: choices, at: tcString.lastUpdated, source: source ?? "tcf")
+        return TCFChoices(choices: choices, at: tcString.lastUpdated)
     }
 
     // MARK: Fields

@@ -61,7 +61,7 @@ public struct PurposeBinding: Sendable {
         }
         let latest = ledger.lazy
             .filter { $0.purpose == declared.consentSignal && $0.occurredAt <= time }
-            .max(by: Self.givenBefore)
+            .max(by: StoredConsent.givenBefore)
         switch declared.lawfulBasis {
         case .consent:
             switch latest?.signal {
@@ -75,23 +75,6 @@ public struct PurposeBinding: Sendable {
             case .withdrawn?, .objection?: return .objection
             default: return .legitimateInterest
             }
-        }
-    }
-
-    /// The order in which signals count: by the time they were given; at the same instant the more protective
-    /// one last; then by when they were recorded.
-    static func givenBefore(_ first: StoredConsent, _ second: StoredConsent) -> Bool {
-        if first.occurredAt != second.occurredAt { return first.occurredAt < second.occurredAt }
-        let (firstRank, secondRank) = (Self.protection(first.signal), Self.protection(second.signal))
-        if firstRank != secondRank { return firstRank < secondRank }
-        return first.recordedAt < second.recordedAt
-    }
-
-    private static func protection(_ signal: StoredConsent.Signal) -> Int {
-        switch signal {
-        case .granted: 0
-        case .withdrawn: 1
-        default: 2
         }
     }
 }

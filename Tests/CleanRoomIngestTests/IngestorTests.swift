@@ -276,6 +276,21 @@ struct TCFConsentIngestTests {
         #expect(!ledger.contains { $0.hasPrefix("partner_matching=") })
     }
 
+    @Test func aCustomerRowMayCarryATCStringWhichNeverUpgradesAWithdrawal() throws {
+        let fixture = try IngestFixture()
+        let row = #"{"type":"customer","customer_id":"c-1","attributes":{"country":"DE"},"tc_string":"\#(Self.noAnalytics)"}"#
+        #expect(try fixture.ingest("customers.jsonl", [row]).accepted == 1)
+        #expect(try fixture.consent(ofCustomer: "c-1").sorted() == [
+            "ads_measurement=granted", "ads_personalization=granted", "analytics=withdrawn",
+        ])
+        // A later customer row whose string grants analytics does not lift the refusal; the rest is ingested.
+        let later = #"{"type":"customer","customer_id":"c-1","attributes":{"country":"FR"},"tc_string":"\#(Self.grantsAll)"}"#
+        let summary = try fixture.ingest("more.jsonl", [later])
+        #expect(summary.consentUpgradesRefused == 1)
+        #expect(try fixture.rejects("more.jsonl").map(\.field) == ["tc_string.analytics"])
+        #expect(try fixture.consent(ofCustomer: "c-1").filter { $0.hasPrefix("analytics=") } == ["analytics=withdrawn"])
+    }
+
     @Test func aMalformedTCStringOrAMixedRowIsRejectedWithItsReason() throws {
         let fixture = try IngestFixture()
         try fixture.ingest("customers.jsonl", [customerLine("c-1")])

@@ -52,3 +52,26 @@ public struct StoredConsent: Sendable, Hashable {
         self.source = source
     }
 }
+
+extension StoredConsent {
+    /// The order in which signals count, the latest winning: by the time they were given; at the same instant the
+    /// more protective last (granted, then withdrawn, then objection), so a tie never opens access; then by when
+    /// they were recorded.
+    public static func givenBefore(_ first: StoredConsent, _ second: StoredConsent) -> Bool {
+        if first.occurredAt != second.occurredAt { return first.occurredAt < second.occurredAt }
+        let (firstRank, secondRank) = (first.signal.protection, second.signal.protection)
+        if firstRank != secondRank { return firstRank < secondRank }
+        return first.recordedAt < second.recordedAt
+    }
+}
+
+extension StoredConsent.Signal {
+    /// How much a signal protects the person: granted 0, withdrawn 1, objection (or anything else) 2.
+    var protection: Int {
+        switch self {
+        case .granted: 0
+        case .withdrawn: 1
+        default: 2
+        }
+    }
+}
