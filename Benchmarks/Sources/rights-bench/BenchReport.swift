@@ -40,9 +40,14 @@ struct BenchReport {
         if let withdrawals = self.withdrawals {
             Swift.print(Self.row("withdrawal of consent, all purposes", withdrawals, rate: self.withdrawalsPerSecond))
         }
+        Swift.print("")
+        for (name, summary) in [("erasure", self.erasures), ("withdrawal", self.withdrawals)] {
+            guard let summary else { continue }
+            Swift.print("first \(name) \(Self.ms2(summary.first)) ms; slowest: number \(summary.slowestPosition)")
+        }
         if let erasures = self.erasures {
             let met = erasures.p99 < Self.erasureGoalMilliseconds ? "met" : "NOT met"
-            Swift.print("\nerasure goal (< \(Int(Self.erasureGoalMilliseconds)) ms per request): \(met) at p99")
+            Swift.print("erasure goal (< \(Int(Self.erasureGoalMilliseconds)) ms per request): \(met) at p99")
         }
         Swift.print(self.json)
     }
@@ -76,7 +81,8 @@ struct BenchReport {
 
     private static func json(_ summary: LatencySummary) -> String {
         #"{"p50":\#(ms2(summary.p50)),"p90":\#(ms2(summary.p90)),"p99":\#(ms2(summary.p99)),"#
-            + #""max":\#(ms2(summary.max)),"mean":\#(ms2(summary.mean))}"#
+            + #""max":\#(ms2(summary.max)),"mean":\#(ms2(summary.mean)),"first":\#(ms2(summary.first)),"#
+            + #""slowest_position":\#(summary.slowestPosition)}"#
     }
 
     /// Seconds as whole milliseconds.

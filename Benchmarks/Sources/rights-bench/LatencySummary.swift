@@ -7,6 +7,10 @@ struct LatencySummary: Sendable {
     let p99: Double
     let max: Double
     let mean: Double
+    /// The first request's latency: the one that meets cold caches and statements not yet prepared.
+    let first: Double
+    /// The slowest request's place in the run, from 1.
+    let slowestPosition: Int
     /// The sum of all latencies, in seconds.
     let totalSeconds: Double
 
@@ -22,6 +26,8 @@ struct LatencySummary: Sendable {
         self.p90 = rank(0.90)
         self.p99 = rank(0.99)
         self.max = sorted[sorted.count - 1]
+        self.first = seconds[0] * 1000
+        self.slowestPosition = (seconds.indices.max { seconds[$0] < seconds[$1] } ?? 0) + 1
         self.totalSeconds = seconds.reduce(0, +)
         self.mean = self.totalSeconds * 1000 / Double(sorted.count)
     }
