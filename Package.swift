@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "CleanRoomStore", targets: ["CleanRoomStore"]),
         .library(name: "CleanRoomAudit", targets: ["CleanRoomAudit"]),
         .library(name: "CleanRoomIngest", targets: ["CleanRoomIngest"]),
+        .library(name: "CleanRoomRights", targets: ["CleanRoomRights"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

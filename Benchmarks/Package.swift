@@ -26,6 +26,18 @@ let package = Package(
                 .product(name: "CleanRoomCore", package: "CleanRoom"),
             ]
         ),
+        // Rights requests on a real home: erasure latency and withdrawal throughput (Benchmarks/rights.sh).
+        .executableTarget(
+            name: "rights-bench",
+            dependencies: [
+                .product(name: "CleanRoomRights", package: "CleanRoom"),
+                .product(name: "CleanRoomIngest", package: "CleanRoom"),
+                .product(name: "CleanRoomStore", package: "CleanRoom"),
+                .product(name: "CleanRoomAudit", package: "CleanRoom"),
+                .product(name: "CleanRoomCrypto", package: "CleanRoom"),
+                .product(name: "CleanRoomCore", package: "CleanRoom"),
+            ]
+        ),
         // The bare SQLite ceiling of the ingest: the rows of an ingested database copied through the C API.
         .executableTarget(
             name: "ingest-ceiling",
