@@ -41,9 +41,10 @@ public final class IdentityIndex: @unchecked Sendable {
     /// Builds the index from every identifier in `store`.
     public static func load(from store: Store) throws -> IdentityIndex {
         let index = IdentityIndex()
-        let canonical = Set(IdentifierKind.allCases.map { IdentifierNormalizer.canonicalRule(of: $0).description })
+        let canonical = Set(IdentifierKind.allCases.map { Substring(IdentifierNormalizer.canonicalRule(of: $0).description) })
         try store.read { transaction in
-            try transaction.identifiers.forEachPseudonym(where: { canonical.contains(String($0)) }) { stored in
+            index.subjects.reserveCapacity(try transaction.identifiers.count())
+            try transaction.identifiers.forEachPseudonym(where: { canonical.contains($0) }) { stored in
                 index.subjects[Key(stored.pseudonym)] = stored.subject
             }
         }

@@ -135,6 +135,8 @@ public final class RightsDesk: @unchecked Sendable {
 
     // MARK: Steps
 
+    private static let timeFormat = Date.ISO8601FormatStyle()
+
     private func signal(
         _ signal: StoredConsent.Signal, kind: StoredRightsRequest.Kind, person: PersonIdentifier, purposes: [String]?,
         done: String
@@ -215,7 +217,7 @@ public final class RightsDesk: @unchecked Sendable {
                 "kind": .string(kind.rawValue), "request": .integer(Int(request.rawValue)),
                 "identified_by": .string(identifierKind.rawValue), "outcome": .string(outcome),
                 "purposes": .array(purposes.map(CanonicalJSON.string)),
-                "deadline": .string(ISO8601DateFormatter().string(from: self.policy.rights.deadline.added(to: time))),
+                "deadline": .string(self.policy.rights.deadline.added(to: time).formatted(Self.timeFormat)),
             ]),
             decision: .allowed("rights.\(kind.rawValue)_completed"), policyDigest: self.policy.digest,
             resultDigest: resultDigest))

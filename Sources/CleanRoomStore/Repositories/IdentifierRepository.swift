@@ -42,6 +42,13 @@ public struct IdentifierRepository {
         }
     }
 
+    /// The number of identifiers held.
+    public func count() throws -> Int {
+        try performing("count identifiers") {
+            try Int.fetchOne(self.db, sql: "SELECT COUNT(*) FROM identifiers") ?? 0
+        }
+    }
+
     /// Calls `body` with every pseudonym held, in arrival order of the identifiers, streaming from the
     /// database so memory stays flat however many there are.
     public func forEachPseudonym(_ body: (StoredPseudonym) throws -> Void) throws {
