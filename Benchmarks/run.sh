@@ -34,5 +34,8 @@ echo
 swift build -c release --package-path "$here" --product audit-bench >&2
 "$(swift build -c release --package-path "$here" --show-bin-path)/audit-bench" "$work" 5
 
-# Ingest: CleanRoom's gateway beside the Python peer on the same synthetic data set.
+# Ingest: CleanRoom's gateway beside the Python peer and the bare SQLite ceiling, on the same synthetic data set.
 bash "$here/ingest.sh" "${INGEST_CUSTOMERS:-200000}"
+
+# Rights requests on the store the ingest benchmark built (a copy of it): erasure latency, withdrawal throughput.
+bash "$here/rights.sh" "${INGEST_CUSTOMERS:-200000}"
