@@ -36,6 +36,12 @@ step "cleanroom rights erase: customer c-0000002 is erased (a rerun of the demo 
 step "cleanroom rights list"
 "${cleanroom[@]}" rights list | tail -4
 
+step "cleanroom retention sweep: data past its category's retention goes (counts audited)"
+"${cleanroom[@]}" retention sweep
+
+step "cleanroom report processing: the records of processing (GDPR Art. 30), from the policy and the verified log"
+"${cleanroom[@]}" report processing --format markdown | head -20
+
 step "cleanroom audit show --action ingest_batch (counts only, never an identifier)"
 "${cleanroom[@]}" audit show --action ingest_batch | head -5
 
