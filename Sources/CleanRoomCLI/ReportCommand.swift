@@ -59,6 +59,7 @@ struct ReportCommand: ParsableCommand {
                 publicKey: audit.keyring.auditSigningKey.publicKey, origin: HomeAuditLog.origin
             )
             let document = self.render(report)
+            let file = try self.out.map(PrivateFile.init(creatingAt:))
             // Audit before answer: the entry, with the digest of exactly these bytes, is durable before they leave.
             try audit.record(
                 .auditRead,
@@ -69,8 +70,8 @@ struct ReportCommand: ParsableCommand {
                 decision: .allowed("cli.admin"), resultDigest: Hex.encode(SHA256.hash(document))
             )
             try audit.log.close()
-            if let out = self.out {
-                try PrivateFile.write(document, to: out)
+            if let out = self.out, let file {
+                try file.commit(document)
                 printToStandardError(
                     "records of processing over \(report.log.entries) audit entries written to \(out)"
                 )

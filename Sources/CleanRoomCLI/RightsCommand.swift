@@ -109,14 +109,18 @@ struct RightsCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: folder) else {
                 throw ValidationError("the folder of --out does not exist: \(folder)")
             }
-            var export: CanonicalJSON?
+            // The destination first: a file that cannot be written is found before the request is recorded.
+            let file = try PrivateFile(creatingAt: self.out)
+            var export: [UInt8]?
             let outcome = try RightsSession.run(home: self.homeOptions.resolved) { desk in
-                let (outcome, json) = try desk.access(self.person.person)
-                export = json
+                let (outcome, bytes) = try desk.access(self.person.person)
+                export = bytes
                 return outcome
             }
             if let export {
-                try PrivateFile.write(export.utf8 + [UInt8(ascii: "\n")], to: self.out)
+                try file.commit(export)
+            } else {
+                file.abandon()
             }
             RightsSession.report(outcome, detail: export == nil ? nil : "export written to \(self.out)")
         }

@@ -20,19 +20,31 @@ final class RandomPool: @unchecked Sendable {
     static let largestServed = 64
     private static let blockSize = 4096
 
-    private let lock = Mutex(())
-    // Guarded by `lock`.
+    // Guarded by `lock`, a pthread mutex so that fork handlers can hold it across `fork` (see `forkHandlers`).
     private let block = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: RandomPool.blockSize)
     private var position = RandomPool.blockSize
     private var forkGeneration = 0
 
+    private nonisolated(unsafe) static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
     private static let forks = Atomic<Int>(0)
-    private static let forkHandler: Void = {
-        _ = pthread_atfork(nil, nil, { RandomPool.forks.wrappingAdd(1, ordering: .relaxed) })
+    /// The lock is taken before a fork and released after it in both processes, so a child never starts with it
+    /// held by a thread it does not have; the child also counts the fork, which makes the pool discard its block.
+    private static let forkHandlers: Void = {
+        _ = pthread_atfork(
+            { pthread_mutex_lock(RandomPool.lock) },
+            { pthread_mutex_unlock(RandomPool.lock) },
+            {
+                RandomPool.forks.wrappingAdd(1, ordering: .relaxed)
+                pthread_mutex_unlock(RandomPool.lock)
+            })
     }()
 
     private init() {
-        Self.forkHandler
+        Self.forkHandlers
     }
 
     deinit {
@@ -44,21 +56,21 @@ final class RandomPool: @unchecked Sendable {
     func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) throws {
         precondition(buffer.count <= Self.largestServed, "a pooled random draw is at most \(Self.largestServed) bytes")
         guard let destination = buffer.baseAddress, let block = self.block.baseAddress else { return }
-        try self.lock.withLock { _ in
-            let forks = Self.forks.load(ordering: .relaxed)
-            if self.forkGeneration != forks {
-                self.forkGeneration = forks
-                self.position = Self.blockSize
-            }
-            if Self.blockSize - self.position < buffer.count {
-                guard RAND_bytes(block, Int32(Self.blockSize)) == 1 else {
-                    throw OpenSSLErrorQueue.error(.randomUnavailable, "RAND_bytes could not produce random bytes")
-                }
-                self.position = 0
-            }
-            destination.update(from: block + self.position, count: buffer.count)
-            OPENSSL_cleanse(block + self.position, buffer.count)
-            self.position += buffer.count
+        pthread_mutex_lock(Self.lock)
+        defer { pthread_mutex_unlock(Self.lock) }
+        let forks = Self.forks.load(ordering: .relaxed)
+        if self.forkGeneration != forks {
+            self.forkGeneration = forks
+            self.position = Self.blockSize
         }
+        if Self.blockSize - self.position < buffer.count {
+            guard RAND_bytes(block, Int32(Self.blockSize)) == 1 else {
+                throw OpenSSLErrorQueue.error(.randomUnavailable, "RAND_bytes could not produce random bytes")
+            }
+            self.position = 0
+        }
+        destination.update(from: block + self.position, count: buffer.count)
+        OPENSSL_cleanse(block + self.position, buffer.count)
+        self.position += buffer.count
     }
 }

@@ -103,22 +103,26 @@ struct BatchWork {
         }
     }
 
-    /// Appends a customer row's consent choices, except that a bulk customer row never upgrades a withdrawal or
-    /// an objection (an explicit consent row may): such a choice is skipped and reported.
+    /// Appends bulk consent choices (a customer row's, a TC string's), except that they never upgrade a withdrawal
+    /// or an objection (an explicit consent row may): such a choice is skipped and reported. Returns how many
+    /// entries were appended and how many choices were refused.
+    @discardableResult
     private mutating func customerConsent(
         _ choices: [String: Bool], at time: Date, field: String, of subject: SubjectID, isNew: Bool,
         history: inout [StoredConsent]?, source: String?, line: Int
-    ) throws {
+    ) throws -> (appended: Int, refused: Int) {
         var held = try history ?? (isNew ? [] : self.transaction.consent.history(of: subject))
+        var (appended, refused) = (0, 0)
         defer { history = held }
         for (signal, granted) in choices.sorted(by: { $0.key < $1.key }) {
             let current = held.filter { $0.purpose == signal }.max(by: StoredConsent.givenBefore)?.signal
             if granted, current == .withdrawn || current == .objection {
+                refused += 1
                 self.result.summary.consentUpgradesRefused += 1
                 self.result.rejects.append(IngestReject(
                     line: line, field: field + signal, reason: "consent_not_upgraded",
-                    message: "the person withdrew or objected; only a consent record can grant it again (the rest "
-                        + "of the row was ingested)"))
+                    message: "the person withdrew or objected; only a consent record with purpose and granted can "
+                        + "grant it again (the rest of the row was ingested)"))
                 continue
             }
             let entry = StoredConsent(
@@ -126,8 +130,10 @@ struct BatchWork {
                 recordedAt: self.ingestor.clock(), source: source)
             if try self.appendConsent(entry, history: held, countDuplicate: false) {
                 held.append(entry)
+                appended += 1
             }
         }
+        return (appended, refused)
     }
 
     private mutating func event(_ record: EventRecord, _ resolved: ResolvedIdentifiers, key: [UInt8], line: Int) throws {
@@ -151,24 +157,19 @@ struct BatchWork {
             history: history, countDuplicate: true)
     }
 
-    /// The choices of a TC string, each appended to the ledger unless already held; the row counts once, as
-    /// accepted when it added anything and as a duplicate otherwise.
+    /// The choices of a TC string, each appended to the ledger unless already held. Like a customer row's, they
+    /// never lift a withdrawal or objection: a consent tool re-saving a stale string must not undo a request the
+    /// person made through the owner (only an explicit consent row may). The row counts once: accepted when it added
+    /// anything, a duplicate when it held nothing new.
     private mutating func tcfConsent(_ record: TCFConsentRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
         guard let subject = try self.existingSubject(of: resolved, line: line) else { return }
-        var history = try self.transaction.consent.history(of: subject)
-        var added = false
-        for (signal, granted) in record.tcf.choices.sorted(by: { $0.key < $1.key }) {
-            let entry = StoredConsent(
-                subject: subject, purpose: signal, signal: granted ? .granted : .withdrawn, occurredAt: record.tcf.at,
-                recordedAt: self.ingestor.clock(), source: record.source)
-            if try self.appendConsent(entry, history: history, countDuplicate: false) {
-                history.append(entry)
-                added = true
-            }
-        }
-        if added {
+        var history: [StoredConsent]?
+        let (appended, refused) = try self.customerConsent(
+            record.tcf.choices, at: record.tcf.at, field: "tc_string.", of: subject, isNew: false, history: &history,
+            source: record.source, line: line)
+        if appended > 0 {
             self.result.summary.accepted += 1
-        } else {
+        } else if refused == 0 {
             self.result.summary.duplicates += 1
         }
     }

@@ -34,6 +34,8 @@ public final class IdentityIndex: @unchecked Sendable {
 
     private let lock = NSLock()
     private var subjects: [Key: SubjectID] = [:]
+    /// The pseudonyms of erased people (the store's suppression list): an ingest drops a row naming one.
+    private var suppressed: Set<Key> = []
 
     /// An empty index.
     public init() {}
@@ -47,6 +49,7 @@ public final class IdentityIndex: @unchecked Sendable {
             try transaction.identifiers.forEachPseudonym(where: { canonical.contains($0) }) { stored in
                 index.subjects[Key(stored.pseudonym)] = stored.subject
             }
+            try transaction.suppression.forEach { index.suppressed.insert(Key($0)) }
         }
         return index
     }
@@ -66,13 +69,35 @@ public final class IdentityIndex: @unchecked Sendable {
         self.lock.withLock { keys.map { self.subjects[$0] } }
     }
 
-    /// Removes the pseudonyms of an erased person (the index holds only the canonical ones; others are ignored).
+    /// Forgets the pseudonyms of a person the store no longer holds (a retention sweep deleted them); they may
+    /// come back with new data.
     public func remove(_ pseudonyms: [Pseudonym]) {
         self.lock.withLock {
             for pseudonym in pseudonyms {
                 self.subjects[Key(pseudonym)] = nil
             }
         }
+    }
+
+    /// Forgets an erased person and suppresses their pseudonyms: every ingest sharing this index drops them from
+    /// now on, as the store's suppression list says.
+    public func erase(_ pseudonyms: [Pseudonym]) {
+        self.suppress(pseudonyms)
+        self.remove(pseudonyms)
+    }
+
+    /// Adds pseudonyms to the suppressed ones (those of the store's suppression list).
+    public func suppress(_ pseudonyms: some Sequence<Pseudonym>) {
+        self.lock.withLock {
+            for pseudonym in pseudonyms {
+                self.suppressed.insert(Key(pseudonym))
+            }
+        }
+    }
+
+    /// Whether any of `keys` is suppressed.
+    func isSuppressed(any keys: [Key]) -> Bool {
+        self.lock.withLock { keys.contains { self.suppressed.contains($0) } }
     }
 
     /// Adds committed identifiers.

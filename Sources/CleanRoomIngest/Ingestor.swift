@@ -70,7 +70,6 @@ public final class Ingestor: Sendable {
     private let normalizer: IdentifierNormalizer
     private let matchKey: HMACSHA256.Authenticator
     private let now: @Sendable () -> Date
-    private let suppressed: Set<IdentityIndex.Key>
 
     /// A gateway writing to `store`, resolving people with `index`, and recording each batch in `audit`.
     public init(
@@ -86,11 +85,13 @@ public final class Ingestor: Sendable {
         self.normalizer = try IdentifierNormalizer(defaultRegion: policy.identifiers.defaultRegion)
         self.matchKey = HMACSHA256.Authenticator(key: keyring.matchKey)
         self.now = now
-        var suppressed = Set<IdentityIndex.Key>()
+        // The index may have been built without the store (or before a suppression it did not see): it learns the
+        // suppression list now, and erasures through a shared index reach this gateway at once.
+        var suppressed: [Pseudonym] = []
         try store.read { transaction in
-            try transaction.suppression.forEach { suppressed.insert(IdentityIndex.Key($0)) }
+            try transaction.suppression.forEach { suppressed.append($0) }
         }
-        self.suppressed = suppressed
+        index.suppress(suppressed)
     }
 
     /// Ingests the file at `path`; `progress` is called after each batch with the rows read so far and the
@@ -359,7 +360,7 @@ public final class Ingestor: Sendable {
                 throw RecordParser.reject(line, kind.rawValue, "\(error.code)", error.message)
             }
         }
-        resolved.isSuppressed = resolved.identifiers.contains { self.suppressed.contains($0.key) }
+        resolved.isSuppressed = self.index.isSuppressed(any: resolved.identifiers.map(\.key))
         return resolved
     }
 

@@ -41,10 +41,14 @@ public struct RetentionSweep {
         public var auditSequence = 0
     }
 
-    /// Sweeps as of `time`, in one transaction, and audits the counts.
+    /// Sweeps as of `time`, in one transaction that also writes the audit entry with the counts (if the entry
+    /// cannot be written, nothing is deleted).
+    ///
+    /// - Throws: Store or audit errors with nothing deleted; ``RightsError`` `checkpointPending` when the sweep is
+    ///   done and audited but the write-ahead log could not be cleared yet.
     public func run(at time: Date) throws -> Result {
         let schema = self.policy.schema
-        var result = try self.store.write { transaction in
+        let result = try self.store.write { transaction in
             var result = Result()
             for type in schema.eventTypes {
                 guard let category = schema.category(named: type.category) else { continue }
@@ -62,17 +66,24 @@ public struct RetentionSweep {
                 result.removedPseudonyms += try transaction.identifiers.pseudonyms(of: subject).map(\.pseudonym)
                 if try transaction.subjects.delete(subject) { result.subjects += 1 }
             }
+            result.auditSequence = try self.audit.append(AuditRecord(
+                principal: self.principal.name, role: self.principal.role, action: .retentionSweep,
+                request: .object([
+                    "events_deleted": Self.counts(result.events),
+                    "attribute_values_deleted": Self.counts(result.attributes),
+                    "subjects_deleted": .integer(result.subjects),
+                ]),
+                decision: .allowed("retention.swept"), policyDigest: self.policy.digest)).sequence
             return result
         }
-        try self.store.checkpoint()
-        let receipt = try self.audit.append(AuditRecord(
-            principal: self.principal.name, role: self.principal.role, action: .retentionSweep,
-            request: .object([
-                "events_deleted": Self.counts(result.events), "attribute_values_deleted": Self.counts(result.attributes),
-                "subjects_deleted": .integer(result.subjects),
-            ]),
-            decision: .allowed("retention.swept"), policyDigest: self.policy.digest))
-        result.auditSequence = receipt.sequence
+        do {
+            try self.store.checkpoint()
+        } catch {
+            throw RightsError(
+                code: .checkpointPending,
+                message: "the sweep is done and audited (entry \(result.auditSequence)), but the write-ahead log still "
+                    + "holds deleted data because another process is reading the database; sweep again later (\(error))")
+        }
         return result
     }
 

@@ -45,7 +45,7 @@ public final class RightsDesk: @unchecked Sendable {
         public let request: StoredRightsRequest.ID
         /// What happened: `withdrawn`, `objected`, `exported`, `erased`, `already_erased` or `no_data_held`.
         public let outcome: String
-        /// The purposes a withdrawal or objection covered.
+        /// The purposes a withdrawal or objection covered: those named and those sharing their consent signal.
         public let purposes: [String]
         /// The sequence number of the audit entry that recorded the request.
         public let auditSequence: Int
@@ -72,15 +72,20 @@ public final class RightsDesk: @unchecked Sendable {
     /// write-ahead log checkpointed so no copy of the key stays in the files, and their pseudonyms go on the
     /// suppression list so a later ingest drops them. Erasing someone already erased says so and changes nothing.
     ///
-    /// - Throws: ``RightsError`` for an invalid identifier; store or audit errors.
+    /// - Throws: ``RightsError`` for an invalid identifier, or `checkpointPending` when the erasure is done and
+    ///   audited but the write-ahead log could not be cleared yet (another process reading); store or audit
+    ///   errors otherwise, with nothing changed.
     public func erase(_ person: PersonIdentifier) throws -> Outcome {
         let (pseudonym, subject) = try self.find(person)
         let time = self.now()
-        let (request, outcome, removed) = try self.store.write { transaction in
+        // The audit entry is written inside the transaction: if it cannot be, nothing is erased (fail closed),
+        // and a committed erasure always has its entry.
+        let (outcome, removed) = try self.store.write { transaction in
             guard let subject else {
                 let erased = try transaction.suppression.contains(pseudonym)
                 let outcome = erased ? "already_erased" : "no_data_held"
-                return (try self.complete(.erasure, nil, outcome, at: time, in: transaction), outcome, [Pseudonym]())
+                let request = try self.complete(.erasure, nil, outcome, at: time, in: transaction)
+                return (try self.audited(.erasure, request, person.kind, outcome: outcome, at: time), [Pseudonym]())
             }
             let request = try self.open(.erasure, subject, at: time, in: transaction)
             let pseudonyms = try transaction.identifiers.pseudonyms(of: subject).map(\.pseudonym)
@@ -90,36 +95,45 @@ public final class RightsDesk: @unchecked Sendable {
             _ = try transaction.dataKeys.delete(for: subject)
             _ = try transaction.subjects.delete(subject)
             try transaction.rightsRequests.complete(request, at: time, outcome: "erased")
-            return (request, "erased", pseudonyms)
+            return (try self.audited(.erasure, request, person.kind, outcome: "erased", at: time), pseudonyms)
         }
-        try self.store.checkpoint()
-        self.index.remove(removed)
-        return try self.audited(.erasure, request, person.kind, outcome: outcome, at: time)
+        self.index.erase(removed)
+        do {
+            try self.store.checkpoint()
+        } catch {
+            throw RightsError(
+                code: .checkpointPending,
+                message: "the person is erased and the request audited (entry \(outcome.auditSequence)), but the "
+                    + "write-ahead log still holds the destroyed key because another process is reading the "
+                    + "database; run the erasure again once it has finished (\(error))")
+        }
+        return outcome
     }
 
     /// Everything held about the person (Art. 15 and 20): identifiers unsealed, attributes, events, the consent
     /// history, the purposes they count for now, their rights requests, and the audit sequence numbers of the
     /// computations whose released numbers included them; `nil` for a person not held.
     ///
-    /// The export holds the person's own identifiers: give it to them only. The audit entry records its digest.
+    /// The export holds the person's own identifiers: give it to them only. It is returned as the exact bytes to
+    /// deliver (canonical JSON and a line feed); the audit entry records their SHA-256. Deliver them before
+    /// anything else can fail: prepare the destination first.
     ///
-    /// - Throws: ``RightsError`` for an invalid identifier; store, crypto or audit errors.
-    public func access(_ person: PersonIdentifier) throws -> (Outcome, CanonicalJSON?) {
+    /// - Throws: ``RightsError`` for an invalid identifier; store, crypto or audit errors, with nothing recorded.
+    public func access(_ person: PersonIdentifier) throws -> (Outcome, export: [UInt8]?) {
         let (_, subject) = try self.find(person)
         let time = self.now()
-        let (request, export) = try self.store.write { transaction in
+        return try self.store.write { transaction in
             guard let subject else {
-                return (try self.complete(.access, nil, "no_data_held", at: time, in: transaction), CanonicalJSON?.none)
+                let request = try self.complete(.access, nil, "no_data_held", at: time, in: transaction)
+                return (try self.audited(.access, request, person.kind, outcome: "no_data_held", at: time), nil)
             }
             let request = try self.open(.access, subject, at: time, in: transaction)
-            let export = try self.export(subject, at: time, in: transaction)
+            let export = try self.export(subject, at: time, in: transaction).utf8 + [UInt8(ascii: "\n")]
             try transaction.rightsRequests.complete(request, at: time, outcome: "exported")
-            return (request, export)
+            let outcome = try self.audited(
+                .access, request, person.kind, outcome: "exported", at: time, resultDigest: Hex.encode(SHA256.hash(export)))
+            return (outcome, export)
         }
-        let outcome = try self.audited(
-            .access, request, person.kind, outcome: export == nil ? "no_data_held" : "exported", at: time,
-            resultDigest: export.map { Hex.encode(SHA256.hash($0.utf8)) })
-        return (outcome, export)
     }
 
     /// The requests recorded, oldest first: all, only the open ones, or only those open past their deadline at
@@ -142,25 +156,26 @@ public final class RightsDesk: @unchecked Sendable {
         done: String
     ) throws -> Outcome {
         let named = try self.purposes(purposes)
+        // A purpose is withdrawn through its consent signal, which other purposes may read too: all of them are
+        // affected, and all of them are reported.
+        let signals = Set(named.compactMap { self.policy.purpose(named: $0)?.consentSignal })
+        let affected = self.policy.purposes.filter { signals.contains($0.consentSignal) }.map(\.name).sorted()
         let (_, subject) = try self.find(person)
         let time = self.now()
-        let request = try self.store.write { transaction in
+        return try self.store.write { transaction in
             guard let subject else {
-                return try self.complete(kind, nil, "no_data_held", at: time, in: transaction)
+                let request = try self.complete(kind, nil, "no_data_held", at: time, in: transaction)
+                return try self.audited(kind, request, person.kind, outcome: "no_data_held", at: time)
             }
             let request = try self.open(kind, subject, at: time, in: transaction)
-            let signals = Set(named.compactMap { self.policy.purpose(named: $0)?.consentSignal })
             for name in signals.sorted() {
                 try transaction.consent.append(StoredConsent(
                     subject: subject, purpose: name, signal: signal, occurredAt: time, recordedAt: time,
                     source: "rights_request"))
             }
             try transaction.rightsRequests.complete(request, at: time, outcome: done)
-            return request
+            return try self.audited(kind, request, person.kind, outcome: done, at: time, purposes: affected)
         }
-        return try self.audited(
-            kind, request, person.kind, outcome: subject == nil ? "no_data_held" : done, at: time,
-            purposes: subject == nil ? [] : named)
     }
 
     /// The purposes a request names, checked against the policy; all of them for `nil`.

@@ -10,12 +10,8 @@ public struct RightsError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let unknownPurpose = Code(rawValue: "unknown_purpose")
         /// The identifier given to find the person is not valid for its kind.
         public static let invalidIdentifier = Code(rawValue: "invalid_identifier")
-        /// The request names no identifier, or more than one.
-        public static let missingIdentifier = Code(rawValue: "missing_identifier")
-        /// The identifiers of the request belong to different people.
-        public static let conflictingIdentifiers = Code(rawValue: "conflicting_identifiers")
-        /// The export could not be written.
-        public static let unwritableOutput = Code(rawValue: "unwritable_output")
+        /// The erasure is done and audited, but the write-ahead log could not be cleared of the destroyed key yet.
+        public static let checkpointPending = Code(rawValue: "checkpoint_pending")
     }
 
     /// What went wrong.

@@ -5,22 +5,28 @@ internal import GRDBSQLite
 ///
 /// The hot write paths of an ingest (several rows per person) use it instead of GRDB's
 /// `execute(arguments:)`, which boxes every value into a `DatabaseValue` array first: on a customer batch
-/// that boxing cost as much as SQLite's own work. Values are bound in order, starting at the first `?`.
+/// that boxing cost as much as SQLite's own work. Values are bound in order, starting at the first `?`; every
+/// parameter must be bound before ``run()``, which checks it, so a value of a previous row can never be reused.
 struct DirectStatement {
     private let db: Database
-    private let statement: OpaquePointer
+    /// Held so that GRDB's cache cannot finalize the statement while it is in use.
+    private let statement: Statement
+    private var handle: OpaquePointer { self.statement.sqliteStatement }
     private var position: Int32 = 0
+    /// The first failed bind, reported by ``run()``.
+    private var bindFailure: Int32?
 
     /// The statement for `sql`, from the connection's cache, reset and ready for its values.
     init(_ db: Database, sql: String) throws {
         self.db = db
-        self.statement = try db.cachedStatement(sql: sql).sqliteStatement
-        sqlite3_reset(self.statement)
+        self.statement = try db.cachedStatement(sql: sql)
+        sqlite3_reset(self.statement.sqliteStatement)
+        sqlite3_clear_bindings(self.statement.sqliteStatement)
     }
 
     mutating func bind(_ value: Int64) {
         self.position += 1
-        sqlite3_bind_int64(self.statement, self.position, value)
+        self.check(sqlite3_bind_int64(self.handle, self.position, value))
     }
 
     mutating func bind(_ value: Int) {
@@ -30,39 +36,36 @@ struct DirectStatement {
     mutating func bind(_ value: Double?) {
         self.position += 1
         if let value {
-            sqlite3_bind_double(self.statement, self.position, value)
+            self.check(sqlite3_bind_double(self.handle, self.position, value))
         } else {
-            sqlite3_bind_null(self.statement, self.position)
+            self.check(sqlite3_bind_null(self.handle, self.position))
         }
     }
 
     mutating func bind(_ value: String?) {
         self.position += 1
         guard var value else {
-            sqlite3_bind_null(self.statement, self.position)
+            self.check(sqlite3_bind_null(self.handle, self.position))
             return
         }
-        let position = self.position
-        value.withUTF8 { bytes in
-            if let address = bytes.baseAddress {
-                _ = sqlite3_bind_text(self.statement, position, address, Int32(bytes.count), Self.transient)
-            } else {
-                // No address for an empty string: SQLite would bind NULL, not ''.
-                _ = sqlite3_bind_text(self.statement, position, "", 0, nil)
-            }
+        let (handle, position) = (self.handle, self.position)
+        let code = value.withUTF8 { bytes in
+            // No address for an empty string: SQLite would bind NULL, not ''.
+            sqlite3_bind_text(handle, position, bytes.baseAddress ?? Self.empty, Int32(bytes.count), Self.transient)
         }
+        self.check(code)
     }
 
     mutating func bind(_ value: [UInt8]) {
         self.position += 1
-        let position = self.position
-        value.withUnsafeBytes { bytes in
+        let (handle, position) = (self.handle, self.position)
+        let code = value.withUnsafeBytes { bytes in
             if let address = bytes.baseAddress {
-                _ = sqlite3_bind_blob(self.statement, position, address, Int32(bytes.count), Self.transient)
-            } else {
-                _ = sqlite3_bind_zeroblob(self.statement, position, 0)
+                return sqlite3_bind_blob(handle, position, address, Int32(bytes.count), Self.transient)
             }
+            return sqlite3_bind_zeroblob(handle, position, 0)
         }
+        self.check(code)
     }
 
     /// Runs the statement to completion and resets it for the next values.
@@ -70,16 +73,34 @@ struct DirectStatement {
     /// - Throws: GRDB's `DatabaseError` with SQLite's code and message (never a bound value), which
     ///   ``performing(_:_:)`` turns into a ``StoreError``.
     mutating func run() throws {
+        precondition(
+            self.position == sqlite3_bind_parameter_count(self.handle), "every parameter of a statement must be bound")
         defer {
-            sqlite3_reset(self.statement)
+            sqlite3_reset(self.handle)
+            sqlite3_clear_bindings(self.handle)
             self.position = 0
+            self.bindFailure = nil
         }
-        let code = sqlite3_step(self.statement)
+        if let failure = self.bindFailure {
+            throw DatabaseError(resultCode: ResultCode(rawValue: failure), message: "a value could not be bound")
+        }
+        let code = sqlite3_step(self.handle)
         guard code == SQLITE_DONE || code == SQLITE_ROW else {
             throw DatabaseError(
                 resultCode: ResultCode(rawValue: sqlite3_extended_errcode(self.db.sqliteConnection)),
                 message: self.db.lastErrorMessage)
         }
+    }
+
+    private mutating func check(_ code: Int32) {
+        if code != SQLITE_OK, self.bindFailure == nil {
+            self.bindFailure = code
+        }
+    }
+
+    /// A valid address for the empty text (bound with its length, 0).
+    private static var empty: UnsafePointer<UInt8> {
+        UnsafePointer(bitPattern: UInt(bitPattern: ("" as StaticString).utf8Start))!
     }
 
     /// SQLite's `SQLITE_TRANSIENT`: it copies the value before the call returns.

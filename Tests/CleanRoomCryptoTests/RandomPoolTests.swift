@@ -31,7 +31,8 @@ struct RandomPoolTests {
 
     /// A forked child must not hand out the bytes its parent would hand out next: with the same block in both,
     /// the parent's and the child's next nonces would be equal.
-    @Test func aForkedChildDrawsOtherBytesThanItsParent() throws {
+    @Test(.timeLimit(.minutes(1)))
+    func aForkedChildDrawsOtherBytesThanItsParent() throws {
         _ = try SecureRandom.bytes(count: 12)  // the pool holds a block now
         var pipe: [Int32] = [0, 0]
         try #require(Glibc.pipe(&pipe) == 0)

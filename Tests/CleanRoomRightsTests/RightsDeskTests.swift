@@ -218,7 +218,9 @@ struct RightsDeskTests {
         }
         let (outcome, export) = try desk.access(PersonIdentifier(kind: .phone, value: "030 1234501"))
         #expect(outcome.outcome == "exported")
-        let json = try #require(export)
+        let bytes = try #require(export)
+        #expect(bytes.last == UInt8(ascii: "\n"))
+        let json = try CanonicalJSON.parse(bytes.dropLast())
         guard case .object(let object) = json, case .array(let identifiers)? = object["identifiers"],
             case .array(let consent)? = object["consent_history"], case .array(let purposes)? = object["purposes_now"],
             case .array(let attributes)? = object["attributes"], case .array(let requests)? = object["rights_requests"],

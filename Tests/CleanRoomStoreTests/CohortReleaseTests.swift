@@ -23,23 +23,48 @@ struct CohortReleaseTests {
         // A contiguous range: one run, a few bytes.
         #expect(CohortMembers(Self.ids(Array(1...100_000))).encoded.count < 10)
         // A dense random half of 100,000 ids: a bitmap, about one bit per id.
-        var generator = SystemRandomNumberGenerator()
-        let half = (1...100_000).filter { _ in Bool.random(using: &generator) }.map(Int64.init)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15  // a fixed xorshift sequence: the same set every run
+        let half = (1...100_000).filter { _ in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state & 1 == 1
+        }.map(Int64.init)
         let dense = CohortMembers(Self.ids(half))
         #expect(dense.encoded.first == 1)
         #expect(dense.encoded.count < 100_000 / 8 + 16)
         #expect(try dense.subjectIDs() == Self.ids(half))
         // A sparse set: runs.
         #expect(CohortMembers(Self.ids([3, 90_000, 7_000_000])).encoded.first == 0)
+        // Ids far apart never build a bitmap of the span between them.
+        let apart = CohortMembers(Self.ids([1, Int64.max]))
+        #expect(apart.encoded.count < 16)
+        #expect(try apart.subjectIDs() == Self.ids([1, Int64.max]))
+        #expect(try apart.contains(SubjectID(Int64.max)) && !apart.contains(SubjectID(2)))
     }
 
-    @Test(arguments: [[UInt8](), [2], [0, 0x80], [0, 5, 0], [1]])
+    @Test func membershipIsAnsweredAtTheEdgesOfRunsAndBitmaps() throws {
+        let runs = CohortMembers(Self.ids(Array(10...20) + Array(40...41)))
+        let bitmap = CohortMembers(Self.ids(Array(stride(from: 1_000, to: 9_000, by: 2))))
+        #expect(runs.encoded.first == 0 && bitmap.encoded.first == 1)
+        for (id, member) in [(9, false), (10, true), (20, true), (21, false), (39, false), (41, true), (42, false)] {
+            #expect(try runs.contains(SubjectID(Int64(id))) == member, "\(id)")
+        }
+        for (id, member) in [(999, false), (1_000, true), (1_001, false), (8_998, true), (8_999, false), (9_000, false)] {
+            #expect(try bitmap.contains(SubjectID(Int64(id))) == member, "\(id)")
+        }
+    }
+
+    @Test(arguments: [
+        [UInt8](), [2], [0, 0x80], [0, 5, 0], [1],
+        [0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F],
+    ])
     func aDamagedEncodingIsRefused(bytes: [UInt8]) {
         let error = #expect(throws: StoreError.self) { try CohortMembers(encoded: bytes) }
         #expect(error?.code == .corrupt)
     }
 
-    @Test func theComputationsThatIncludedAPersonAreFoundAndSharedCohortsStoredOnce() throws {
+    @Test func theComputationsThatIncludedAPersonAreFound() throws {
         let store = try Store.inMemory()
         let everyone = CohortMembers(Self.ids(Array(1...1_000)))
         let some = CohortMembers(Self.ids([2, 500, 999]))

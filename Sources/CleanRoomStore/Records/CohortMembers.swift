@@ -12,12 +12,17 @@ public struct CohortMembers: Sendable, Hashable {
     /// The encoded form (first byte: 0 runs, 1 bitmap).
     public let encoded: [UInt8]
 
-    /// Encodes `subjects` (any order; duplicates count once).
+    /// Encodes `subjects` (any order; duplicates count once). Subject ids are positive.
     public init(_ subjects: some Sequence<SubjectID>) {
         let ids = Array(Set(subjects.map(\.rawValue))).sorted()
+        precondition(ids.first.map { $0 >= 0 } ?? true, "subject ids are not negative")
         let runs = Self.runs(ids)
-        let bitmap = Self.bitmap(ids)
-        self.encoded = runs.count <= bitmap.count ? runs : bitmap
+        // The bitmap's size is known without building it: build it only when it wins.
+        if let first = ids.first, let last = ids.last, (last - first) / 8 + 11 < Int64(runs.count) {
+            self.encoded = Self.bitmap(ids)
+        } else {
+            self.encoded = runs
+        }
     }
 
     /// Wraps a stored encoding, checking that it decodes.
@@ -28,14 +33,30 @@ public struct CohortMembers: Sendable, Hashable {
         _ = try self.subjectIDs()
     }
 
-    /// Whether `subject` is a member, without decoding the rest.
+    /// Whether `subject` is a member: a bit test in a bitmap, a walk over whole runs otherwise.
     public func contains(_ subject: SubjectID) throws -> Bool {
-        var found = false
-        try self.forEach { id in
-            if id == subject.rawValue { found = true }
-            return id < subject.rawValue
+        let id = subject.rawValue
+        guard let kind = self.encoded.first else { throw Self.corrupt }
+        var reader = VarintReader(bytes: self.encoded, position: 1)
+        switch kind {
+        case 0:
+            var next: UInt64 = 0
+            while !reader.isAtEnd {
+                let (start, end) = try Self.run(after: next, &reader)
+                if UInt64(id) < start { return false }
+                if UInt64(id) < end { return true }
+                next = end
+            }
+            return false
+        case 1:
+            let first = Int64(clamping: try reader.read())
+            guard id >= first else { return false }
+            let offset = id - first
+            let index = reader.position + Int(offset / 8)
+            return index < self.encoded.count && self.encoded[index] & (1 << UInt8(offset % 8)) != 0
+        default:
+            throw Self.corrupt
         }
-        return found
     }
 
     /// The members, ascending.
@@ -54,19 +75,20 @@ public struct CohortMembers: Sendable, Hashable {
         var reader = VarintReader(bytes: self.encoded, position: 1)
         switch kind {
         case 0:
-            var next: Int64 = 0
+            var next: UInt64 = 0
             while !reader.isAtEnd {
-                let start = next + Int64(try reader.read())
-                let length = Int64(try reader.read())
-                guard length > 0 else { throw Self.corrupt }
-                for id in start..<start + length where !body(id) { return }
-                next = start + length
+                let (start, end) = try Self.run(after: next, &reader)
+                for id in start..<end where !body(Int64(id)) { return }
+                next = end
             }
         case 1:
-            let first = Int64(try reader.read())
+            let first = try reader.read()
+            guard first <= UInt64(Int64.max) else { throw Self.corrupt }
             for (offset, byte) in self.encoded[reader.position...].enumerated() where byte != 0 {
                 for bit in 0..<8 where byte & (1 << bit) != 0 {
-                    if !body(first + Int64(offset * 8 + bit)) { return }
+                    let (id, overflow) = Int64(first).addingReportingOverflow(Int64(offset * 8 + bit))
+                    guard !overflow else { throw Self.corrupt }
+                    if !body(id) { return }
                 }
             }
         default:
@@ -77,13 +99,13 @@ public struct CohortMembers: Sendable, Hashable {
     private static func runs(_ ids: [Int64]) -> [UInt8] {
         var bytes: [UInt8] = [0]
         var index = 0
-        var previousEnd: Int64 = 0
+        var previousEnd: UInt64 = 0
         while index < ids.count {
             var end = index + 1
             while end < ids.count && ids[end] == ids[end - 1] + 1 { end += 1 }
-            Self.append(UInt64(ids[index] - previousEnd), to: &bytes)
+            Self.append(UInt64(ids[index]) - previousEnd, to: &bytes)
             Self.append(UInt64(end - index), to: &bytes)
-            previousEnd = ids[end - 1] + 1
+            previousEnd = UInt64(ids[end - 1]) + 1
             index = end
         }
         return bytes
@@ -109,6 +131,16 @@ public struct CohortMembers: Sendable, Hashable {
             value >>= 7
         }
         bytes.append(UInt8(value))
+    }
+
+    /// The next run: its first id and the id after its last, read as (gap, length) after the end of the previous
+    /// run; `corrupt` for an empty run or one leaving the range of subject ids.
+    private static func run(after previousEnd: UInt64, _ reader: inout VarintReader) throws -> (UInt64, UInt64) {
+        let (start, startOverflow) = previousEnd.addingReportingOverflow(try reader.read())
+        let length = try reader.read()
+        let (end, endOverflow) = start.addingReportingOverflow(length)
+        guard !startOverflow, !endOverflow, length > 0, end <= UInt64(Int64.max) + 1 else { throw Self.corrupt }
+        return (start, end)
     }
 
     private static let corrupt = StoreError(code: .corrupt, message: "a released cohort's encoding is damaged")
