@@ -17,8 +17,10 @@ final class RightsFixture {
     var index: IdentityIndex
     let audit: AuditLog
     let clock = TestClock()
+    let consentAt: String
 
-    init(people: Int) throws {
+    init(people: Int, consentAt: String = "2026-03-01T10:00:00Z") throws {
+        self.consentAt = consentAt
         try FileManager.default.createDirectory(atPath: self.root, withIntermediateDirectories: true)
         try Keyring.create(in: self.root + "/keys")
         self.keyring = try Keyring.open(in: self.root + "/keys")
@@ -47,12 +49,24 @@ final class RightsFixture {
             #"{"type":"customer","customer_id":"c-\#(person)","email":"\#(Self.email(person))","#
                 + #""phone":"\#(Self.phone(person))","device_id":"\#(Self.device(person))","#
                 + #""attributes":{"country":"DE","age_band":"25-34"},"consent":{"analytics":true},"#
-                + #""consent_at":"2026-03-01T10:00:00Z"}"#
+                + #""consent_at":"\#(self.consentAt)"}"#
         }
         let path = self.root + "/" + name
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
         let ingestor = try Ingestor(
             store: self.store, keyring: self.keyring, policy: defaultPolicy, index: self.index, audit: self.audit)
+        return try ingestor.ingest(path: path)
+    }
+
+    func ingestor() throws -> Ingestor {
+        try Ingestor(store: self.store, keyring: self.keyring, policy: defaultPolicy, index: self.index, audit: self.audit)
+    }
+
+    /// Writes `lines` to a file named `name` and ingests it with `ingestor`.
+    @discardableResult
+    func ingest(_ lines: [String], name: String, with ingestor: Ingestor) throws -> IngestSummary {
+        let path = self.root + "/" + name
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
         return try ingestor.ingest(path: path)
     }
 
@@ -138,11 +152,13 @@ struct RightsDeskTests {
 
     @Test func withdrawingEverythingLeavesThePersonInNoPurpose() throws {
         let fixture = try RightsFixture(people: 2)
+        #expect(try fixture.count("analytics") == 2)
+        #expect(try fixture.count("fraud_prevention") == 2)
         let outcome = try fixture.desk().withdraw(PersonIdentifier(kind: .customerID, value: "c-0"), purposes: nil)
         #expect(outcome.purposes == defaultPolicy.purposes.map(\.name).sorted())
-        for purpose in defaultPolicy.purposes.map(\.name) {
-            #expect(try fixture.count(purpose) <= 1)
-        }
+        // Only analytics was consented to; the legitimate-interest purposes held for both until now.
+        let counts = try defaultPolicy.purposes.map { try fixture.count($0.name) }
+        #expect(counts == defaultPolicy.purposes.map { $0.lawfulBasis == .consent && $0.name != "analytics" ? 0 : 1 })
     }
 
     @Test func anUnknownPurposeOrABadIdentifierIsRefusedAndNothingRecorded() throws {
@@ -170,15 +186,19 @@ struct RightsDeskTests {
         let subject = try #require(fixture.index.subject(
             for: IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: "c-2").pseudonym(matchKey: fixture.keyring.matchKey)))
         let wrappedKey = try #require(try fixture.store.read { try $0.dataKeys.key(for: subject) }).wrapped
+        let sealed = try fixture.store.read { try $0.identifiers.identifiers(of: subject) }.map(\.sealed)
         let keyHeld = try fixture.allFileBytes().contains(wrappedKey)
-        #expect(keyHeld, "the wrapped key is in the database before the erasure")
+        let sealedHeld = try sealed.allSatisfy(fixture.allFileBytes().contains)
+        #expect(keyHeld && sealedHeld, "the wrapped key and sealed identifiers are in the files before the erasure")
         let outcome = try fixture.desk().erase(person)
         #expect(outcome.outcome == "erased")
         // At once, before any restart: neither the wrapped data key nor a raw identifier is in the files
         // (database, its write-ahead log, audit segments).
         let files = try fixture.allFileBytes()
-        let keyLeft = files.contains(wrappedKey), emailLeft = files.contains(emailBytes)
+        let keyLeft = files.contains(wrappedKey), sealedLeft = sealed.contains(where: files.contains)
+        let emailLeft = files.contains(emailBytes) || files.contains(Array(RightsFixture.email(2).lowercased().utf8))
         #expect(!keyLeft, "the erased person's wrapped data key is still in the files")
+        #expect(!sealedLeft, "a sealed identifier of the erased person is still in the files")
         #expect(!emailLeft, "a raw identifier is in the files")
         #expect(try fixture.store.read { try $0.subjects.count() } == 4)
         #expect(try fixture.count("analytics") == 4)
@@ -243,6 +263,7 @@ struct RightsDeskTests {
         // The audit log names the request and the export's digest, never an identifier.
         let files = try fixture.allFileBytes()
         let emailInFiles = files.contains(Array(RightsFixture.email(1).utf8))
+            || files.contains(Array(RightsFixture.email(1).lowercased().utf8))
         let customerIDInFiles = files.contains(Array("\"c-1\"".utf8))
         #expect(!emailInFiles && !customerIDInFiles, "an identifier reached the audit log or the database")
     }
@@ -264,5 +285,46 @@ struct RightsDeskTests {
         }
         #expect(try desk.requests(openOnly: true).isEmpty)
         #expect(requests[1].subject == nil)
+    }
+
+    @Test func aTCStringSavedAfterAWithdrawalDoesNotRestoreConsent() throws {
+        // Consent given in 2015, withdrawn through the owner a day before a consent tool saves a string granting
+        // analytics (TCF 9) again: the string is newer, and still does not lift the withdrawal.
+        let fixture = try RightsFixture(people: 1, consentAt: "2015-01-01T00:00:00Z")
+        let tcString = "COrEAV4OrXx94ACABBENAHCIAD-AAAAAAACAAxAAAAgAIAwgAgAAAAEAgQAAAAAEAYQAQAAAACAAAABAAA"
+        let saved = try TCString(decoding: tcString).lastUpdated
+        fixture.clock.now = saved - 86_400
+        _ = try fixture.desk().withdraw(PersonIdentifier(kind: .customerID, value: "c-0"), purposes: ["analytics"])
+        fixture.clock.now = saved + 86_400
+        let summary = try fixture.ingest(
+            [#"{"type":"consent","customer_id":"c-0","tc_string":"\#(tcString)"}"#], name: "tcf.jsonl",
+            with: fixture.ingestor())
+        #expect(summary.consentUpgradesRefused == 1)
+        #expect(try fixture.count("analytics") == 0)
+        #expect(try fixture.count("ads_measurement") == 1)
+    }
+
+    @Test func anIngestorOpenedBeforeAnErasureDropsThePersonAfterIt() throws {
+        let fixture = try RightsFixture(people: 2)
+        let ingestor = try fixture.ingestor()
+        _ = try fixture.desk().erase(PersonIdentifier(kind: .customerID, value: "c-1"))
+        let line = #"{"type":"customer","customer_id":"c-1","attributes":{"country":"DE"}}"#
+        let summary = try fixture.ingest([line], name: "again.jsonl", with: ingestor)
+        #expect(summary.suppressed == 1)
+        #expect(summary.subjectsCreated == 0)
+        #expect(try fixture.store.read { try $0.subjects.count() } == 1)
+    }
+
+    @Test func whenTheAuditEntryCannotBeWrittenNothingIsErasedOrRecorded() throws {
+        let fixture = try RightsFixture(people: 1)
+        let desk = try fixture.desk()
+        try fixture.audit.close()
+        #expect(throws: (any Error).self) { try desk.erase(PersonIdentifier(kind: .customerID, value: "c-0")) }
+        #expect(throws: (any Error).self) {
+            try desk.withdraw(PersonIdentifier(kind: .customerID, value: "c-0"), purposes: ["analytics"])
+        }
+        #expect(try fixture.store.read { try $0.subjects.count() } == 1)
+        #expect(try desk.requests().isEmpty)
+        #expect(try fixture.count("analytics") == 1)
     }
 }
