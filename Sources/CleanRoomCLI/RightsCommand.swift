@@ -12,7 +12,8 @@ struct RightsCommand: ParsableCommand {
         commandName: "rights",
         abstract: "Carry out a person's request: withdraw consent, object, access their data, or erase them.",
         discussion: """
-            The person is found by one of their identifiers, normalized as at ingest. Every request is recorded \
+            The person is found by one of their identifiers, normalized as at ingest; give - as its value to read \
+            it from standard input instead of the command line. Every request is recorded \
             with its deadline and outcome and audited (never with the identifier) before the answer is printed; \
             a person the store does not hold gets "no data held", recorded like any other request.
             """,
@@ -29,23 +30,39 @@ struct RightsCommand: ParsableCommand {
         var deviceID: String?
         @Option(name: .customLong("customer-id"), help: ArgumentHelp("The person's customer id.", valueName: "id"))
         var customerID: String?
+        @Option(
+            help: ArgumentHelp(
+                "For a phone number without its country code: the country it belongs to (e.g. FR).",
+                discussion: "Defaults to the policy's default region, as at ingest for rows without a country.",
+                valueName: "country"))
+        var region: String?
 
         func validate() throws {
-            _ = try self.person
+            _ = try self.given()
         }
 
+        /// The person's identifier; `-` reads its value from standard input, so it stays out of shell history and
+        /// process listings.
         var person: PersonIdentifier {
             get throws {
-                let given: [(IdentifierKind, String?)] = [
-                    (.email, self.email), (.phone, self.phone), (.deviceID, self.deviceID),
-                    (.customerID, self.customerID),
-                ]
-                let named = given.compactMap { kind, value in value.map { PersonIdentifier(kind: kind, value: $0) } }
-                guard named.count == 1 else {
-                    throw ValidationError("name the person by exactly one of --email, --phone, --device-id, --customer-id")
-                }
-                return named[0]
+                let (kind, given) = try self.given()
+                let value = given == "-" ? (readLine(strippingNewline: true) ?? "") : given
+                return PersonIdentifier(kind: kind, value: value, region: self.region?.uppercased())
             }
+        }
+
+        private func given() throws -> (IdentifierKind, String) {
+            let given: [(IdentifierKind, String?)] = [
+                (.email, self.email), (.phone, self.phone), (.deviceID, self.deviceID), (.customerID, self.customerID),
+            ]
+            let named = given.compactMap { kind, value in value.map { (kind, $0) } }
+            guard named.count == 1 else {
+                throw ValidationError("name the person by exactly one of --email, --phone, --device-id, --customer-id")
+            }
+            if self.region != nil && named[0].0 != .phone {
+                throw ValidationError("--region applies to --phone only")
+            }
+            return named[0]
         }
     }
 

@@ -194,7 +194,7 @@ public final class RightsDesk: @unchecked Sendable {
     private func find(_ person: PersonIdentifier) throws -> (Pseudonym, SubjectID?) {
         let pseudonym: Pseudonym
         do {
-            pseudonym = try self.normalizer.canonicalMatchHash(kind: person.kind, raw: person.value)
+            pseudonym = try self.normalizer.canonicalMatchHash(kind: person.kind, raw: person.value, region: person.region)
                 .pseudonym(matchKey: self.keyring.matchKey)
         } catch {
             throw RightsError(
@@ -246,10 +246,14 @@ public struct PersonIdentifier: Sendable, Equatable {
     public let kind: IdentifierKind
     /// The value as the person gave it; normalized as at ingest.
     public let value: String
+    /// For a phone number written without its country code: the country (ISO 3166 alpha-2) it belongs to, as the
+    /// `country` attribute gave it at ingest; the policy's default region when `nil`.
+    public let region: String?
 
     /// An identifier of `kind`.
-    public init(kind: IdentifierKind, value: String) {
+    public init(kind: IdentifierKind, value: String, region: String? = nil) {
         self.kind = kind
         self.value = value
+        self.region = region
     }
 }

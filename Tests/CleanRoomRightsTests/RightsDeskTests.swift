@@ -328,3 +328,17 @@ struct RightsDeskTests {
         #expect(try fixture.count("analytics") == 1)
     }
 }
+
+/// A phone number written without its country code is read in the country the request names, as at ingest.
+struct RightsDeskRegionTests {
+    @Test func aNationalNumberIsFoundInTheCountryGiven() throws {
+        let fixture = try RightsFixture(people: 0)
+        let line = #"{"type":"customer","customer_id":"fr-1","phone":"06 12 34 56 78","attributes":{"country":"FR"}}"#
+        try fixture.ingest([line], name: "fr.jsonl", with: fixture.ingestor())
+        let desk = try fixture.desk()
+        // Read in the policy's default region (DE), the number is someone else's: nobody held.
+        #expect(try desk.access(PersonIdentifier(kind: .phone, value: "06 12 34 56 78")).0.outcome == "no_data_held")
+        #expect(try desk.erase(PersonIdentifier(kind: .phone, value: "06 12 34 56 78", region: "FR")).outcome == "erased")
+        #expect(try fixture.store.read { try $0.subjects.count() } == 0)
+    }
+}
