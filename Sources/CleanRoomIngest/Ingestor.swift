@@ -81,7 +81,7 @@ public final class Ingestor: Sendable {
         self.policy = policy
         self.index = index
         self.audit = audit
-        self.parser = RecordParser(policy: policy)
+        self.parser = RecordParser(policy: policy, now: now)
         self.normalizer = try IdentifierNormalizer(defaultRegion: policy.identifiers.defaultRegion)
         self.matchKey = HMACSHA256.Authenticator(key: keyring.matchKey)
         self.now = now

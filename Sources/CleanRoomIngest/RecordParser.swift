@@ -10,6 +10,8 @@ struct RecordParser: Sendable {
     /// object, the `consent_<signal>` CSV columns and the `purpose` of a consent record. By default a purpose's
     /// signal is its name.
     private let consentSignals: Set<String>
+    /// The ingest's clock, against which times in the future are refused.
+    private let now: @Sendable () -> Date
     /// The fields each kind of row may have (built once: a set per row was a tenth of parsing an event).
     private let customerJSONFields: Set<String>
     private let customerCSVFields: Set<String>
@@ -17,8 +19,9 @@ struct RecordParser: Sendable {
     private static let consentFields = Set(identifierFields).union(
         ["type", "purpose", "granted", "at", "source", "tc_string"])
 
-    init(policy: Policy) {
+    init(policy: Policy, now: @escaping @Sendable () -> Date) {
         self.policy = policy
+        self.now = now
         self.consentSignals = Set(policy.purposes.map(\.consentSignal))
         let customer = Set(Self.identifierFields).union(["type", "consent_at", "source", "tc_string"])
         self.customerJSONFields = customer.union(["attributes", "consent"])
@@ -119,7 +122,7 @@ struct RecordParser: Sendable {
                     }
                 }
             }
-            let consentAt = try fields["consent_at"].map { try Self.time($0, field: "consent_at", line: line) }
+            let consentAt = try fields["consent_at"].map { try self.time($0, field: "consent_at", line: line) }
             if !consent.isEmpty && consentAt == nil {
                 throw Self.reject(line, "consent_at", "missing_field", "consent choices need \"consent_at\", when they were made")
             }
@@ -149,7 +152,7 @@ struct RecordParser: Sendable {
             guard let atValue = fields["at"] else {
                 throw Self.reject(line, "at", "missing_field", "an event needs \"at\", when it happened (RFC 3339)")
             }
-            let at = try Self.time(atValue, field: "at", line: line)
+            let at = try self.time(atValue, field: "at", line: line)
             var amount: Double?
             var currency: String?
             if let value = fields["amount"] {
@@ -209,7 +212,7 @@ struct RecordParser: Sendable {
             guard let atValue = fields["at"] else {
                 throw Self.reject(line, "at", "missing_field", "a consent record needs \"at\", when the choice was made")
             }
-            let at = try Self.time(atValue, field: "at", line: line)
+            let at = try self.time(atValue, field: "at", line: line)
             let source = try fields["source"].map { try Self.text($0, field: "source", line: line) }
             return .success(.consent(ConsentRecord(
                 identifiers: identifiers, purpose: purpose, granted: granted, at: at, source: source)))
@@ -247,6 +250,7 @@ struct RecordParser: Sendable {
             throw Self.reject(
                 line, "tc_string", "no_tcf_purpose", "the policy maps no purpose to TCF purposes (tcf_purposes)")
         }
+        try self.checkNotInFuture(tcString.lastUpdated, field: "tc_string", line: line)
         return TCFChoices(choices: choices, at: tcString.lastUpdated)
     }
 
@@ -358,12 +362,24 @@ struct RecordParser: Sendable {
         return items
     }
 
-    private static func time(_ value: Value, field: String, line: Int) throws -> Date {
+    private func time(_ value: Value, field: String, line: Int) throws -> Date {
         let text = try Self.text(value, field: field, line: line)
         guard let date = RFC3339.parse(text) else {
             throw Self.reject(line, field, "invalid_time", "the time must be RFC 3339, e.g. 2026-03-01T10:00:00Z")
         }
+        try self.checkNotInFuture(date, field: field, line: line)
         return date
+    }
+
+    /// How far ahead of the ingest's clock a time may be (clock skew between systems).
+    static let futureAllowance: TimeInterval = 86_400
+
+    /// Refuses a time later than now plus ``futureAllowance``: a consent choice dated in the future would beat every
+    /// withdrawal made before that date, and an event cannot have happened yet.
+    private func checkNotInFuture(_ date: Date, field: String, line: Int) throws {
+        guard date <= self.now().addingTimeInterval(Self.futureAllowance) else {
+            throw Self.reject(line, field, "time_in_future", "the time is more than a day ahead of this system's clock")
+        }
     }
 
     /// A field name from the input as it may be shown: names are echoed only when they look like names

@@ -333,3 +333,23 @@ struct ConsentSignalIngestTests {
         #expect(try fixture.consent(ofCustomer: "c-1").last == "marketing=withdrawn")
     }
 }
+
+/// Times ahead of the clock: a consent choice dated in the future would beat every earlier withdrawal.
+struct FutureTimeIngestTests {
+    @Test func timesMoreThanADayAheadAreRejectedAndADayIsAllowed() throws {
+        let fixture = try IngestFixture()
+        let soon = Date().addingTimeInterval(3_600).formatted(Date.ISO8601FormatStyle())
+        let later = Date().addingTimeInterval(3 * 86_400).formatted(Date.ISO8601FormatStyle())
+        try fixture.ingest("customers.jsonl", [
+            customerLine("c-1", consent: #"{"analytics":true}"#, at: soon),
+            customerLine("c-2", consent: #"{"analytics":true}"#, at: later),
+        ])
+        try fixture.ingest("events.jsonl", [
+            #"{"type":"event","customer_id":"c-1","event":"visit","at":"\#(later)"}"#,
+            #"{"type":"event","customer_id":"c-1","event":"visit","at":"\#(soon)"}"#,
+        ])
+        #expect(try fixture.rejects("customers.jsonl").map(\.reason) == ["time_in_future"])
+        #expect(try fixture.rejects("events.jsonl").map { "\($0.field):\($0.reason)" } == ["at:time_in_future"])
+        #expect(try fixture.eventCount == 1)
+    }
+}
