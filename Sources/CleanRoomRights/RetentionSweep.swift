@@ -8,6 +8,7 @@ public import Foundation
 ///
 /// - An event is kept for its type's category retention from the time it happened; an attribute value from the
 ///   time it was last set. A value exactly as old as the retention period is kept; one a millisecond older goes.
+/// - Events and attributes the policy no longer declares go entirely (counted under ``undeclared``).
 /// - A person whose attributes and events are all gone is deleted with their identifiers, data key and consent
 ///   history, once they have been held longer than the longest retention period of the policy (so someone
 ///   ingested with identifiers only is not swept away at once). Their pseudonyms are not suppressed: this is
@@ -62,6 +63,12 @@ public struct RetentionSweep {
                     named: attribute.name, updatedBefore: category.retention.subtracted(from: time))
                 result.attributes[category.name, default: 0] += deleted
             }
+            // Data the policy no longer declares has no retention period left: it goes entirely.
+            let undeclaredEvents = try transaction.events.delete(typesOtherThan: Set(schema.eventTypes.map(\.name)))
+            let undeclaredAttributes = try transaction.attributes.delete(
+                namesOtherThan: Set(schema.attributes.map(\.name)))
+            if undeclaredEvents > 0 { result.events[Self.undeclared] = undeclaredEvents }
+            if undeclaredAttributes > 0 { result.attributes[Self.undeclared] = undeclaredAttributes }
             for subject in try transaction.subjects.withoutData(createdBefore: self.longestRetentionCutoff(time)) {
                 result.removedPseudonyms += try transaction.identifiers.pseudonyms(of: subject).map(\.pseudonym)
                 if try transaction.subjects.delete(subject) { result.subjects += 1 }
@@ -86,6 +93,9 @@ public struct RetentionSweep {
         }
         return result
     }
+
+    /// The category under which the counts of data the policy no longer declares are reported.
+    public static let undeclared = "(undeclared)"
 
     /// The cutoff of the longest retention period: a person held since before it, with nothing left, goes.
     private func longestRetentionCutoff(_ time: Date) -> Date {

@@ -95,4 +95,36 @@ struct RetentionSweepTests {
             #expect(recorded.last?.request.text.contains(#""subjects_deleted":1"#) == true)
         }
     }
+
+    @Test func dataThePolicyNoLongerDeclaresGoesAndSoDoesAPersonLeftWithNothing() throws {
+        try self.withStore { store, audit in
+            let longAgo = self.cutoff("profile") - 3_600
+            let (kept, emptied) = try store.write { transaction throws in
+                let kept = try transaction.subjects.create(at: longAgo)
+                let emptied = try transaction.subjects.create(at: longAgo)
+                try transaction.attributes.upsert([
+                    StoredAttribute(subject: kept, name: "country", value: "DE", updatedAt: Self.now - 60),
+                    StoredAttribute(subject: kept, name: "shoe_size", value: "42", updatedAt: Self.now - 60),
+                ], of: kept)
+                try transaction.attributes.upsert(
+                    [StoredAttribute(subject: emptied, name: "shoe_size", value: "38", updatedAt: Self.now - 60)],
+                    of: emptied)
+                _ = try transaction.events.insertIfAbsent(StoredEvent(
+                    subject: kept, type: "newsletter_open", occurredAt: Self.now - 60, amount: nil, currency: nil,
+                    items: [], key: [1]))
+                return (kept, emptied)
+            }
+            let result = try RetentionSweep(store: store, policy: defaultPolicy, audit: audit, principal: ("cli", "admin"))
+                .run(at: Self.now)
+            #expect(result.events[RetentionSweep.undeclared] == 1)
+            #expect(result.attributes[RetentionSweep.undeclared] == 2)
+            #expect(result.subjects == 1)
+            try store.read { transaction throws in
+                #expect(try transaction.attributes.attributes(of: kept).map(\.name) == ["country"])
+                #expect(try transaction.events.events(of: kept).isEmpty)
+                #expect(try transaction.subjects.exists(kept))
+                #expect(try !transaction.subjects.exists(emptied))
+            }
+        }
+    }
 }

@@ -109,6 +109,38 @@ public struct AttributeRepository {
         }
     }
 
+    /// Deletes the values of every attribute whose name is none of `names` (a policy that no longer declares an
+    /// attribute keeps none of it); a subject left without attributes loses its row.
+    ///
+    /// - Returns: The number of values deleted.
+    @discardableResult
+    public func delete(namesOtherThan names: Set<String>) throws -> Int {
+        try performing("delete undeclared attributes") {
+            var deleted = 0
+            var rewritten: [(SubjectID, Values)] = []
+            let rows = try Row.fetchCursor(self.db, sql: "SELECT subject_id, attributes FROM subject_attributes")
+            while let row = try rows.next() {
+                let values = try Self.decode(row[1])
+                let kept = values.filter { names.contains($0.key) }
+                if kept.count < values.count {
+                    deleted += values.count - kept.count
+                    rewritten.append((row.subject(at: 0), kept))
+                }
+            }
+            for (subject, kept) in rewritten {
+                var write = try DirectStatement(
+                    self.db,
+                    sql: kept.isEmpty
+                        ? "DELETE FROM subject_attributes WHERE subject_id = ?"
+                        : "UPDATE subject_attributes SET attributes = ? WHERE subject_id = ?")
+                if !kept.isEmpty { write.bind(AttributeRow(kept).text) }
+                write.bind(subject.rawValue)
+                try write.run()
+            }
+            return deleted
+        }
+    }
+
     // MARK: Encoding
 
     private typealias Values = [String: (value: String, updatedAt: Int64)]

@@ -95,6 +95,21 @@ public struct EventRepository {
         }
     }
 
+    /// Deletes the events whose type is none of `types` (a policy that no longer declares a type keeps none of it).
+    ///
+    /// - Returns: The number of events deleted.
+    @discardableResult
+    public func delete(typesOtherThan types: Set<String>) throws -> Int {
+        try performing("delete events of undeclared types") {
+            let placeholders = Array(repeating: "?", count: types.count).joined(separator: ", ")
+            try self.db.execute(
+                sql: "DELETE FROM events WHERE type NOT IN (\(placeholders))",
+                arguments: StatementArguments(types.sorted())
+            )
+            return self.db.changesCount
+        }
+    }
+
     /// Folds the rows of ``columns`` (one per item, consecutive per event) into events.
     private static func group(_ rows: RowCursor, _ body: (StoredEvent) throws -> Void) throws {
         var current: (id: Int64, event: StoredEvent)?
