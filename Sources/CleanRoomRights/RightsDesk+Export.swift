@@ -53,6 +53,7 @@ extension RightsDesk {
         return .object([
             "exported_at": Self.time(time),
             "controller": .string(self.policy.controller.name),
+            "processing": self.processing(sources: Set(history.compactMap(\.source))),
             "identifiers": .array(identifiers),
             "attributes": .array(attributes),
             "events": .array(events),
@@ -62,6 +63,36 @@ extension RightsDesk {
             "rights_requests": .array(requests),
             "computations": .array(
                 try transaction.cohortReleases.auditSequences(including: subject).map(CanonicalJSON.integer)),
+        ])
+    }
+
+    /// What Art. 15(1)(a)–(h) asks besides the data: the purposes and their lawful basis, the recipients, how
+    /// long each category is kept, where the data came from, and the person's rights.
+    private func processing(sources: Set<String>) -> CanonicalJSON {
+        let schema = self.policy.schema
+        return .object([
+            "controller_contact": self.policy.controller.contact.map(CanonicalJSON.string) ?? .null,
+            "purposes": .array(self.policy.purposes.map { purpose in
+                .object([
+                    "name": .string(purpose.name), "description": .string(purpose.description),
+                    "lawful_basis": .string(purpose.lawfulBasis.rawValue),
+                    "direct_marketing": .bool(purpose.isDirectMarketing),
+                ])
+            }),
+            "recipients": .array(
+                Set(self.policy.principals.compactMap(\.partner)).sorted().map(CanonicalJSON.string)),
+            "recipients_receive": .string("aggregates over at least \(self.policy.privacy.k) people, never a person's data"),
+            "retention": .array(schema.categories.map { category in
+                .object([
+                    "category": .string(category.name), "kept_for": .string(category.retention.description),
+                    "attributes": .array(schema.attributes.filter { $0.category == category.name }.map { .string($0.name) }),
+                    "event_types": .array(schema.eventTypes.filter { $0.category == category.name }.map { .string($0.name) }),
+                ])
+            }),
+            "sources": .array(sources.sorted().map(CanonicalJSON.string)),
+            "rights": .string(
+                "withdraw consent, object, access, rectification, erasure, restriction, portability; complain to a "
+                    + "supervisory authority"),
         ])
     }
 

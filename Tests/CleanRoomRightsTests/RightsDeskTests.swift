@@ -260,6 +260,17 @@ struct RightsDeskTests {
         #expect(purposes.contains(.string("fraud_prevention")))
         #expect(requests.count == 2)
         #expect(computations == [.integer(41)])
+        // Art. 15(1)(a)–(h): purposes with their basis, recipients, retention, sources.
+        guard case .object(let processing)? = object["processing"], case .array(let recipients)? = processing["recipients"],
+            case .array(let retention)? = processing["retention"], case .array(let declared)? = processing["purposes"]
+        else {
+            Issue.record("the export has no processing section")
+            return
+        }
+        #expect(recipients == [.string("Alpina Outdoor AG"), .string("Daily News Media Group")])
+        #expect(retention.count == defaultPolicy.schema.categories.count)
+        #expect(declared.count == defaultPolicy.purposes.count)
+        #expect(processing["sources"] == .array([.string("rights_request")]))
         // The audit log names the request and the export's digest, never an identifier.
         let files = try fixture.allFileBytes()
         let emailInFiles = files.contains(Array(RightsFixture.email(1).utf8))
