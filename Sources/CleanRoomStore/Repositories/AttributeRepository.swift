@@ -95,13 +95,13 @@ public struct AttributeRepository {
     @discardableResult
     public func delete(named name: String, updatedBefore cutoff: Date) throws -> Int {
         try performing("delete expired attributes") {
-            let path = "$." + CanonicalJSON.string(name).text
+            // The path is built by SQLite's own quoting, whatever the name holds.
             try self.db.execute(
                 sql: """
-                    UPDATE subject_attributes SET attributes = json_remove(attributes, ?)
-                    WHERE json_extract(attributes, ? || '[1]') < ?
+                    UPDATE subject_attributes SET attributes = json_remove(attributes, '$.' || json_quote(?1))
+                    WHERE json_extract(attributes, '$.' || json_quote(?1) || '[1]') < ?2
                     """,
-                arguments: [path, path, cutoff.storedMilliseconds]
+                arguments: [name, cutoff.storedMilliseconds]
             )
             let deleted = self.db.changesCount
             try self.db.execute(sql: "DELETE FROM subject_attributes WHERE attributes = '{}'")
