@@ -1,3 +1,4 @@
+import CleanRoomStore
 import CleanRoomCrypto
 import Foundation
 
@@ -41,6 +42,13 @@ public struct CleanRoomHome: Sendable, Equatable {
     public var auditDirectory: String { self.path("audit") }
     /// The SQLite database.
     public var databaseFile: String { self.path("cleanroom.sqlite") }
+    /// The key vault: the subjects' wrapped data keys, beside the key-encryption keys and out of database backups.
+    public var keyVaultFile: String { self.path("keys/data-keys.sqlite") }
+
+    /// How the home's store is opened: its vault in `keys/`; a missing database is created only when asked.
+    func storeOptions(createIfMissing: Bool = false) -> Store.Options {
+        Store.Options(createIfMissing: createIfMissing, keyVaultPath: self.keyVaultFile)
+    }
 
     /// Refuses, naming the file, when anyone but the owner can access the home's keys.
     ///

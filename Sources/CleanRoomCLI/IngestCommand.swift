@@ -59,7 +59,7 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let home = self.homeOptions.resolved
         let audit = try HomeAuditLog(home: home)
-        let store = try Store.open(path: home.databaseFile, options: Store.Options(createIfMissing: false))
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         defer { try? store.close() }
         let index = try IdentityIndex.load(from: store)
         let ingestor = try Ingestor(

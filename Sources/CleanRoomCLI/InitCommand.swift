@@ -44,7 +44,7 @@ struct HomeInitializer {
 
         lines.append(try self.createFolder(self.home.auditDirectory, name: "audit"))
 
-        let store = try Store.open(path: self.home.databaseFile)
+        let store = try Store.open(path: self.home.databaseFile, options: self.home.storeOptions(createIfMissing: true))
         let migrations = try store.appliedMigrations
         try store.close()
         lines.append("database: \(self.home.databaseFile) (schema: \(migrations.joined(separator: ", ")))")

@@ -62,7 +62,7 @@ struct KeyRotation {
 
     func rotate() throws -> Result {
         var keyring = try Keyring.open(in: self.home.keysDirectory)
-        let store = try Store.open(path: self.home.databaseFile, options: Store.Options(createIfMissing: false))
+        let store = try Store.open(path: self.home.databaseFile, options: self.home.storeOptions())
         defer { try? store.close() }
         let newVersion = try keyring.rotateKeyEncryptionKey()
         let rotated = keyring

@@ -26,7 +26,7 @@ struct RetentionCommand: ParsableCommand {
         func run() throws {
             let home = self.homeOptions.resolved
             let audit = try HomeAuditLog(home: home)
-            let store = try Store.open(path: home.databaseFile, options: Store.Options(createIfMissing: false))
+            let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
             defer { try? store.close() }
             let result = try RetentionSweep(store: store, policy: audit.policy, audit: audit.log, principal: ("cli", "admin"))
                 .run(at: Date())

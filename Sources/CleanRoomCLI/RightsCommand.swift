@@ -169,7 +169,7 @@ struct RightsCommand: ParsableCommand {
 
         func run() throws {
             let home = self.homeOptions.resolved
-            let store = try Store.open(path: home.databaseFile, options: Store.Options(createIfMissing: false))
+            let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
             defer { try? store.close() }
             let requests = try store.read { transaction in
                 self.open || self.overdue
@@ -191,7 +191,7 @@ enum RightsSession {
         home: CleanRoomHome, _ request: (RightsDesk) throws -> RightsDesk.Outcome
     ) throws -> RightsDesk.Outcome {
         let audit = try HomeAuditLog(home: home)
-        let store = try Store.open(path: home.databaseFile, options: Store.Options(createIfMissing: false))
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         defer { try? store.close() }
         let desk = try RightsDesk(
             store: store, keyring: audit.keyring, policy: audit.policy, index: IdentityIndex.load(from: store),

@@ -1,3 +1,5 @@
+internal import Foundation
+internal import CleanRoomCore
 internal import GRDB
 
 /// The CleanRoom database: one SQLite file in WAL mode, its schema, and typed repositories over it.
@@ -31,18 +33,28 @@ public struct Store: Sendable {
         /// so that a mistyped home is not silently replaced by an empty database).
         public var createIfMissing: Bool
 
+        /// The key vault's file (the subjects' wrapped data keys, kept out of the database and its backups);
+        /// `nil` puts it beside the database as `<database>.keys`. A CleanRoom home keeps it in `keys/`.
+        public var keyVaultPath: String?
+
         /// Creates options; the defaults suit a server and the command line alike.
-        public init(busyTimeout: Duration = .seconds(5), cacheSizeMiB: Int = 64, createIfMissing: Bool = true) {
+        public init(
+            busyTimeout: Duration = .seconds(5), cacheSizeMiB: Int = 64, createIfMissing: Bool = true,
+            keyVaultPath: String? = nil
+        ) {
             self.busyTimeout = busyTimeout
             self.cacheSizeMiB = cacheSizeMiB
             self.createIfMissing = createIfMissing
+            self.keyVaultPath = keyVaultPath
         }
     }
 
     let writer: any DatabaseWriter
+    let vault: KeyVault
 
-    private init(writer: any DatabaseWriter) {
+    private init(writer: any DatabaseWriter, vault: KeyVault) {
         self.writer = writer
+        self.vault = vault
     }
 
     /// Opens the database file at `path`, creating it when missing, and brings its schema up to date.
@@ -68,9 +80,13 @@ public struct Store: Sendable {
         try performing("make commits durable") {
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         }
-        let store = Store(writer: pool)
+        let vault = try KeyVault.open(
+            path: options.keyVaultPath ?? path + ".keys", createIfMissing: options.createIfMissing)
+        let store = Store(writer: pool, vault: vault)
         try store.verifyIntegrity()
+        try store.moveDataKeysToTheVault()
         try store.migrate()
+        try store.settleKeyVault()
         return store
     }
 
@@ -79,7 +95,7 @@ public struct Store: Sendable {
         let queue = try performing("create an in-memory database") {
             try DatabaseQueue(configuration: configuration(Options()))
         }
-        let store = Store(writer: queue)
+        let store = Store(writer: queue, vault: try KeyVault.inMemory())
         try store.migrate()
         return store
     }
@@ -121,6 +137,55 @@ public struct Store: Sendable {
         }
     }
 
+    /// Before schema v6 the data keys lived in the database: they move to the vault (again, harmlessly, after an
+    /// interrupted move) before v6 drops their table.
+    private func moveDataKeysToTheVault() throws {
+        let keys = try performing("read the data keys to move") {
+            try self.writer.read { db -> [StoredDataKey] in
+                guard try db.tableExists("data_keys") else { return [] }
+                return try Row.fetchAll(db, sql: "SELECT subject_id, kek_version, wrapped FROM data_keys")
+                    .map(DataKeyRepository.key)
+            }
+        }
+        guard !keys.isEmpty else { return }
+        try performing("move the data keys to the key vault") {
+            try self.vault.write { db in
+                for key in keys {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)",
+                        arguments: [key.subject.rawValue, key.kekVersion, key.wrapped.blob])
+                }
+            }
+        }
+    }
+
+    /// Finishes what an interrupted write left between the database and the vault: keys destroyed by a committed
+    /// erasure leave the vault; keys of subjects whose creation never committed are removed.
+    private func settleKeyVault() throws {
+        let (pending, lastSubject) = try performing("read the pending key deletions") {
+            try self.writer.read { db in
+                (
+                    try Int64.fetchAll(db, sql: "SELECT subject_id FROM pending_key_deletions"),
+                    try Int64.fetchOne(
+                        db, sql: "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'subjects'), 0), "
+                            + "COALESCE((SELECT MAX(id) FROM subjects), 0))") ?? 0
+                )
+            }
+        }
+        try performing("settle the key vault") {
+            try self.vault.write { db in
+                try db.execute(sql: "DELETE FROM data_keys WHERE subject_id > ?", arguments: [lastSubject])
+                for subject in pending {
+                    try db.execute(sql: "DELETE FROM data_keys WHERE subject_id = ?", arguments: [subject])
+                }
+            }
+            if !pending.isEmpty {
+                try self.vault.checkpoint()
+                try self.writer.write { db in try db.execute(sql: "DELETE FROM pending_key_deletions") }
+            }
+        }
+    }
+
     /// The names of the schema migrations applied to this database, oldest first (`"v1-…"`).
     public var appliedMigrations: [String] {
         get throws {
@@ -154,30 +219,102 @@ public struct Store: Sendable {
     /// ``StoreError/Code-swift.struct/readOnly``. Errors thrown by `body` pass through unchanged.
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         try performing("read from the database") {
-            try self.writer.read { db in try body(StoreTransaction(db: db)) }
+            try self.writer.read { db in try body(StoreTransaction(db: db, vault: self.vault, keyChanges: nil)) }
         }
     }
 
     /// Runs `body` in one write transaction, committed when it returns and rolled back when it throws.
     ///
-    /// Writes are serialized. Errors thrown by `body` pass through unchanged.
+    /// Writes are serialized. Errors thrown by `body` pass through unchanged. Data keys the transaction adds reach
+    /// the key vault just before the database commits, and keys it destroys leave the vault just after.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try performing("write to the database") {
-            try self.writer.write { db in try body(StoreTransaction(db: db)) }
+        let changes = KeyChanges()
+        var insertedInVault: [SubjectID] = []
+        do {
+            let result = try performing("write to the database") {
+                try self.writer.write { db in
+                    let result = try body(StoreTransaction(db: db, vault: self.vault, keyChanges: changes))
+                    insertedInVault = try self.applyInsertions(changes, noting: db)
+                    return result
+                }
+            }
+            try self.applyDeletions(changes)
+            return result
+        } catch {
+            // The database did not commit: keys already added to the vault belong to nobody.
+            if !insertedInVault.isEmpty {
+                try? self.vault.write { db in
+                    for subject in insertedInVault {
+                        try db.execute(sql: "DELETE FROM data_keys WHERE subject_id = ?", arguments: [subject.rawValue])
+                    }
+                }
+            }
+            throw error
         }
     }
 
     /// The asynchronous form of ``read(_:)``: the work runs off the caller's thread.
     public func read<T: Sendable>(_ body: @Sendable (StoreTransaction) throws -> T) async throws -> T {
         try await performing("read from the database") {
-            try await self.writer.read { db in try body(StoreTransaction(db: db)) }
+            try await self.writer.read { db in try body(StoreTransaction(db: db, vault: self.vault, keyChanges: nil)) }
         }
     }
 
-    /// The asynchronous form of ``write(_:)``: the work runs off the caller's thread.
-    public func write<T: Sendable>(_ body: @Sendable (StoreTransaction) throws -> T) async throws -> T {
-        try await performing("write to the database") {
-            try await self.writer.write { db in try body(StoreTransaction(db: db)) }
+    /// The asynchronous form of ``write(_:)``: the work runs on a thread of its own, off the caller's.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try self.write(body) })
+            }
+        }
+    }
+
+    /// Adds the transaction's new keys to the vault (committed there) and notes its destroyed keys in the
+    /// database, in the transaction about to commit; returns the subjects whose keys were added.
+    private func applyInsertions(_ changes: KeyChanges, noting db: Database) throws -> [SubjectID] {
+        if !changes.inserted.isEmpty {
+            try self.vault.write { vaultDB in
+                var insert = try DirectStatement(
+                    vaultDB, sql: "INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)")
+                var replace = try DirectStatement(
+                    vaultDB, sql: "INSERT OR REPLACE INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)")
+                for key in changes.inserted.values.sorted(by: { $0.subject < $1.subject }) {
+                    if changes.replacing.contains(key.subject) {
+                        replace.bind(key.subject.rawValue)
+                        replace.bind(key.kekVersion)
+                        replace.bind(key.wrapped)
+                        try replace.run()
+                    } else {
+                        insert.bind(key.subject.rawValue)
+                        insert.bind(key.kekVersion)
+                        insert.bind(key.wrapped)
+                        try insert.run()
+                    }
+                }
+            }
+        }
+        for subject in changes.deleted {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO pending_key_deletions (subject_id) VALUES (?)", arguments: [subject.rawValue])
+        }
+        return Array(changes.inserted.keys)
+    }
+
+    /// Removes the committed transaction's destroyed keys from the vault, then their notes from the database.
+    private func applyDeletions(_ changes: KeyChanges) throws {
+        guard !changes.deleted.isEmpty else { return }
+        try performing("destroy data keys") {
+            try self.vault.write { db in
+                for subject in changes.deleted {
+                    try db.execute(sql: "DELETE FROM data_keys WHERE subject_id = ?", arguments: [subject.rawValue])
+                }
+            }
+            try self.writer.write { db in
+                for subject in changes.deleted {
+                    try db.execute(
+                        sql: "DELETE FROM pending_key_deletions WHERE subject_id = ?", arguments: [subject.rawValue])
+                }
+            }
         }
     }
 
@@ -187,6 +324,7 @@ public struct Store: Sendable {
     public func checkpoint() throws {
         try performing("checkpoint the write-ahead log") {
             try self.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try self.vault.checkpoint()
         }
     }
 
@@ -199,6 +337,7 @@ public struct Store: Sendable {
         try? self.checkpoint()
         try performing("close the database") {
             try self.writer.close()
+            try self.vault.close()
         }
     }
 }

@@ -36,6 +36,9 @@ enum StoreSchema {
         migrator.registerMigration("v5-released-cohorts") { db in
             try db.execute(sql: version5)
         }
+        migrator.registerMigration("v6-data-keys-in-the-vault") { db in
+            try db.execute(sql: version6)
+        }
         return migrator
     }
 
@@ -43,6 +46,15 @@ enum StoreSchema {
     /// rerun that skips the batch can list them again.
     private static let version2 = """
         ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
+        """
+
+    /// The data keys leave the database for the key vault (moved by ``Store`` before this runs), so a database
+    /// backup holds no key; destroyed keys are noted until the vault has forgotten them.
+    private static let version6 = """
+        DROP TABLE data_keys;
+        CREATE TABLE pending_key_deletions (
+            subject_id INTEGER PRIMARY KEY
+        );
         """
 
     /// Which people each released computation was computed over, for access requests: cohorts stored once by

@@ -5,13 +5,16 @@ internal import GRDB
 /// A transaction handle is valid only inside the closure it was given to; do not keep or return it.
 public struct StoreTransaction {
     let db: Database
+    let vault: KeyVault
+    /// The data-key changes of a write transaction, applied to the vault around its commit; `nil` when reading.
+    let keyChanges: KeyChanges?
 
     /// People known to the store.
-    public var subjects: SubjectRepository { SubjectRepository(db: self.db) }
+    public var subjects: SubjectRepository { SubjectRepository(db: self.db, dataKeys: self.dataKeys) }
     /// Sealed identifiers and their pseudonyms.
     public var identifiers: IdentifierRepository { IdentifierRepository(db: self.db) }
     /// Per-subject data keys, wrapped by the key-encryption key.
-    public var dataKeys: DataKeyRepository { DataKeyRepository(db: self.db) }
+    public var dataKeys: DataKeyRepository { DataKeyRepository(db: self.db, vault: self.vault, changes: self.keyChanges) }
     /// The append-only consent ledger.
     public var consent: ConsentRepository { ConsentRepository(db: self.db) }
     /// Subject attributes (country, age band, …).

@@ -178,7 +178,7 @@ struct AuditCommandTests {
         let keyring = try Keyring.open(in: home.keysDirectory)
         let normalizer = try IdentifierNormalizer(defaultRegion: "DE")
         var needles: [String] = []
-        let store = try Store.open(path: home.databaseFile)
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         try store.write { transaction in
             for value in raw {
                 let kind: IdentifierKind = value.contains("@") ? .email : .phone

@@ -51,7 +51,7 @@ struct InitCommandTests {
             #expect(try mode(home.keysDirectory + "/" + name) == 0o600, "\(name)")
         }
         #expect(FileManager.default.fileExists(atPath: home.auditDirectory))
-        let store = try Store.open(path: home.databaseFile)
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         defer { try? store.close() }
         #expect(try store.journalMode == "wal")
         #expect(try store.appliedMigrations.isEmpty == false)
@@ -68,7 +68,12 @@ struct InitCommandTests {
         #expect(second.contains { $0.contains("created: none") })
         let after = try keyFileNames.map { try Data(contentsOf: URL(fileURLWithPath: home.keysDirectory + "/" + $0)) }
         #expect(before == after)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: home.keysDirectory).sorted() == keyFileNames.sorted())
+        // The key files and the key vault (closed, so without its -wal and -shm), nothing else; all private.
+        let files = try FileManager.default.contentsOfDirectory(atPath: home.keysDirectory).sorted()
+        #expect(files == (keyFileNames + ["data-keys.sqlite"]).sorted())
+        for file in files {
+            #expect(try mode(home.keysDirectory + "/" + file) == 0o600, "\(file)")
+        }
     }
 
     @Test func initReportsThePolicyInForce() throws {
@@ -150,7 +155,7 @@ struct KeyRotationTests {
     func populatedHome(_ directory: TemporaryDirectory, count: Int) throws -> (CleanRoomHome, [SubjectID: String]) {
         let home = try initializedHome(in: directory)
         let keyring = try Keyring.open(in: home.keysDirectory)
-        let store = try Store.open(path: home.databaseFile)
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         defer { try? store.close() }
         var values: [SubjectID: String] = [:]
         try store.write { transaction in
@@ -180,7 +185,7 @@ struct KeyRotationTests {
     /// Unseals every subject's identifier with the keys as they are on disk now.
     func unsealAll(_ home: CleanRoomHome) throws -> [SubjectID: String] {
         let keyring = try Keyring.open(in: home.keysDirectory)
-        let store = try Store.open(path: home.databaseFile)
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         defer { try? store.close() }
         return try store.read { transaction in
             var values: [SubjectID: String] = [:]
@@ -198,7 +203,7 @@ struct KeyRotationTests {
     }
 
     func versions(_ home: CleanRoomHome) throws -> [Int: Int] {
-        let store = try Store.open(path: home.databaseFile)
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         defer { try? store.close() }
         return try store.read { try $0.dataKeys.countsByKEKVersion() }
     }
@@ -237,7 +242,7 @@ struct KeyRotationTests {
         let (home, values) = try self.populatedHome(directory, count: 3)
         let subjects = values.keys.sorted()
         // Swap two wrapped keys: each is now bound to the wrong subject.
-        let store = try Store.open(path: home.databaseFile)
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         try store.write { transaction in
             let first = try #require(try transaction.dataKeys.key(for: subjects[0]))
             let second = try #require(try transaction.dataKeys.key(for: subjects[1]))

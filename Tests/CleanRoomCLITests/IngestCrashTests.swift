@@ -303,7 +303,7 @@ struct LogicalDump: Sendable {
 
     static func read(home: CleanRoomHome, dataTimes: Set<Int64>) throws -> LogicalDump {
         let keyring = try Keyring.open(in: home.keysDirectory)
-        let store = try Store.open(path: home.databaseFile, options: Store.Options(createIfMissing: false))
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         defer { try? store.close() }
         func time(_ date: Date) -> String {
             let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())

@@ -23,7 +23,7 @@ struct RightsCommandTests {
     }
 
     func requests(_ home: CleanRoomHome) throws -> [StoredRightsRequest] {
-        let store = try Store.open(path: home.databaseFile)
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         defer { try? store.close() }
         return try store.read { try $0.rightsRequests.all() }
     }
@@ -95,7 +95,7 @@ struct RightsCommandTests {
         try runCleanRoom(["rights", "erase", "--customer-id", "c-1", "--home", home.root])
         #expect(try self.requests(home).compactMap(\.outcome) == ["erased", "no_data_held", "already_erased"])
         #expect(!FileManager.default.fileExists(atPath: directory.path("c-1.json")))
-        let store = try Store.open(path: home.databaseFile)
+        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         defer { try? store.close() }
         #expect(try store.read { try $0.dataKeys.countsByKEKVersion() } == [2: 1])
         #expect(try store.read { try $0.subjects.count() } == 1)

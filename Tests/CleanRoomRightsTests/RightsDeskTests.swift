@@ -352,4 +352,26 @@ struct RightsDeskRegionTests {
         #expect(try desk.erase(PersonIdentifier(kind: .phone, value: "06 12 34 56 78", region: "FR")).outcome == "erased")
         #expect(try fixture.store.read { try $0.subjects.count() } == 0)
     }
+
+    /// Crypto-shredding reaches backups: a copy of the database taken before an erasure, opened afterwards with the
+    /// home's key vault, holds the person's sealed identifiers but no key to open them.
+    @Test func aDatabaseBackupTakenBeforeAnErasureCannotOpenThePersonAfterIt() throws {
+        let fixture = try RightsFixture(people: 2)
+        let subject = try #require(fixture.index.subject(
+            for: IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: "c-1").pseudonym(matchKey: fixture.keyring.matchKey)))
+        try fixture.store.checkpoint()
+        let backup = fixture.root + "/backup.sqlite"
+        try FileManager.default.copyItem(atPath: fixture.root + "/cleanroom.sqlite", toPath: backup)
+        #expect(try fixture.desk().erase(PersonIdentifier(kind: .customerID, value: "c-1")).outcome == "erased")
+        try fixture.store.close()
+
+        // The backup, restored, with the vault as it is now.
+        let restored = try Store.open(path: backup, options: Store.Options(keyVaultPath: fixture.root + "/cleanroom.sqlite.keys"))
+        defer { try? restored.close() }
+        try restored.read { transaction throws in
+            #expect(try !transaction.identifiers.identifiers(of: subject).isEmpty, "the backup holds the sealed values")
+            #expect(try transaction.dataKeys.key(for: subject) == nil, "but no key to open them")
+        }
+        fixture.store = try Store.open(path: fixture.root + "/cleanroom.sqlite")
+    }
 }

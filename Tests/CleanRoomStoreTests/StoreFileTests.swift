@@ -8,7 +8,7 @@ import Testing
 struct StoreFileTests {
     static let allMigrations = [
         "v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows",
-        "v4-attributes-one-row-per-subject", "v5-released-cohorts",
+        "v4-attributes-one-row-per-subject", "v5-released-cohorts", "v6-data-keys-in-the-vault",
     ]
 
     @Test func version4GathersASubjectsAttributesIntoOneRow() throws {
@@ -231,12 +231,98 @@ struct StoreFileTests {
         }
     }
 
+    @Test func version6MovesTheDataKeysToTheVault() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("v5.sqlite").path
+            let queue = try DatabaseQueue(path: path)
+            try StoreSchema.migrator.migrate(queue, upTo: "v5-released-cohorts")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO subjects (id, created_at) VALUES (3, 0);
+                    INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (3, 1, x'0a0b0c');
+                    """)
+            }
+            try queue.close()
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+
+            let store = try Store.open(path: path)
+            #expect(try store.appliedMigrations == Self.allMigrations)
+            #expect(try store.read { tx in try tx.dataKeys.key(for: SubjectID(3)) }
+                == StoredDataKey(subject: SubjectID(3), kekVersion: 1, wrapped: [0x0a, 0x0b, 0x0c]))
+            try store.close()
+            let reopened = try DatabaseQueue(path: path)
+            #expect(try reopened.read { db in try db.tableExists("data_keys") } == false)
+            try reopened.close()
+        }
+    }
+
+    /// The database and the vault commit one after the other; whatever a crash leaves between them is settled at the
+    /// next open: keys of subjects whose creation never committed go, and keys destroyed by a committed erasure go.
+    @Test func anInterruptedWriteIsSettledBetweenTheDatabaseAndTheVaultAtOpen() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("settle.sqlite").path
+            let store = try Store.open(path: path)
+            let (kept, erased) = try store.write { tx throws in
+                let kept = try tx.subjects.create(at: Fixture.time(0))
+                let erased = try tx.subjects.create(at: Fixture.time(0))
+                try tx.dataKeys.insert(StoredDataKey(subject: kept, kekVersion: 1, wrapped: [1]))
+                try tx.dataKeys.insert(StoredDataKey(subject: erased, kekVersion: 1, wrapped: [2]))
+                return (kept, erased)
+            }
+            try store.close()
+            // As a crash would leave them: a key added to the vault for a subject whose commit never happened, and an
+            // erasure committed in the database whose key deletion never reached the vault.
+            let vault = try DatabaseQueue(path: path + ".keys")
+            try vault.write { db in
+                try db.execute(sql: "INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (99, 1, x'09')")
+            }
+            try vault.close()
+            let database = try DatabaseQueue(path: path)
+            try database.write { db in
+                try db.execute(sql: "DELETE FROM subjects WHERE id = ?", arguments: [erased.rawValue])
+                try db.execute(sql: "INSERT INTO pending_key_deletions (subject_id) VALUES (?)", arguments: [erased.rawValue])
+            }
+            try database.close()
+
+            let reopened = try Store.open(path: path)
+            var keys: [SubjectID] = []
+            try reopened.read { tx in try tx.dataKeys.forEach { keys.append($0.subject) } }
+            #expect(keys == [kept])
+            try reopened.close()
+        }
+    }
+
+    @Test func keysAddedByAWriteThatFailsLeaveTheVault() throws {
+        let store = try Store.inMemory()
+        struct Refused: Error {}
+        #expect(throws: StoreError.self) {
+            try store.write { tx in
+                let subject = try tx.subjects.create(at: Fixture.time(0))
+                try tx.dataKeys.insert(StoredDataKey(subject: subject, kekVersion: 1, wrapped: [1]))
+                // A second key for the same subject is refused at once, and the whole write with it.
+                try tx.dataKeys.insert(StoredDataKey(subject: subject, kekVersion: 1, wrapped: [2]))
+            }
+        }
+        #expect(throws: Refused.self) {
+            try store.write { tx in
+                let subject = try tx.subjects.create(at: Fixture.time(0))
+                try tx.dataKeys.insert(StoredDataKey(subject: subject, kekVersion: 1, wrapped: [1]))
+                throw Refused()
+            }
+        }
+        #expect(try store.read { tx in try tx.dataKeys.countsByKEKVersion() }.isEmpty)
+        #expect(try store.read { tx in try tx.subjects.count() } == 0)
+    }
+
+    /// A data key lives in the key vault, never in the database file (so a database backup holds none), and once
+    /// destroyed it leaves no trace in the vault or its log either.
     @Test func aDestroyedDataKeyLeavesNoTraceInTheFiles() throws {
         try withTemporaryDirectory { directory in
-            let url = directory.appendingPathComponent("shred.sqlite")
+            let database = directory.appendingPathComponent("shred.sqlite")
+            let url = URL(fileURLWithPath: database.path + ".keys")
             let wal = URL(fileURLWithPath: url.path + "-wal")
             let wrapped: [UInt8] = (0..<48).map { UInt8(0x80 | ($0 * 37 % 127)) }
-            let store = try Store.open(path: url.path)
+            let store = try Store.open(path: database.path)
             let subject = try store.write { tx throws in
                 let subject = try tx.subjects.create(at: Fixture.time(0))
                 try tx.dataKeys.insert(StoredDataKey(subject: subject, kekVersion: 1, wrapped: wrapped))
@@ -245,11 +331,13 @@ struct StoreFileTests {
             }
             try store.checkpoint()
             #expect(try file(at: url, contains: wrapped))
+            #expect(try !file(at: database, contains: wrapped))
 
             #expect(try store.write { tx in try tx.dataKeys.delete(for: subject) })
             try store.checkpoint()
             #expect(try !file(at: url, contains: wrapped))
             #expect(try !file(at: wal, contains: wrapped))
+            #expect(try store.read { tx in try tx.subjects.exists(subject) })
             try store.close()
         }
     }

@@ -48,7 +48,9 @@ struct BenchHome {
             return (keyring, policy, opened.log)
         }
         let (store, storeOpen) = try Stopwatch.time {
-            try Store.open(path: path("cleanroom.sqlite"), options: Store.Options(createIfMissing: false))
+            try Store.open(
+                path: path("cleanroom.sqlite"),
+                options: Store.Options(createIfMissing: false, keyVaultPath: path("keys/data-keys.sqlite")))
         }
         let (index, indexLoad) = try Stopwatch.time { try IdentityIndex.load(from: store) }
         self.keyring = keyring

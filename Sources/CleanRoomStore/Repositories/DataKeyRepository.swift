@@ -1,73 +1,84 @@
 public import CleanRoomCore
 internal import GRDB
 
-/// Per-subject data keys, wrapped by the key-encryption key (KEK). One key per subject.
+/// Per-subject data keys, wrapped by the key-encryption key (KEK). One key per subject, kept in the store's key
+/// vault (a file apart from the database, see ``Store/open(path:options:)``); changes made in a write transaction
+/// reach the vault with its commit.
 public struct DataKeyRepository {
     let db: Database
+    let vault: KeyVault
+    /// The key changes of the enclosing write transaction; `nil` in a read transaction.
+    let changes: KeyChanges?
 
     /// How many keys ``rewrapAll(_:)`` holds in memory at a time.
     static let rewrapPageSize = 512
 
     /// Stores the data key of a subject.
     ///
-    /// - Throws: ``StoreError`` `constraint` when the subject already has a key or does not exist.
+    /// - Throws: ``StoreError`` `constraint` when the subject already has a key or does not exist;
+    ///   `readOnly` in a read transaction.
     public func insert(_ key: StoredDataKey) throws {
-        try performing("insert a data key") {
-            var insert = try DirectStatement(
-                self.db, sql: "INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)")
-            insert.bind(key.subject.rawValue)
-            insert.bind(key.kekVersion)
-            insert.bind(key.wrapped)
-            try insert.run()
+        let changes = try self.writable()
+        let exists = try performing("look up a subject") {
+            try Bool.fetchOne(
+                self.db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM subjects WHERE id = ?)"),
+                arguments: [key.subject.rawValue]) ?? false
         }
+        guard exists, changes.inserted[key.subject] == nil else {
+            throw StoreError(
+                code: .constraint,
+                message: exists ? "the subject already has a data key" : "a data key needs an existing subject")
+        }
+        if changes.deleted.remove(key.subject) != nil { changes.replacing.insert(key.subject) }
+        changes.inserted[key.subject] = key
     }
 
     /// The data key of a subject, or `nil` when it has none (never created, or destroyed).
     public func key(for subject: SubjectID) throws -> StoredDataKey? {
-        try performing("read a data key") {
-            try Row.fetchOne(
-                self.db.cachedStatement(
-                    sql: "SELECT subject_id, kek_version, wrapped FROM data_keys WHERE subject_id = ?"
-                ),
-                arguments: [subject.rawValue]
-            ).map(Self.key)
+        if let changes = self.changes {
+            if let key = changes.inserted[subject] { return key }
+            if changes.deleted.contains(subject) { return nil }
+        }
+        return try performing("read a data key") {
+            try self.vault.read { db in
+                try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT subject_id, kek_version, wrapped FROM data_keys WHERE subject_id = ?"),
+                    arguments: [subject.rawValue]
+                ).map(Self.key)
+            }
         }
     }
 
-    /// Calls `body` with every data key, by subject, streaming from the database.
+    /// Calls `body` with every data key, by subject, as the vault holds them (keys changed by the enclosing write
+    /// transaction count once it commits).
     public func forEach(_ body: (StoredDataKey) throws -> Void) throws {
-        try performing("read the data keys") {
-            let rows = try Row.fetchCursor(
-                self.db,
-                sql: "SELECT subject_id, kek_version, wrapped FROM data_keys ORDER BY subject_id"
-            )
-            while let row = try rows.next() {
-                try body(Self.key(row))
+        let keys = try performing("read the data keys") {
+            try self.vault.read { db in
+                try Row.fetchAll(db, sql: "SELECT subject_id, kek_version, wrapped FROM data_keys ORDER BY subject_id")
+                    .map(Self.key)
             }
         }
+        try keys.forEach(body)
     }
 
     /// The number of data keys wrapped by each KEK version.
     public func countsByKEKVersion() throws -> [Int: Int] {
         try performing("count the data keys") {
-            var counts: [Int: Int] = [:]
-            let rows = try Row.fetchCursor(
-                self.db,
-                sql: "SELECT kek_version, COUNT(*) FROM data_keys GROUP BY kek_version"
-            )
-            while let row = try rows.next() {
-                counts[row[0]] = row[1]
+            try self.vault.read { db in
+                var counts: [Int: Int] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT kek_version, COUNT(*) FROM data_keys GROUP BY kek_version") {
+                    counts[row[0]] = row[1]
+                }
+                return counts
             }
-            return counts
         }
     }
 
     /// Replaces every data key with `transform(key)`: what key rotation uses to rewrap all keys under a
     /// new KEK version.
     ///
-    /// Keys are read a page at a time, so memory stays flat. All replacements belong to the enclosing
-    /// write transaction: when `transform` throws, the error propagates and, the transaction being rolled
-    /// back, every key keeps its old value.
+    /// All replacements are one transaction of the vault, committed when this returns: when `transform` throws,
+    /// the error propagates and every key keeps its old value.
     ///
     /// - Parameter transform: Returns the new key for the same subject; returning the key unchanged
     ///   leaves its row untouched (a rotation that was interrupted can simply be run again).
@@ -75,52 +86,63 @@ public struct DataKeyRepository {
     /// - Throws: ``StoreError`` `invalidArgument` when `transform` changes the subject of a key.
     @discardableResult
     public func rewrapAll(_ transform: (StoredDataKey) throws -> StoredDataKey) throws -> Int {
-        try performing("rewrap the data keys") {
-            let page = try self.db.cachedStatement(
-                sql: """
-                    SELECT subject_id, kek_version, wrapped FROM data_keys
-                    WHERE subject_id > ? ORDER BY subject_id LIMIT ?
-                    """
-            )
-            let update = try self.db.cachedStatement(
-                sql: "UPDATE data_keys SET kek_version = ?, wrapped = ? WHERE subject_id = ?"
-            )
-            var replaced = 0
-            var after = Int64.min
-            while true {
-                let keys = try Row.fetchAll(page, arguments: [after, Self.rewrapPageSize]).map(Self.key)
-                guard let last = keys.last else { return replaced }
-                for key in keys {
-                    let newKey = try transform(key)
-                    guard newKey.subject == key.subject else {
-                        throw StoreError(
-                            code: .invalidArgument,
-                            message: "rewrapping a data key must keep its subject; no key was replaced"
-                        )
+        _ = try self.writable()
+        return try performing("rewrap the data keys") {
+            try self.vault.write { db in
+                let page = try db.cachedStatement(
+                    sql: """
+                        SELECT subject_id, kek_version, wrapped FROM data_keys
+                        WHERE subject_id > ? ORDER BY subject_id LIMIT ?
+                        """
+                )
+                let update = try db.cachedStatement(
+                    sql: "UPDATE data_keys SET kek_version = ?, wrapped = ? WHERE subject_id = ?"
+                )
+                var replaced = 0
+                var after = Int64.min
+                while true {
+                    let keys = try Row.fetchAll(page, arguments: [after, Self.rewrapPageSize]).map(Self.key)
+                    guard let last = keys.last else { return replaced }
+                    for key in keys {
+                        let newKey = try transform(key)
+                        guard newKey.subject == key.subject else {
+                            throw StoreError(
+                                code: .invalidArgument,
+                                message: "rewrapping a data key must keep its subject; no key was replaced"
+                            )
+                        }
+                        guard newKey != key else { continue }
+                        try update.execute(arguments: [newKey.kekVersion, newKey.wrapped.blob, key.subject.rawValue])
+                        replaced += 1
                     }
-                    guard newKey != key else { continue }
-                    try update.execute(arguments: [newKey.kekVersion, newKey.wrapped.blob, key.subject.rawValue])
-                    replaced += 1
+                    after = last.subject.rawValue
                 }
-                after = last.subject.rawValue
             }
         }
     }
 
     /// Destroys the data key of a subject (crypto-shredding at erasure): their sealed values can no
-    /// longer be opened. Deleted content is overwritten in the file (`secure_delete`); call
-    /// ``Store/checkpoint()`` afterwards to clear it from the write-ahead log too.
+    /// longer be opened, in the database or any copy of it. The key leaves the vault once the enclosing
+    /// transaction commits; call ``Store/checkpoint()`` afterwards to clear it from the logs too.
     ///
     /// - Returns: `false` when the subject had no key.
+    @discardableResult
     public func delete(for subject: SubjectID) throws -> Bool {
-        try performing("delete a data key") {
-            try self.db.cachedStatement(sql: "DELETE FROM data_keys WHERE subject_id = ?")
-                .execute(arguments: [subject.rawValue])
-            return self.db.changesCount > 0
-        }
+        let changes = try self.writable()
+        let held = try self.key(for: subject) != nil
+        changes.inserted[subject] = nil
+        if held { changes.deleted.insert(subject) }
+        return held
     }
 
-    private static func key(_ row: Row) -> StoredDataKey {
+    private func writable() throws -> KeyChanges {
+        guard let changes = self.changes else {
+            throw StoreError(code: .readOnly, message: "data keys cannot be changed in a read transaction")
+        }
+        return changes
+    }
+
+    static func key(_ row: Row) -> StoredDataKey {
         StoredDataKey(subject: row.subject(at: 0), kekVersion: row[1], wrapped: row.bytes(at: 2))
     }
 }

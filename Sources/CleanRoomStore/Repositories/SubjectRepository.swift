@@ -5,6 +5,7 @@ internal import GRDB
 /// People known to the store. A subject id is never reused, even after erasure.
 public struct SubjectRepository {
     let db: Database
+    let dataKeys: DataKeyRepository
 
     /// Creates a new subject and returns its id; ids grow in arrival order.
     public func create(at time: Date) throws -> SubjectID {
@@ -50,12 +51,14 @@ public struct SubjectRepository {
         }
     }
 
-    /// Deletes the subject and every row about them: identifiers and pseudonyms, data key, consent
-    /// history, attributes, events and items. Rights requests stay, no longer linked to the subject.
+    /// Deletes the subject and every row about them: identifiers and pseudonyms, data key (from the vault, with
+    /// the commit), consent history, attributes, events and items. Rights requests stay, no longer linked to the
+    /// subject.
     ///
     /// - Returns: `false` when the subject did not exist (already erased, or never held).
     public func delete(_ subject: SubjectID) throws -> Bool {
-        try performing("delete a subject") {
+        try self.dataKeys.delete(for: subject)
+        return try performing("delete a subject") {
             try self.db.cachedStatement(sql: "DELETE FROM subjects WHERE id = ?")
                 .execute(arguments: [subject.rawValue])
             return self.db.changesCount > 0

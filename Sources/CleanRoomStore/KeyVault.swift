@@ -1,0 +1,82 @@
+internal import CleanRoomCore
+internal import GRDB
+
+/// The subjects' wrapped data keys, in a SQLite file of their own beside the key-encryption keys, so that a
+/// backup of the database holds no key: once an erasure destroys a person's key in the vault, their sealed values
+/// in any copy of the database are unreadable (crypto-shredding, DESIGN.md section 7).
+///
+/// The database and the vault cannot commit atomically together, so the store orders the two: a write's new keys
+/// reach the vault before the database commits (an interrupted commit leaves only keys of subjects that do not
+/// exist, removed at the next open), and its destroyed keys leave the vault after the database commits, noted in
+/// the database's `pending_key_deletions` until they have (finished at the next open after a crash).
+final class KeyVault: Sendable {
+    private let queue: DatabaseQueue
+
+    private static let schema = """
+        CREATE TABLE IF NOT EXISTS data_keys (
+            subject_id INTEGER PRIMARY KEY,
+            kek_version INTEGER NOT NULL,
+            wrapped BLOB NOT NULL
+        );
+        """
+
+    private init(queue: DatabaseQueue) throws {
+        self.queue = queue
+        try performing("prepare the key vault") {
+            try queue.write { db in try db.execute(sql: Self.schema) }
+        }
+    }
+
+    /// The vault file at `path`, created with mode 0600 when missing, in WAL mode with every commit synced and
+    /// deleted content overwritten.
+    static func open(path: String, createIfMissing: Bool) throws -> KeyVault {
+        try DatabaseFile(path: path).prepare(createIfMissing: createIfMissing)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        let queue = try performing("open the key vault at \(path)") {
+            try DatabaseQueue(path: path, configuration: configuration)
+        }
+        try performing("set up the key vault") {
+            try queue.writeWithoutTransaction { db in
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+        }
+        return try KeyVault(queue: queue)
+    }
+
+    /// A private vault in memory, for an in-memory store.
+    static func inMemory() throws -> KeyVault {
+        try KeyVault(queue: performing("create an in-memory key vault") { try DatabaseQueue() })
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try self.queue.read(body)
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try self.queue.write(body)
+    }
+
+    /// Copies the vault's log into its file and truncates it, so a destroyed key leaves no copy behind.
+    func checkpoint() throws {
+        try self.queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
+    func close() throws {
+        try? self.checkpoint()
+        try self.queue.close()
+    }
+}
+
+/// The key changes of one store write, applied to the vault around the database's commit (see ``KeyVault``).
+///
+/// Only the writer's serialized transaction touches it.
+final class KeyChanges: @unchecked Sendable {
+    var inserted: [SubjectID: StoredDataKey] = [:]
+    /// Inserted keys that replace a key the same transaction destroyed.
+    var replacing: Set<SubjectID> = []
+    var deleted: Set<SubjectID> = []
+}
