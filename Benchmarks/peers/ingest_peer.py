@@ -75,13 +75,14 @@ KEK_VERSION = 1
 # ---------------------------------------------------------------------------------------------------------
 # The schema: Sources/CleanRoomStore/StoreSchema.swift, migrations "v1-initial-schema" and
 # "v2-ingest-batch-rejects" verbatim, what "v3-pseudonyms-in-identifier-rows" does to a fresh database, and
-# "v4-attributes-one-row-per-subject" and "v5-released-cohorts" verbatim. GRDB records applied migrations in grdb_migrations; the peer does too, so
+# "v4-attributes-one-row-per-subject" and "v5-released-cohorts" verbatim, and "v6-data-keys-in-the-vault": data keys
+# live in a file of their own, DB_PATH + ".keys" (CleanRoom's KeyVault), written before each batch's commit. GRDB records applied migrations in grdb_migrations; the peer does too, so
 # CleanRoom can open what the peer built.
 
 SCHEMA_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Sources", "CleanRoomStore",
                              "StoreSchema.swift")
 MIGRATIONS = ("v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows",
-              "v4-attributes-one-row-per-subject", "v5-released-cohorts")
+              "v4-attributes-one-row-per-subject", "v5-released-cohorts", "v6-data-keys-in-the-vault")
 SCHEMA_V2 = """\
 ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
 """
@@ -111,6 +112,19 @@ CREATE TABLE cohort_releases (
     cohort_digest BLOB NOT NULL REFERENCES cohorts(digest)
 );
 CREATE INDEX cohort_releases_cohort ON cohort_releases(cohort_digest);
+"""
+SCHEMA_V6 = """\
+DROP TABLE data_keys;
+CREATE TABLE pending_key_deletions (
+    subject_id INTEGER PRIMARY KEY
+);
+"""
+VAULT_SCHEMA = """\
+CREATE TABLE IF NOT EXISTS data_keys (
+    subject_id INTEGER PRIMARY KEY,
+    kek_version INTEGER NOT NULL,
+    wrapped BLOB NOT NULL
+);
 """
 SCHEMA = """\
 CREATE TABLE subjects (
@@ -221,7 +235,7 @@ def check_schema_matches_source():
     def version(number):
         match = re.search(r'version%d = """\n(.*?)\n *"""' % number, swift, re.DOTALL)
         return match and "\n".join(line[8:] for line in match.group(1).split("\n")) + "\n"
-    if (version(1) != SCHEMA or version(2) != SCHEMA_V2 or version(4) != SCHEMA_V4 or version(5) != SCHEMA_V5
+    if (version(1) != SCHEMA or version(2) != SCHEMA_V2 or version(4) != SCHEMA_V4 or version(5) != SCHEMA_V5 or version(6) != SCHEMA_V6
             or swift.count("registerMigration(") != len(MIGRATIONS)
             or 'migrate: version3' not in swift):
         print("warning: Sources/CleanRoomStore/StoreSchema.swift differs from the peer's SCHEMA; update it",
@@ -498,6 +512,7 @@ class Ingest:
         self.batch_size = batch_size
         self.kek = AESGCM(KEK)
         self.db = open_database(db_path)
+        self.vault = open_database(db_path + ".keys", VAULT_SCHEMA)
         # Ids are given here, in arrival order, as SQLite would: the writer is this one process.
         self.next_subject = self.scalar("SELECT max(coalesce((SELECT seq FROM sqlite_sequence "
                                         "WHERE name = 'subjects'), 0), coalesce(max(id), 0)) FROM subjects") + 1
@@ -576,7 +591,11 @@ class Ingest:
     def write(self, rows, batch):
         db = self.db
         db.executemany("INSERT INTO subjects (id, created_at) VALUES (?, ?)", rows.subjects)
-        db.executemany("INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)", rows.data_keys)
+        # The vault commits first, as CleanRoom's does: a crash before the database commit leaves only orphan keys.
+        self.vault.execute("BEGIN IMMEDIATE")
+        self.vault.executemany("INSERT OR REPLACE INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)",
+                               rows.data_keys)
+        self.vault.execute("COMMIT")
         db.executemany("INSERT INTO identifiers (id, subject_id, kind, sealed, added_at, variants, pseudonyms) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?)", rows.identifiers)
         db.executemany(
@@ -626,7 +645,7 @@ class Ingest:
         """The AESGCM of an existing subject's data key, unwrapped from the store."""
         key = self.batch_keys.get(subject)
         if key is None:
-            version, wrapped = self.db.execute(
+            version, wrapped = self.vault.execute(
                 "SELECT kek_version, wrapped FROM data_keys WHERE subject_id = ?", (subject,)).fetchone()
             key = AESGCM(self.kek.decrypt(wrapped[:12], wrapped[12:], wrap_context(version, subject)))
             self.batch_keys[subject] = key
@@ -790,8 +809,9 @@ def now_ms():
     return time.time_ns() // 1_000_000
 
 
-def open_database(path):
-    """Opens (creating with mode 0600) the database with CleanRoom's pragmas and schema."""
+def open_database(path, vault_schema=None):
+    """Opens (creating with mode 0600) the database with CleanRoom's pragmas and schema, or the key vault with
+    `vault_schema`."""
     if not os.path.exists(path):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     db = sqlite3.connect(path, isolation_level=None)
@@ -800,9 +820,12 @@ def open_database(path):
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA secure_delete = ON")
     db.execute("PRAGMA cache_size = -65536")  # 64 MiB, Store.Options' default
+    if vault_schema is not None:
+        db.executescript(vault_schema)
+        return db
     has_schema = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'grdb_migrations'").fetchone()
     if not has_schema:
-        db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 + SCHEMA_V3 + SCHEMA_V4 + SCHEMA_V5 +
+        db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 + SCHEMA_V3 + SCHEMA_V4 + SCHEMA_V5 + SCHEMA_V6 +
                          "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);\n" +
                          "".join("INSERT INTO grdb_migrations VALUES ('%s');\n" % name for name in MIGRATIONS) +
                          "COMMIT;")

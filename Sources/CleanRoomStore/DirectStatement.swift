@@ -92,6 +92,29 @@ struct DirectStatement {
         }
     }
 
+    /// Runs a statement that selects one integer and returns it (`nil` without a row), then resets it.
+    mutating func integer() throws -> Int64? {
+        precondition(
+            self.position == sqlite3_bind_parameter_count(self.handle), "every parameter of a statement must be bound")
+        defer {
+            sqlite3_reset(self.handle)
+            sqlite3_clear_bindings(self.handle)
+            self.position = 0
+            self.bindFailure = nil
+        }
+        if let failure = self.bindFailure {
+            throw DatabaseError(resultCode: ResultCode(rawValue: failure), message: "a value could not be bound")
+        }
+        switch sqlite3_step(self.handle) {
+        case SQLITE_ROW: return sqlite3_column_int64(self.handle, 0)
+        case SQLITE_DONE: return nil
+        default:
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: sqlite3_extended_errcode(self.db.sqliteConnection)),
+                message: self.db.lastErrorMessage)
+        }
+    }
+
     private mutating func check(_ code: Int32) {
         if code != SQLITE_OK, self.bindFailure == nil {
             self.bindFailure = code

@@ -20,9 +20,9 @@ public struct DataKeyRepository {
     public func insert(_ key: StoredDataKey) throws {
         let changes = try self.writable()
         let exists = try performing("look up a subject") {
-            try Bool.fetchOne(
-                self.db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM subjects WHERE id = ?)"),
-                arguments: [key.subject.rawValue]) ?? false
+            var lookup = try DirectStatement(self.db, sql: "SELECT EXISTS (SELECT 1 FROM subjects WHERE id = ?)")
+            lookup.bind(key.subject.rawValue)
+            return try lookup.integer() == 1
         }
         guard exists, changes.inserted[key.subject] == nil else {
             throw StoreError(
