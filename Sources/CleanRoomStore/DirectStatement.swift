@@ -73,6 +73,17 @@ struct DirectStatement {
     /// - Throws: GRDB's `DatabaseError` with SQLite's code and message (never a bound value), which
     ///   ``performing(_:_:)`` turns into a ``StoreError``.
     mutating func run() throws {
+        try self.step { _ in }
+    }
+
+    /// Runs a statement that selects one integer and returns it (`nil` without a row), then resets it.
+    mutating func integer() throws -> Int64? {
+        let handle = self.handle
+        return try self.step { code in code == SQLITE_ROW ? sqlite3_column_int64(handle, 0) : nil }
+    }
+
+    /// Steps the statement once, reads what `read` wants of its result, and resets it for the next values.
+    private mutating func step<T>(_ read: (Int32) -> T) throws -> T {
         precondition(
             self.position == sqlite3_bind_parameter_count(self.handle), "every parameter of a statement must be bound")
         defer {
@@ -90,29 +101,7 @@ struct DirectStatement {
                 resultCode: ResultCode(rawValue: sqlite3_extended_errcode(self.db.sqliteConnection)),
                 message: self.db.lastErrorMessage)
         }
-    }
-
-    /// Runs a statement that selects one integer and returns it (`nil` without a row), then resets it.
-    mutating func integer() throws -> Int64? {
-        precondition(
-            self.position == sqlite3_bind_parameter_count(self.handle), "every parameter of a statement must be bound")
-        defer {
-            sqlite3_reset(self.handle)
-            sqlite3_clear_bindings(self.handle)
-            self.position = 0
-            self.bindFailure = nil
-        }
-        if let failure = self.bindFailure {
-            throw DatabaseError(resultCode: ResultCode(rawValue: failure), message: "a value could not be bound")
-        }
-        switch sqlite3_step(self.handle) {
-        case SQLITE_ROW: return sqlite3_column_int64(self.handle, 0)
-        case SQLITE_DONE: return nil
-        default:
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: sqlite3_extended_errcode(self.db.sqliteConnection)),
-                message: self.db.lastErrorMessage)
-        }
+        return read(code)
     }
 
     private mutating func check(_ code: Int32) {
