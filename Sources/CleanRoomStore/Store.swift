@@ -230,16 +230,15 @@ public struct Store: Sendable {
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         let changes = KeyChanges()
         var insertedInVault: [SubjectID] = []
+        let result: T
         do {
-            let result = try performing("write to the database") {
+            result = try performing("write to the database") {
                 try self.writer.write { db in
                     let result = try body(StoreTransaction(db: db, vault: self.vault, keyChanges: changes))
                     insertedInVault = try self.applyInsertions(changes, noting: db)
                     return result
                 }
             }
-            try self.applyDeletions(changes)
-            return result
         } catch {
             // The database did not commit: keys already added to the vault belong to nobody.
             if !insertedInVault.isEmpty {
@@ -251,6 +250,9 @@ public struct Store: Sendable {
             }
             throw error
         }
+        // Committed. Should removing destroyed keys fail now, their notes stay and the next open finishes it.
+        try self.applyDeletions(changes)
+        return result
     }
 
     /// The asynchronous form of ``read(_:)``: the work runs off the caller's thread.
