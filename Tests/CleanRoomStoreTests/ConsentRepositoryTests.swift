@@ -41,6 +41,20 @@ struct ConsentRepositoryTests {
         }
     }
 
+    /// Values bound straight through SQLite's C API keep their kind: an empty source is '', not NULL.
+    @Test func anEmptyTextStaysEmptyAndAMissingOneStaysMissing() throws {
+        let store = try Store.inMemory()
+        let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
+        try store.write { tx in
+            for (seconds, source) in [(1, ""), (2, nil), (3, "web")] as [(Int, String?)] {
+                try tx.consent.append(StoredConsent(
+                    subject: subject, purpose: "analytics", signal: .granted, occurredAt: Fixture.time(seconds),
+                    recordedAt: Fixture.time(seconds), source: source))
+            }
+        }
+        #expect(try store.read { tx in try tx.consent.history(of: subject) }.map(\.source) == ["", nil, "web"])
+    }
+
     @Test func consentOfAnUnknownSubjectIsRefused() throws {
         let store = try Store.inMemory()
         let error = try #require(throws: StoreError.self) {
