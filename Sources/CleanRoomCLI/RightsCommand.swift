@@ -70,7 +70,7 @@ struct RightsCommand: ParsableCommand {
     struct PurposeOptions: ParsableArguments {
         @Option(name: .customLong("purpose"), help: "A purpose from the policy; repeat for several.")
         var purposes: [String] = []
-        @Flag(help: "Every purpose of the policy.")
+        @Flag(help: "Every purpose of the policy (for a withdrawal: every purpose resting on consent).")
         var all = false
 
         func validate() throws {

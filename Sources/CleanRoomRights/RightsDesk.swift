@@ -53,12 +53,21 @@ public final class RightsDesk: @unchecked Sendable {
 
     // MARK: Requests
 
-    /// Records the withdrawal of consent for `purposes` (all the policy's purposes when `nil`): the person
-    /// counts for none of them from now on.
+    /// Records the withdrawal of consent (Art. 7(3)) for `purposes` (every purpose resting on consent when
+    /// `nil`): the person counts for none of them from now on.
     ///
-    /// - Throws: ``RightsError`` for an invalid identifier or an unknown purpose (before anything is recorded).
+    /// - Throws: ``RightsError`` for an invalid identifier, an unknown purpose, or a purpose resting on
+    ///   legitimate interest (there is no consent to withdraw: object to it instead), before anything is recorded.
     public func withdraw(_ person: PersonIdentifier, purposes: [String]?) throws -> Outcome {
-        try self.signal(.withdrawn, kind: .withdrawal, person: person, purposes: purposes, done: "withdrawn")
+        let named = try purposes ?? self.policy.purposes.filter { $0.lawfulBasis == .consent }.map(\.name)
+        for name in named {
+            if let purpose = self.policy.purpose(named: name), purpose.lawfulBasis == .legitimateInterest {
+                throw RightsError(
+                    code: .notConsentBased,
+                    message: "\(name) rests on legitimate interest, not consent: record an objection to it instead")
+            }
+        }
+        return try self.signal(.withdrawn, kind: .withdrawal, person: person, purposes: named, done: "withdrawn")
     }
 
     /// Records an objection (Art. 21) to `purposes` (all when `nil`).

@@ -10,6 +10,8 @@ public struct RightsError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let unknownPurpose = Code(rawValue: "unknown_purpose")
         /// The identifier given to find the person is not valid for its kind.
         public static let invalidIdentifier = Code(rawValue: "invalid_identifier")
+        /// A withdrawal names a purpose that does not rest on consent.
+        public static let notConsentBased = Code(rawValue: "not_consent_based")
         /// The erasure is done and audited, but the write-ahead log could not be cleared of the destroyed key yet.
         public static let checkpointPending = Code(rawValue: "checkpoint_pending")
     }

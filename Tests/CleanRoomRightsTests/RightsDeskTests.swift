@@ -155,10 +155,25 @@ struct RightsDeskTests {
         #expect(try fixture.count("analytics") == 2)
         #expect(try fixture.count("fraud_prevention") == 2)
         let outcome = try fixture.desk().withdraw(PersonIdentifier(kind: .customerID, value: "c-0"), purposes: nil)
-        #expect(outcome.purposes == defaultPolicy.purposes.map(\.name).sorted())
-        // Only analytics was consented to; the legitimate-interest purposes held for both until now.
+        // Every purpose resting on consent; legitimate-interest purposes are objected to, not withdrawn.
+        #expect(outcome.purposes == defaultPolicy.purposes.filter { $0.lawfulBasis == .consent }.map(\.name).sorted())
         let counts = try defaultPolicy.purposes.map { try fixture.count($0.name) }
-        #expect(counts == defaultPolicy.purposes.map { $0.lawfulBasis == .consent && $0.name != "analytics" ? 0 : 1 })
+        let expected = defaultPolicy.purposes.map { purpose in
+            switch (purpose.lawfulBasis, purpose.name) {
+            case (.legitimateInterest, _): 2
+            case (.consent, "analytics"): 1  // the other person's consent
+            default: 0  // nobody consented to the others
+            }
+        }
+        #expect(counts == expected)
+        // A withdrawal naming a legitimate-interest purpose is refused, with what to do instead.
+        let error = #expect(throws: RightsError.self) {
+            try fixture.desk().withdraw(PersonIdentifier(kind: .customerID, value: "c-0"), purposes: ["fraud_prevention"])
+        }
+        #expect(error?.code == .notConsentBased)
+        let all = try fixture.desk().object(PersonIdentifier(kind: .customerID, value: "c-0"), purposes: nil)
+        #expect(all.purposes == defaultPolicy.purposes.map(\.name).sorted())
+        #expect(try fixture.count("fraud_prevention") == 1)
     }
 
     @Test func anUnknownPurposeOrABadIdentifierIsRefusedAndNothingRecorded() throws {
