@@ -11,7 +11,7 @@ struct BatchWork {
     let source: String?
     var result = IngestorBatchResult()
     /// Identifiers this batch added, joined to the index once the batch commits.
-    var additions: [(Pseudonym, SubjectID)] = []
+    var additions: [(IdentityIndex.Key, SubjectID)] = []
     private var added: [IdentityIndex.Key: SubjectID] = [:]
     private var dataKeys: [SubjectID: DataKey] = [:]
     private var createdSubjects: Set<SubjectID> = []
@@ -75,7 +75,7 @@ struct BatchWork {
                 sealed: try dataKey.seal(Array(identifier.raw.utf8), context: IdentifierSealing.context(subject, identifier.kind)),
                 variants: identifier.variants, addedAt: time))
             self.added[identifier.key] = subject
-            self.additions.append((identifier.canonical, subject))
+            self.additions.append((identifier.key, subject))
         }
         if isNew {
             try self.transaction.attributes.insert(attributes, of: subject)

@@ -7,7 +7,9 @@ import Foundation
 /// index on random keys.
 ///
 /// Only canonical pseudonyms are held (the `google` profile of an e-mail, the E.164 form of a phone, device and
-/// customer ids), one 32-byte key per identifier.
+/// customer ids), one 32-byte key per identifier, keyed with its kind: a customer id spelled like someone's device
+/// id is another identifier. The suppressed pseudonyms of erased people are held without kind, as the store's
+/// suppression list holds them.
 public final class IdentityIndex: @unchecked Sendable {
     /// A pseudonym's 32 bytes as four words: a dictionary key without a heap allocation.
     ///
@@ -20,15 +22,29 @@ public final class IdentityIndex: @unchecked Sendable {
             hasher.combine(self.a)
         }
 
-        init(_ pseudonym: Pseudonym) {
+        /// The key of `pseudonym` as an identifier of `kind`, or, without a kind, as a suppressed pseudonym.
+        ///
+        /// The kind is folded into the first word: the same pseudonym under two kinds gives two keys, and two
+        /// different pseudonyms, differing in 256 random bits, never meet.
+        init(_ pseudonym: Pseudonym, kind: IdentifierKind? = nil) {
             let bytes = pseudonym.bytes
             func word(_ offset: Int) -> UInt64 {
                 bytes[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) }
             }
-            self.a = word(0)
+            self.a = word(0) ^ Self.tag(kind)
             self.b = word(8)
             self.c = word(16)
             self.d = word(24)
+        }
+
+        private static func tag(_ kind: IdentifierKind?) -> UInt64 {
+            switch kind {
+            case nil: 0
+            case .email?: 0x9E37_79B9_7F4A_7C15
+            case .phone?: 0xBF58_476D_1CE4_E5B9
+            case .deviceID?: 0x94D0_49BB_1331_11EB
+            case .customerID?: 0xD6E8_FEB8_6659_FD93
+            }
         }
     }
 
@@ -47,7 +63,7 @@ public final class IdentityIndex: @unchecked Sendable {
         try store.read { transaction in
             index.subjects.reserveCapacity(try transaction.identifiers.count())
             try transaction.identifiers.forEachPseudonym(where: { canonical.contains($0) }) { stored in
-                index.subjects[Key(stored.pseudonym)] = stored.subject
+                index.subjects[Key(stored.pseudonym, kind: stored.kind)] = stored.subject
             }
             try transaction.suppression.forEach { index.suppressed.insert(Key($0)) }
         }
@@ -60,8 +76,8 @@ public final class IdentityIndex: @unchecked Sendable {
     }
 
     /// The subject an identifier's canonical pseudonym belongs to.
-    public func subject(for pseudonym: Pseudonym) -> SubjectID? {
-        self.lock.withLock { self.subjects[Key(pseudonym)] }
+    public func subject(for pseudonym: Pseudonym, kind: IdentifierKind) -> SubjectID? {
+        self.lock.withLock { self.subjects[Key(pseudonym, kind: kind)] }
     }
 
     /// The subjects of several keys, looked up under one lock: `nil` for a key not indexed.
@@ -71,18 +87,18 @@ public final class IdentityIndex: @unchecked Sendable {
 
     /// Forgets the pseudonyms of a person the store no longer holds (a retention sweep deleted them); they may
     /// come back with new data.
-    public func remove(_ pseudonyms: [Pseudonym]) {
+    public func remove(_ pseudonyms: [StoredPseudonym]) {
         self.lock.withLock {
-            for pseudonym in pseudonyms {
-                self.subjects[Key(pseudonym)] = nil
+            for stored in pseudonyms {
+                self.subjects[Key(stored.pseudonym, kind: stored.kind)] = nil
             }
         }
     }
 
     /// Forgets an erased person and suppresses their pseudonyms: every ingest sharing this index drops them from
     /// now on, as the store's suppression list says.
-    public func erase(_ pseudonyms: [Pseudonym]) {
-        self.suppress(pseudonyms)
+    public func erase(_ pseudonyms: [StoredPseudonym]) {
+        self.suppress(pseudonyms.map(\.pseudonym))
         self.remove(pseudonyms)
     }
 
@@ -95,16 +111,17 @@ public final class IdentityIndex: @unchecked Sendable {
         }
     }
 
-    /// Whether any of `keys` is suppressed.
-    func isSuppressed(any keys: [Key]) -> Bool {
-        self.lock.withLock { keys.contains { self.suppressed.contains($0) } }
+    /// Whether any of `pseudonyms` is suppressed.
+    func isSuppressed(any pseudonyms: [Pseudonym]) -> Bool {
+        let keys = pseudonyms.map { Key($0) }
+        return self.lock.withLock { keys.contains { self.suppressed.contains($0) } }
     }
 
     /// Adds committed identifiers.
-    func insert(_ entries: [(Pseudonym, SubjectID)]) {
+    func insert(_ entries: [(Key, SubjectID)]) {
         self.lock.withLock {
-            for (pseudonym, subject) in entries {
-                self.subjects[Key(pseudonym)] = subject
+            for (key, subject) in entries {
+                self.subjects[key] = subject
             }
         }
     }

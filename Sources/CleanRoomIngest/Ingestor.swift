@@ -153,7 +153,7 @@ public final class Ingestor: Sendable {
         let batchID = Hex.encode(digest)
         let startedAt = self.now()
         let prepared = batch.prepared()
-        var additions: [(Pseudonym, SubjectID)] = []
+        var additions: [(IdentityIndex.Key, SubjectID)] = []
         let result: IngestorBatchResult = try self.store.write { transaction in
             if let committed = try transaction.batches.find(id: batchID) {
                 // Committed before (a replay, or a rerun after a crash): list its rejects again, change nothing.
@@ -350,17 +350,17 @@ public final class Ingestor: Sendable {
                         if entry.isCanonical { canonical = pseudonym }
                     }
                     guard let canonical else { continue }
-                    resolved.identifiers.append((kind, raw, canonical, IdentityIndex.Key(canonical), variants))
+                    resolved.identifiers.append((kind, raw, canonical, IdentityIndex.Key(canonical, kind: kind), variants))
                 } else {
                     let canonical = try self.normalizer.canonicalMatchHash(kind: kind, raw: raw, region: region)
                         .pseudonym(using: self.matchKey)
-                    resolved.identifiers.append((kind, raw, canonical, IdentityIndex.Key(canonical), []))
+                    resolved.identifiers.append((kind, raw, canonical, IdentityIndex.Key(canonical, kind: kind), []))
                 }
             } catch {
                 throw RecordParser.reject(line, kind.rawValue, "\(error.code)", error.message)
             }
         }
-        resolved.isSuppressed = self.index.isSuppressed(any: resolved.identifiers.map(\.key))
+        resolved.isSuppressed = self.index.isSuppressed(any: resolved.identifiers.map(\.canonical))
         return resolved
     }
 

@@ -37,7 +37,7 @@ public struct RetentionSweep {
         /// People deleted because nothing was left of them.
         public var subjects = 0
         /// The pseudonyms of the people deleted, for the caller's identity index.
-        public var removedPseudonyms: [Pseudonym] = []
+        public var removedPseudonyms: [StoredPseudonym] = []
         /// The audit entry that recorded the sweep.
         public var auditSequence = 0
     }
@@ -70,7 +70,7 @@ public struct RetentionSweep {
             if undeclaredEvents > 0 { result.events[Self.undeclared] = undeclaredEvents }
             if undeclaredAttributes > 0 { result.attributes[Self.undeclared] = undeclaredAttributes }
             for subject in try transaction.subjects.withoutData(createdBefore: self.longestRetentionCutoff(time)) {
-                result.removedPseudonyms += try transaction.identifiers.pseudonyms(of: subject).map(\.pseudonym)
+                result.removedPseudonyms += try transaction.identifiers.pseudonyms(of: subject)
                 if try transaction.subjects.delete(subject) { result.subjects += 1 }
             }
             result.auditSequence = try self.audit.append(AuditRecord(

@@ -94,12 +94,12 @@ public final class RightsDesk: @unchecked Sendable {
                 let erased = try transaction.suppression.contains(pseudonym)
                 let outcome = erased ? "already_erased" : "no_data_held"
                 let request = try self.complete(.erasure, nil, outcome, at: time, in: transaction)
-                return (try self.audited(.erasure, request, person.kind, outcome: outcome, at: time), [Pseudonym]())
+                return (try self.audited(.erasure, request, person.kind, outcome: outcome, at: time), [StoredPseudonym]())
             }
             let request = try self.open(.erasure, subject, at: time, in: transaction)
-            let pseudonyms = try transaction.identifiers.pseudonyms(of: subject).map(\.pseudonym)
+            let pseudonyms = try transaction.identifiers.pseudonyms(of: subject)
             for erased in pseudonyms {
-                try transaction.suppression.add(erased, at: time)
+                try transaction.suppression.add(erased.pseudonym, at: time)
             }
             _ = try transaction.dataKeys.delete(for: subject)
             _ = try transaction.subjects.delete(subject)
@@ -209,7 +209,7 @@ public final class RightsDesk: @unchecked Sendable {
             throw RightsError(
                 code: .invalidIdentifier, message: "the \(person.kind.rawValue) given is not valid: \(error.message)")
         }
-        return (pseudonym, self.index.subject(for: pseudonym))
+        return (pseudonym, self.index.subject(for: pseudonym, kind: person.kind))
     }
 
     private func open(

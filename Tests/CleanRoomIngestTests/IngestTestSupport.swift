@@ -86,7 +86,7 @@ final class IngestFixture {
     func consent(ofCustomer customerID: String) throws -> [String] {
         let pseudonym = try IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: customerID)
             .pseudonym(matchKey: self.keyring.matchKey)
-        guard let subject = self.index.subject(for: pseudonym) else { return [] }
+        guard let subject = self.index.subject(for: pseudonym, kind: .customerID) else { return [] }
         return try self.store.read { try $0.consent.history(of: subject) }.map { "\($0.purpose)=\($0.signal)" }
     }
 }

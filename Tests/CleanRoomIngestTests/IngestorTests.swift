@@ -28,7 +28,7 @@ struct IngestorTests {
         let attributes = try fixture.store.read { transaction in
             let pseudonym = try IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: "c-2")
                 .pseudonym(matchKey: fixture.keyring.matchKey)
-            return try transaction.attributes.attributes(of: #require(fixture.index.subject(for: pseudonym)))
+            return try transaction.attributes.attributes(of: #require(fixture.index.subject(for: pseudonym, kind: .customerID)))
         }
         #expect(Dictionary(uniqueKeysWithValues: attributes.map { ($0.name, $0.value) }) ==
             ["country": "FR", "age_band": "35-44", "household_size": "3", "newsletter_subscriber": "true"])
@@ -351,5 +351,20 @@ struct FutureTimeIngestTests {
         #expect(try fixture.rejects("customers.jsonl").map(\.reason) == ["time_in_future"])
         #expect(try fixture.rejects("events.jsonl").map { "\($0.field):\($0.reason)" } == ["at:time_in_future"])
         #expect(try fixture.eventCount == 1)
+    }
+}
+
+/// Identifiers of different kinds never join, even when their values are spelled alike.
+struct IdentifierKindIngestTests {
+    @Test func aCustomerIdSpelledLikeAnotherPersonsDeviceIdIsAnotherPerson() throws {
+        let fixture = try IngestFixture()
+        let uuid = "6f9619ff-8b86-4011-b42d-00cf4fc964ff"
+        let summary = try fixture.ingest("customers.jsonl", [
+            customerLine(uuid),
+            customerLine("b-1", device: uuid.uppercased()),
+        ])
+        #expect(summary.subjectsCreated == 2)
+        #expect(summary.rejected == 0)
+        #expect(try fixture.subjectCount == 2)
     }
 }

@@ -82,7 +82,7 @@ struct RetentionSweepTests {
             let result = try RetentionSweep(store: store, policy: defaultPolicy, audit: audit, principal: ("cli", "admin"))
                 .run(at: Self.now)
             #expect(result.subjects == 1)
-            #expect(result.removedPseudonyms == [Pseudonym(bytes: Array(repeating: 1, count: 32))!])
+            #expect(result.removedPseudonyms.map(\.pseudonym) == [Pseudonym(bytes: Array(repeating: 1, count: 32))!])
             try store.read { transaction throws in
                 #expect(try !transaction.subjects.exists(old))
                 #expect(try transaction.subjects.exists(recent))

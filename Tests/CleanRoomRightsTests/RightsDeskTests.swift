@@ -199,7 +199,8 @@ struct RightsDeskTests {
         let person = PersonIdentifier(kind: kind, value: value(2))
         let emailBytes = Array(RightsFixture.email(2).utf8)
         let subject = try #require(fixture.index.subject(
-            for: IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: "c-2").pseudonym(matchKey: fixture.keyring.matchKey)))
+            for: IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: "c-2").pseudonym(matchKey: fixture.keyring.matchKey),
+            kind: .customerID))
         let wrappedKey = try #require(try fixture.store.read { try $0.dataKeys.key(for: subject) }).wrapped
         let sealed = try fixture.store.read { try $0.identifiers.identifiers(of: subject) }.map(\.sealed)
         let keyHeld = try fixture.allFileBytes().contains(wrappedKey)
@@ -243,7 +244,8 @@ struct RightsDeskTests {
         // Two released computations: one over both people, one over the other person only.
         let subjects = try ["c-0", "c-1"].map { id in
             try #require(fixture.index.subject(
-                for: IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: id).pseudonym(matchKey: fixture.keyring.matchKey)))
+                for: IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: id).pseudonym(matchKey: fixture.keyring.matchKey),
+            kind: .customerID))
         }
         try fixture.store.write { transaction in
             for (sequence, members) in [(41, CohortMembers(subjects)), (42, CohortMembers([subjects[0]]))] {
@@ -373,7 +375,8 @@ struct RightsDeskRegionTests {
     @Test func aDatabaseBackupTakenBeforeAnErasureCannotOpenThePersonAfterIt() throws {
         let fixture = try RightsFixture(people: 2)
         let subject = try #require(fixture.index.subject(
-            for: IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: "c-1").pseudonym(matchKey: fixture.keyring.matchKey)))
+            for: IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: "c-1").pseudonym(matchKey: fixture.keyring.matchKey),
+            kind: .customerID))
         try fixture.store.checkpoint()
         let backup = fixture.root + "/backup.sqlite"
         try FileManager.default.copyItem(atPath: fixture.root + "/cleanroom.sqlite", toPath: backup)

@@ -21,7 +21,7 @@ enum CustomerSample {
         for id in shuffled where chosen.count < count {
             // An id a bad row carried may not normalize; the store holds no one by it.
             guard let hash = try? normalizer.canonicalMatchHash(kind: .customerID, raw: id),
-                let subject = index.subject(for: hash.pseudonym(matchKey: matchKey)),
+                let subject = index.subject(for: hash.pseudonym(matchKey: matchKey), kind: .customerID),
                 taken.insert(subject).inserted
             else { continue }
             chosen.append(id)
