@@ -60,6 +60,46 @@ final class KeyVault: Sendable {
         try self.queue.write(body)
     }
 
+    /// Adds `keys` in one transaction. A key for a subject the vault already holds is refused (`constraint`),
+    /// unless its subject is in `replacing`.
+    func insert(_ keys: some Collection<StoredDataKey>, replacing: Set<SubjectID>) throws {
+        guard !keys.isEmpty else { return }
+        try self.queue.write { db in
+            var insert = try DirectStatement(
+                db, sql: "INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)")
+            var replace = try DirectStatement(
+                db, sql: "INSERT OR REPLACE INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)")
+            for key in keys.sorted(by: { $0.subject < $1.subject }) {
+                if replacing.contains(key.subject) {
+                    try Self.run(&replace, key)
+                } else {
+                    try Self.run(&insert, key)
+                }
+            }
+        }
+    }
+
+    /// Deletes the keys of `subjects`, and of every subject after `lastSubject` when given, in one transaction.
+    func delete(_ subjects: some Sequence<SubjectID>, after lastSubject: Int64? = nil) throws {
+        try self.queue.write { db in
+            if let lastSubject {
+                try db.execute(sql: "DELETE FROM data_keys WHERE subject_id > ?", arguments: [lastSubject])
+            }
+            var delete = try DirectStatement(db, sql: "DELETE FROM data_keys WHERE subject_id = ?")
+            for subject in subjects {
+                delete.bind(subject.rawValue)
+                try delete.run()
+            }
+        }
+    }
+
+    private static func run(_ statement: inout DirectStatement, _ key: StoredDataKey) throws {
+        statement.bind(key.subject.rawValue)
+        statement.bind(key.kekVersion)
+        statement.bind(key.wrapped)
+        try statement.run()
+    }
+
     /// Copies the vault's log into its file and truncates it, so a destroyed key leaves no copy behind.
     func checkpoint() throws {
         try self.queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }

@@ -147,15 +147,8 @@ public struct Store: Sendable {
                     .map(DataKeyRepository.key)
             }
         }
-        guard !keys.isEmpty else { return }
         try performing("move the data keys to the key vault") {
-            try self.vault.write { db in
-                for key in keys {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)",
-                        arguments: [key.subject.rawValue, key.kekVersion, key.wrapped.blob])
-                }
-            }
+            try self.vault.insert(keys, replacing: Set(keys.map(\.subject)))
         }
     }
 
@@ -173,12 +166,7 @@ public struct Store: Sendable {
             }
         }
         try performing("settle the key vault") {
-            try self.vault.write { db in
-                try db.execute(sql: "DELETE FROM data_keys WHERE subject_id > ?", arguments: [lastSubject])
-                for subject in pending {
-                    try db.execute(sql: "DELETE FROM data_keys WHERE subject_id = ?", arguments: [subject])
-                }
-            }
+            try self.vault.delete(pending.map(SubjectID.init), after: lastSubject)
             if !pending.isEmpty {
                 try self.vault.checkpoint()
                 try self.writer.write { db in try db.execute(sql: "DELETE FROM pending_key_deletions") }
@@ -242,11 +230,7 @@ public struct Store: Sendable {
         } catch {
             // The database did not commit: keys already added to the vault belong to nobody.
             if !insertedInVault.isEmpty {
-                try? self.vault.write { db in
-                    for subject in insertedInVault {
-                        try db.execute(sql: "DELETE FROM data_keys WHERE subject_id = ?", arguments: [subject.rawValue])
-                    }
-                }
+                try? self.vault.delete(insertedInVault)
             }
             throw error
         }
@@ -274,27 +258,7 @@ public struct Store: Sendable {
     /// Adds the transaction's new keys to the vault (committed there) and notes its destroyed keys in the
     /// database, in the transaction about to commit; returns the subjects whose keys were added.
     private func applyInsertions(_ changes: KeyChanges, noting db: Database) throws -> [SubjectID] {
-        if !changes.inserted.isEmpty {
-            try self.vault.write { vaultDB in
-                var insert = try DirectStatement(
-                    vaultDB, sql: "INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)")
-                var replace = try DirectStatement(
-                    vaultDB, sql: "INSERT OR REPLACE INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)")
-                for key in changes.inserted.values.sorted(by: { $0.subject < $1.subject }) {
-                    if changes.replacing.contains(key.subject) {
-                        replace.bind(key.subject.rawValue)
-                        replace.bind(key.kekVersion)
-                        replace.bind(key.wrapped)
-                        try replace.run()
-                    } else {
-                        insert.bind(key.subject.rawValue)
-                        insert.bind(key.kekVersion)
-                        insert.bind(key.wrapped)
-                        try insert.run()
-                    }
-                }
-            }
-        }
+        try self.vault.insert(Array(changes.inserted.values), replacing: changes.replacing)
         for subject in changes.deleted {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO pending_key_deletions (subject_id) VALUES (?)", arguments: [subject.rawValue])
@@ -306,11 +270,7 @@ public struct Store: Sendable {
     private func applyDeletions(_ changes: KeyChanges) throws {
         guard !changes.deleted.isEmpty else { return }
         try performing("destroy data keys") {
-            try self.vault.write { db in
-                for subject in changes.deleted {
-                    try db.execute(sql: "DELETE FROM data_keys WHERE subject_id = ?", arguments: [subject.rawValue])
-                }
-            }
+            try self.vault.delete(changes.deleted)
             try self.writer.write { db in
                 for subject in changes.deleted {
                     try db.execute(

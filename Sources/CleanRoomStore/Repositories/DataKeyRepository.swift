@@ -50,15 +50,18 @@ public struct DataKeyRepository {
     }
 
     /// Calls `body` with every data key, by subject, as the vault holds them (keys changed by the enclosing write
-    /// transaction count once it commits).
+    /// transaction count once it commits), streaming from the vault so memory stays flat. `body` must not read data
+    /// keys itself: the vault is busy with this read.
     public func forEach(_ body: (StoredDataKey) throws -> Void) throws {
-        let keys = try performing("read the data keys") {
+        try performing("read the data keys") {
             try self.vault.read { db in
-                try Row.fetchAll(db, sql: "SELECT subject_id, kek_version, wrapped FROM data_keys ORDER BY subject_id")
-                    .map(Self.key)
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT subject_id, kek_version, wrapped FROM data_keys ORDER BY subject_id")
+                while let row = try rows.next() {
+                    try body(Self.key(row))
+                }
             }
         }
-        try keys.forEach(body)
     }
 
     /// The number of data keys wrapped by each KEK version.
