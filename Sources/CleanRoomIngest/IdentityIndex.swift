@@ -65,7 +65,6 @@ public final class IdentityIndex: @unchecked Sendable {
             try transaction.identifiers.forEachPseudonym(where: { canonical.contains($0) }) { stored in
                 index.subjects[Key(stored.pseudonym, kind: stored.kind)] = stored.subject
             }
-            try transaction.suppression.forEach { index.suppressed.insert(Key($0)) }
         }
         return index
     }

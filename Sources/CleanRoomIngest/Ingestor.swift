@@ -85,8 +85,8 @@ public final class Ingestor: Sendable {
         self.normalizer = try IdentifierNormalizer(defaultRegion: policy.identifiers.defaultRegion)
         self.matchKey = HMACSHA256.Authenticator(key: keyring.matchKey)
         self.now = now
-        // The index may have been built without the store (or before a suppression it did not see): it learns the
-        // suppression list now, and erasures through a shared index reach this gateway at once.
+        // The gateway hands the store's suppression list to the index it checks rows against (the index loads
+        // identities only); later erasures through the same index reach this gateway at once.
         var suppressed: [Pseudonym] = []
         try store.read { transaction in
             try transaction.suppression.forEach { suppressed.append($0) }
