@@ -51,11 +51,7 @@ final class RightsFixture {
                 + #""attributes":{"country":"DE","age_band":"25-34"},"consent":{"analytics":true},"#
                 + #""consent_at":"\#(self.consentAt)"}"#
         }
-        let path = self.root + "/" + name
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        let ingestor = try Ingestor(
-            store: self.store, keyring: self.keyring, policy: defaultPolicy, index: self.index, audit: self.audit)
-        return try ingestor.ingest(path: path)
+        return try self.ingest(lines, name: name, with: self.ingestor())
     }
 
     func ingestor() throws -> Ingestor {
