@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "CleanRoomAudit", targets: ["CleanRoomAudit"]),
         .library(name: "CleanRoomIngest", targets: ["CleanRoomIngest"]),
         .library(name: "CleanRoomRights", targets: ["CleanRoomRights"]),
+        .library(name: "CleanRoomAnalytics", targets: ["CleanRoomAnalytics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -61,6 +62,14 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
+        // The cohort engine, aggregate queries, segments, association rules and the privacy guards.
+        .target(
+            name: "CleanRoomAnalytics",
+            dependencies: [
+                "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit", "CleanRoomRights",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // The commands of the `cleanroom` executable, as a library so tests can run them in-process.
         .target(
             name: "CleanRoomCLI",
@@ -94,6 +103,13 @@ let package = Package(
             name: "CleanRoomRightsTests",
             dependencies: [
                 "CleanRoomRights", "CleanRoomCore", "CleanRoomStore", "CleanRoomCrypto", "CleanRoomIngest", "CleanRoomAudit",
+            ]
+        ),
+        .testTarget(
+            name: "CleanRoomAnalyticsTests",
+            dependencies: [
+                "CleanRoomAnalytics", "CleanRoomRights", "CleanRoomCore", "CleanRoomStore", "CleanRoomCrypto",
+                "CleanRoomIngest", "CleanRoomAudit",
             ]
         ),
         .testTarget(
