@@ -109,8 +109,16 @@ public struct SubjectSet: Sendable, Hashable {
 
     /// Calls `body` with each member, ascending.
     public func forEach(_ body: (Int) throws -> Void) rethrows {
-        for (index, word) in self.words.enumerated() {
-            var remaining = word
+        try self.forEach(inPart: 0, of: 1, body)
+    }
+
+    /// Calls `body` with each member of part `part` of `parts` (rows split into that many runs of whole machine
+    /// words), ascending: the parts together visit every member once, so threads can share a scan.
+    public func forEach(inPart part: Int, of parts: Int, _ body: (Int) throws -> Void) rethrows {
+        let perPart = (self.words.count + parts - 1) / max(parts, 1)
+        let range = min(part * perPart, self.words.count)..<min((part + 1) * perPart, self.words.count)
+        for index in range {
+            var remaining = self.words[index]
             while remaining != 0 {
                 try body(index << 6 | remaining.trailingZeroBitCount)
                 remaining &= remaining - 1

@@ -1,5 +1,5 @@
 import CleanRoomCore
-import Foundation
+public import Foundation
 internal import GRDB
 
 // How values are represented in SQLite: times as integer milliseconds since 1970 (UTC), byte strings as
@@ -7,12 +7,12 @@ internal import GRDB
 
 extension Date {
     /// The stored form: whole milliseconds since 1970-01-01 UTC, rounded down.
-    var storedMilliseconds: Int64 {
+    public var storedMilliseconds: Int64 {
         Int64((self.timeIntervalSince1970 * 1000).rounded(.down))
     }
 
     /// The time a stored millisecond count stands for.
-    init(storedMilliseconds: Int64) {
+    public init(storedMilliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(storedMilliseconds) / 1000)
     }
 }

@@ -51,10 +51,17 @@ public struct Store: Sendable {
 
     let writer: any DatabaseWriter
     let vault: KeyVault
+    private let observers = StoreObservers()
 
     private init(writer: any DatabaseWriter, vault: KeyVault) {
         self.writer = writer
         self.vault = vault
+    }
+
+    /// Calls `handler` after every write transaction of this store (any copy of it) that committed changes to
+    /// people's data, with what changed, on the thread that wrote. Changes made by other processes are not seen.
+    public func observeChanges(_ handler: @escaping @Sendable (StoreChange) -> Void) {
+        self.observers.add(handler)
     }
 
     /// Opens the database file at `path`, creating it when missing, and brings its schema up to date.
@@ -207,7 +214,7 @@ public struct Store: Sendable {
     /// ``StoreError/Code-swift.struct/readOnly``. Errors thrown by `body` pass through unchanged.
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         try performing("read from the database") {
-            try self.writer.read { db in try body(StoreTransaction(db: db, vault: self.vault, keyChanges: nil)) }
+            try self.writer.read { db in try body(StoreTransaction(db: db, vault: self.vault, keyChanges: nil, changes: nil)) }
         }
     }
 
@@ -217,12 +224,14 @@ public struct Store: Sendable {
     /// the key vault just before the database commits, and keys it destroys leave the vault just after.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         let changes = KeyChanges()
+        let touched = ChangeCollector()
         var insertedInVault: [SubjectID] = []
         let result: T
         do {
             result = try performing("write to the database") {
                 try self.writer.write { db in
-                    let result = try body(StoreTransaction(db: db, vault: self.vault, keyChanges: changes))
+                    let result = try body(
+                        StoreTransaction(db: db, vault: self.vault, keyChanges: changes, changes: touched))
                     insertedInVault = try self.applyInsertions(changes, noting: db)
                     return result
                 }
@@ -236,13 +245,14 @@ public struct Store: Sendable {
         }
         // Committed. Should removing destroyed keys fail now, their notes stay and the next open finishes it.
         try self.applyDeletions(changes)
+        self.observers.notify(touched.change)
         return result
     }
 
     /// The asynchronous form of ``read(_:)``: the work runs off the caller's thread.
     public func read<T: Sendable>(_ body: @Sendable (StoreTransaction) throws -> T) async throws -> T {
         try await performing("read from the database") {
-            try await self.writer.read { db in try body(StoreTransaction(db: db, vault: self.vault, keyChanges: nil)) }
+            try await self.writer.read { db in try body(StoreTransaction(db: db, vault: self.vault, keyChanges: nil, changes: nil)) }
         }
     }
 

@@ -39,6 +39,9 @@ enum StoreSchema {
         migrator.registerMigration("v6-data-keys-in-the-vault") { db in
             try db.execute(sql: version6)
         }
+        migrator.registerMigration("v7-differencing-guard") { db in
+            try db.execute(sql: version7)
+        }
         return migrator
     }
 
@@ -46,6 +49,18 @@ enum StoreSchema {
     /// rerun that skips the batch can list them again.
     private static let version2 = """
         ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
+        """
+
+    /// Every cohort each principal was answered about (the total and each released cell), by size, for the
+    /// differencing guard: a new cohort is compared only with those whose size is within k of its own.
+    private static let version7 = """
+        CREATE TABLE guarded_cohorts (
+            principal TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            cohort_digest BLOB NOT NULL REFERENCES cohorts(digest),
+            first_audit_sequence INTEGER NOT NULL,
+            PRIMARY KEY (principal, size, cohort_digest)
+        ) WITHOUT ROWID;
         """
 
     /// The data keys leave the database for the key vault (moved by ``Store`` before this runs), so a database

@@ -8,19 +8,21 @@ public struct StoreTransaction {
     let vault: KeyVault
     /// The data-key changes of a write transaction, applied to the vault around its commit; `nil` when reading.
     let keyChanges: KeyChanges?
+    /// The people a write transaction touches, told to the store's observers after it commits; `nil` when reading.
+    let changes: ChangeCollector?
 
     /// People known to the store.
-    public var subjects: SubjectRepository { SubjectRepository(db: self.db, dataKeys: self.dataKeys) }
+    public var subjects: SubjectRepository { SubjectRepository(db: self.db, dataKeys: self.dataKeys, changes: self.changes) }
     /// Sealed identifiers and their pseudonyms.
-    public var identifiers: IdentifierRepository { IdentifierRepository(db: self.db) }
+    public var identifiers: IdentifierRepository { IdentifierRepository(db: self.db, changes: self.changes) }
     /// Per-subject data keys, wrapped by the key-encryption key.
     public var dataKeys: DataKeyRepository { DataKeyRepository(db: self.db, vault: self.vault, changes: self.keyChanges) }
     /// The append-only consent ledger.
-    public var consent: ConsentRepository { ConsentRepository(db: self.db) }
+    public var consent: ConsentRepository { ConsentRepository(db: self.db, changes: self.changes) }
     /// Subject attributes (country, age band, …).
-    public var attributes: AttributeRepository { AttributeRepository(db: self.db) }
+    public var attributes: AttributeRepository { AttributeRepository(db: self.db, changes: self.changes) }
     /// Events (purchases, visits, …) and their items.
-    public var events: EventRepository { EventRepository(db: self.db) }
+    public var events: EventRepository { EventRepository(db: self.db, changes: self.changes) }
     /// Pseudonyms of erased people, dropped at ingest.
     public var suppression: SuppressionRepository { SuppressionRepository(db: self.db) }
     /// Committed ingest batches, for replay detection.

@@ -8,6 +8,7 @@ internal import GRDB
 /// milliseconds]` with sorted keys: an ingest writes a person's half a dozen attributes as one row, not six.
 public struct AttributeRepository {
     let db: Database
+    var changes: ChangeCollector? = nil
 
     /// Sets an attribute unless the stored value is newer.
     ///
@@ -33,6 +34,7 @@ public struct AttributeRepository {
             throw StoreError(code: .invalidArgument, message: "an upsert lists the same attribute name twice")
         }
         guard !attributes.isEmpty else { return 0 }
+        self.changes?.touch(subject)
         return try performing("set attributes") {
             let stored = try self.storedValues(of: subject)
             var values = stored ?? [:]
@@ -61,6 +63,7 @@ public struct AttributeRepository {
     /// - Throws: ``StoreError`` `constraint` when the subject does not exist or already has attributes.
     public func insert(_ row: AttributeRow, of subject: SubjectID) throws {
         guard !row.isEmpty else { return }
+        self.changes?.touch(subject)
         try performing("insert attributes") {
             var insert = try DirectStatement(
                 self.db, sql: "INSERT INTO subject_attributes (attributes, subject_id) VALUES (?, ?)")
@@ -94,7 +97,8 @@ public struct AttributeRepository {
     /// - Returns: The number of values deleted.
     @discardableResult
     public func delete(named name: String, updatedBefore cutoff: Date) throws -> Int {
-        try performing("delete expired attributes") {
+        self.changes?.touchEveryone()
+        return try performing("delete expired attributes") {
             // The path is built by SQLite's own quoting, whatever the name holds.
             try self.db.execute(
                 sql: """
@@ -115,7 +119,8 @@ public struct AttributeRepository {
     /// - Returns: The number of values deleted.
     @discardableResult
     public func delete(namesOtherThan names: Set<String>) throws -> Int {
-        try performing("delete undeclared attributes") {
+        self.changes?.touchEveryone()
+        return try performing("delete undeclared attributes") {
             var deleted = 0
             var rewritten: [(SubjectID, Values)] = []
             let rows = try Row.fetchCursor(self.db, sql: "SELECT subject_id, attributes FROM subject_attributes")

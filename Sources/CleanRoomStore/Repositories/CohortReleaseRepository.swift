@@ -11,17 +11,66 @@ public struct CohortReleaseRepository {
     ///
     /// - Throws: ``StoreError`` `constraint` when that entry already has a cohort.
     public func record(auditSequence sequence: Int, members: CohortMembers, digest: [UInt8]) throws {
+        try self.keep(members, digest: digest)
         try performing("record a released cohort") {
-            var cohort = try DirectStatement(
-                self.db, sql: "INSERT INTO cohorts (digest, members) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING")
-            cohort.bind(digest)
-            cohort.bind(members.encoded)
-            try cohort.run()
             var release = try DirectStatement(
                 self.db, sql: "INSERT INTO cohort_releases (audit_sequence, cohort_digest) VALUES (?, ?)")
             release.bind(Int64(sequence))
             release.bind(digest)
             try release.run()
+        }
+    }
+
+    /// Notes that `principal` was answered about the cohort `members` (of `size` people) in audit entry `sequence`,
+    /// for the differencing guard; a cohort already noted for the principal keeps its first entry.
+    public func guardCohort(
+        principal: String, members: CohortMembers, size: Int, digest: [UInt8], auditSequence sequence: Int
+    ) throws {
+        try self.keep(members, digest: digest)
+        try performing("note a released cohort for the differencing guard") {
+            var note = try DirectStatement(
+                self.db,
+                sql: """
+                    INSERT INTO guarded_cohorts (principal, size, cohort_digest, first_audit_sequence)
+                    VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """)
+            note.bind(principal)
+            note.bind(size)
+            note.bind(digest)
+            note.bind(sequence)
+            try note.run()
+        }
+    }
+
+    /// The cohorts `principal` was answered about whose size is in `sizes`, with their digests.
+    public func guardedCohorts(
+        principal: String, sizes: ClosedRange<Int>
+    ) throws -> [(digest: [UInt8], members: CohortMembers)] {
+        try performing("read the cohorts released to a principal") {
+            let rows = try Row.fetchCursor(
+                self.db.cachedStatement(
+                    sql: """
+                        SELECT g.cohort_digest, c.members FROM guarded_cohorts g
+                        JOIN cohorts c ON c.digest = g.cohort_digest
+                        WHERE g.principal = ? AND g.size BETWEEN ? AND ?
+                        """),
+                arguments: [principal, sizes.lowerBound, sizes.upperBound])
+            var cohorts: [(digest: [UInt8], members: CohortMembers)] = []
+            while let row = try rows.next() {
+                cohorts.append((row.bytes(at: 0), try CohortMembers(encoded: row.bytes(at: 1))))
+            }
+            return cohorts
+        }
+    }
+
+    /// Stores a cohort's members once under its digest.
+    private func keep(_ members: CohortMembers, digest: [UInt8]) throws {
+        try performing("store a cohort") {
+            var cohort = try DirectStatement(
+                self.db, sql: "INSERT INTO cohorts (digest, members) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING")
+            cohort.bind(digest)
+            cohort.bind(members.encoded)
+            try cohort.run()
         }
     }
 

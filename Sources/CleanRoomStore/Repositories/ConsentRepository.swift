@@ -4,11 +4,13 @@ internal import GRDB
 /// The consent ledger: append-only; the current basis is derived from it by the caller.
 public struct ConsentRepository {
     let db: Database
+    var changes: ChangeCollector? = nil
 
     /// Appends an entry to the ledger.
     ///
     /// - Throws: ``StoreError`` `constraint` when the subject does not exist.
     public func append(_ entry: StoredConsent) throws {
+        self.changes?.touch(entry.subject)
         try performing("append to the consent ledger") {
             var insert = try DirectStatement(
                 self.db,

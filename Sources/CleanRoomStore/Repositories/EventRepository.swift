@@ -5,6 +5,7 @@ internal import GRDB
 /// Events and their items. An event is identified by its subject and key (``StoredEvent/key``).
 public struct EventRepository {
     let db: Database
+    var changes: ChangeCollector? = nil
 
     private static let columns = """
         SELECT e.id, e.subject_id, e.type, e.occurred_at, e.amount, e.currency, e.event_key, i.item
@@ -23,6 +24,7 @@ public struct EventRepository {
         if let amount = event.amount, !amount.isFinite {
             throw StoreError(code: .invalidArgument, message: "an event amount must be a finite number")
         }
+        self.changes?.touch(event.subject)
         return try performing("insert an event") {
             var insert = try DirectStatement(
                 self.db,
@@ -86,7 +88,8 @@ public struct EventRepository {
     /// - Returns: The number of events deleted.
     @discardableResult
     public func delete(type: String, occurredBefore cutoff: Date) throws -> Int {
-        try performing("delete expired events") {
+        self.changes?.touchEveryone()
+        return try performing("delete expired events") {
             try self.db.execute(
                 sql: "DELETE FROM events WHERE type = ? AND occurred_at < ?",
                 arguments: [type, cutoff.storedMilliseconds]
@@ -100,7 +103,8 @@ public struct EventRepository {
     /// - Returns: The number of events deleted.
     @discardableResult
     public func delete(typesOtherThan types: Set<String>) throws -> Int {
-        try performing("delete events of undeclared types") {
+        self.changes?.touchEveryone()
+        return try performing("delete events of undeclared types") {
             let placeholders = Array(repeating: "?", count: types.count).joined(separator: ", ")
             try self.db.execute(
                 sql: "DELETE FROM events WHERE type NOT IN (\(placeholders))",

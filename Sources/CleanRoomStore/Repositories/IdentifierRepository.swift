@@ -9,6 +9,7 @@ internal import GRDB
 /// avoids adding an identifier a subject already has.
 public struct IdentifierRepository {
     let db: Database
+    var changes: ChangeCollector? = nil
 
     /// Adds one raw identifier (sealed once) with the pseudonyms of its variants.
     ///
@@ -25,6 +26,7 @@ public struct IdentifierRepository {
             throw StoreError(code: .invalidArgument, message: "a variant name cannot hold a comma")
         }
         let variants = identifier.variants.sorted { $0.name < $1.name }
+        self.changes?.touch(identifier.subject)
         try performing("add an identifier") {
             var insert = try DirectStatement(
                 self.db,

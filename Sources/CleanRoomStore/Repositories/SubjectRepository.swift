@@ -6,6 +6,7 @@ internal import GRDB
 public struct SubjectRepository {
     let db: Database
     let dataKeys: DataKeyRepository
+    var changes: ChangeCollector? = nil
 
     /// Creates a new subject and returns its id; ids grow in arrival order.
     public func create(at time: Date) throws -> SubjectID {
@@ -13,7 +14,9 @@ public struct SubjectRepository {
             var insert = try DirectStatement(self.db, sql: "INSERT INTO subjects (created_at) VALUES (?)")
             insert.bind(time.storedMilliseconds)
             try insert.run()
-            return SubjectID(self.db.lastInsertedRowID)
+            let subject = SubjectID(self.db.lastInsertedRowID)
+            self.changes?.touch(subject)
+            return subject
         }
     }
 
@@ -44,6 +47,26 @@ public struct SubjectRepository {
         }
     }
 
+    /// When the subject was created, or `nil` when they are not held (never, or no longer).
+    public func createdAt(of subject: SubjectID) throws -> Date? {
+        try performing("look up a subject") {
+            try Int64.fetchOne(
+                self.db.cachedStatement(sql: "SELECT created_at FROM subjects WHERE id = ?"),
+                arguments: [subject.rawValue]
+            ).map(Date.init(storedMilliseconds:))
+        }
+    }
+
+    /// Calls `body` with every subject held and when they were created, in id order, streaming from the database.
+    public func forEach(_ body: (SubjectID, Date) throws -> Void) throws {
+        try performing("read the subjects") {
+            let rows = try Row.fetchCursor(self.db, sql: "SELECT id, created_at FROM subjects ORDER BY id")
+            while let row = try rows.next() {
+                try body(row.subject(at: 0), row.date(at: 1))
+            }
+        }
+    }
+
     /// The number of subjects held.
     public func count() throws -> Int {
         try performing("count subjects") {
@@ -58,6 +81,7 @@ public struct SubjectRepository {
     /// - Returns: `false` when the subject did not exist (already erased, or never held).
     public func delete(_ subject: SubjectID) throws -> Bool {
         try self.dataKeys.delete(for: subject)
+        self.changes?.touch(subject)
         return try performing("delete a subject") {
             try self.db.cachedStatement(sql: "DELETE FROM subjects WHERE id = ?")
                 .execute(arguments: [subject.rawValue])

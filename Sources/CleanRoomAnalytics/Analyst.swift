@@ -1,0 +1,225 @@
+public import CleanRoomAudit
+public import CleanRoomCore
+public import CleanRoomStore
+public import Foundation
+internal import CleanRoomCrypto
+internal import Synchronization
+
+/// Answers aggregate queries under the policy and the privacy contract, auditing each one before it answers
+/// (DESIGN.md sections 2 and 6).
+///
+/// For each query: the principal's rights are checked; the cohort engine's current index is scanned for the
+/// purpose's people who pass the filters; the cells are released under the k-threshold and secondary suppression
+/// (``Disclosure``); the differencing guard compares each released cohort with those the principal was answered
+/// about before; then the audit entry is written and synced, the cohorts are recorded (for access requests and
+/// the guard), and only then is the answer returned. A refused query is audited too, with the rule that refused
+/// it. If the audit entry or the record cannot be written, nothing is returned.
+public final class Analyst: Sendable {
+    private let engine: CohortEngine
+    private let store: Store
+    private let policy: Policy
+    private let segments: SegmentCatalog
+    private let audit: AuditLog
+    /// Serializes guard checks with the records they depend on, so two queries cannot both pass on the same
+    /// history.
+    private let releases: Mutex<Void>
+
+    /// An analyst over `engine`'s index of `store`, under `policy` and `segments`, auditing into `audit`.
+    public init(engine: CohortEngine, store: Store, policy: Policy, segments: SegmentCatalog, audit: AuditLog) {
+        self.engine = engine
+        self.store = store
+        self.policy = policy
+        self.segments = segments
+        self.audit = audit
+        self.releases = Mutex(())
+    }
+
+    /// Runs `query` for the principal named `principalName` as of `time`.
+    ///
+    /// - Throws: ``AnalyticsError``: `invalidQuery` or `forbidden` (audited as refused), `refused` by the
+    ///   differencing guard (audited), `unavailable` when the audit entry or the release record cannot be written.
+    public func run(_ query: Query, as principalName: String, at time: Date = Date()) throws(AnalyticsError)
+        -> QueryAnswer
+    {
+        let principal = self.policy.principal(named: principalName)
+        do throws(AnalyticsError) {
+            guard let principal else {
+                throw AnalyticsError.forbidden("no principal is called \(principalName)", rule: "principal.unknown")
+            }
+            try QueryPlan.check(query, principal: principal, policy: self.policy, segments: self.segments)
+            let index: CohortIndex
+            do {
+                index = try self.engine.current(at: time)
+            } catch {
+                throw AnalyticsError(code: .unavailable, message: "the cohort index could not be brought up to date: \(error)")
+            }
+            let plan = try QueryPlan.compile(query, index: index, segments: self.segments, at: time)
+            let scan = QueryScan(plan, over: index)
+            let released = Disclosure(k: self.policy.privacy.k).release(
+                scan.cells, labels: Self.labels(of: plan), listsEveryCell: !plan.dimensions.contains(where: \.isOpen),
+                metrics: query.metrics)
+            var answer = QueryAnswer(
+                dimensions: query.groupBy, metrics: query.metrics, cells: released.cells, other: released.other,
+                total: released.total, k: self.policy.privacy.k, auditSequence: 0)
+            let cohorts = Self.releasedCohorts(answer, plan: plan, scan: scan, index: index)
+            return try self.releases.withLock { _ throws(AnalyticsError) in
+                if !self.policy.privacy.differencingGuardExemptions.contains(principal.name) {
+                    try self.checkDifferencing(cohorts, principal: principal.name)
+                }
+                answer.auditSequence = try self.auditRelease(answer, query: query, principal: principal, cohorts: cohorts)
+                try self.record(cohorts, auditSequence: answer.auditSequence, principal: principal.name)
+                return answer
+            }
+        } catch let error where error.code == .invalidQuery || error.code == .forbidden || error.code == .refused {
+            try self.auditRefusal(error, query: query, principalName: principalName, role: principal?.role)
+            throw error
+        }
+    }
+
+    // MARK: Cohorts
+
+    /// A released group of people: the total, a cell or the "other" cell.
+    struct Cohort {
+        var subjects: [SubjectID]
+        var members: CohortMembers
+        var digest: [UInt8]
+
+        init(_ subjects: [SubjectID]) {
+            self.subjects = subjects.sorted()
+            self.members = CohortMembers(self.subjects)
+            self.digest = SHA256.hash(self.members.encoded)
+        }
+    }
+
+    /// The cohorts behind the released numbers: the total first (when released), then each released cell.
+    private static func releasedCohorts(
+        _ answer: QueryAnswer, plan: QueryPlan, scan: QueryScan, index: CohortIndex
+    ) -> [Cohort] {
+        var cohorts: [Cohort] = []
+        let subjects = { (rows: [Int]) in rows.map { index.subject(ofRow: $0) } }
+        if !answer.total.isSuppressed {
+            cohorts.append(Cohort(subjects(scan.countedRows)))
+        }
+        guard !plan.dimensions.isEmpty else { return cohorts }
+        let labels = Self.labels(of: plan)
+        var listed: Set<Int> = []
+        for cell in answer.cells {
+            guard let position = labels.firstIndex(of: cell.labels) else { continue }
+            listed.insert(position)
+            if !cell.isSuppressed { cohorts.append(Cohort(subjects(scan.rows(inCells: [position])))) }
+        }
+        if let other = answer.other, !other.isSuppressed {
+            let unlisted = Set(scan.cells.indices).subtracting(listed)
+            cohorts.append(Cohort(subjects(scan.rows(inCells: unlisted))))
+        }
+        return cohorts
+    }
+
+    /// The labels of each cell position of `plan`, in mixed-radix order.
+    static func labels(of plan: QueryPlan) -> [[String?]] {
+        plan.dimensions.reduce([[]]) { prefixes, dimension in
+            prefixes.flatMap { prefix in dimension.labels.map { prefix + [$0] } }
+        }
+    }
+
+    /// Refuses when a cohort differs from one the principal was answered about by at least one and fewer than k
+    /// people (DESIGN.md section 6.4).
+    private func checkDifferencing(_ cohorts: [Cohort], principal: String) throws(AnalyticsError) {
+        let k = self.policy.privacy.k
+        for cohort in cohorts {
+            let size = cohort.subjects.count
+            let earlier: [(digest: [UInt8], members: CohortMembers)]
+            do {
+                earlier = try self.store.read { transaction in
+                    try transaction.cohortReleases.guardedCohorts(
+                        principal: principal, sizes: max(0, size - k + 1)...(size + k - 1))
+                }
+            } catch {
+                throw AnalyticsError(code: .unavailable, message: "the differencing guard cannot read its history: \(error)")
+            }
+            for candidate in earlier where candidate.digest != cohort.digest {
+                guard let members = try? candidate.members.subjectIDs() else { continue }
+                let difference = Self.symmetricDifferenceCount(cohort.subjects, members)
+                if difference > 0 && difference < k {
+                    throw AnalyticsError(
+                        code: .refused,
+                        message: "the answer would be about a group of people that differs by fewer than \(k) from "
+                            + "a group you were answered about before, which would reveal those few people; "
+                            + "widen or change the query",
+                        rule: "privacy.differencing_guard")
+                }
+            }
+        }
+    }
+
+    /// The number of subjects in exactly one of two ascending lists.
+    static func symmetricDifferenceCount(_ first: [SubjectID], _ second: [SubjectID]) -> Int {
+        var (i, j, count) = (0, 0, 0)
+        while i < first.count && j < second.count {
+            if first[i] == second[j] {
+                i += 1
+                j += 1
+            } else if first[i] < second[j] {
+                count += 1
+                i += 1
+            } else {
+                count += 1
+                j += 1
+            }
+        }
+        return count + (first.count - i) + (second.count - j)
+    }
+
+    // MARK: Audit and records
+
+    private func auditRelease(
+        _ answer: QueryAnswer, query: Query, principal: Policy.Principal, cohorts: [Cohort]
+    ) throws(AnalyticsError) -> Int {
+        do {
+            return try self.audit.append(AuditRecord(
+                principal: principal.name, role: principal.role.rawValue, action: .query, purpose: query.purpose,
+                request: query.canonicalJSON, decision: .allowed("privacy.contract_met"),
+                cohortSizes: cohorts.map(\.subjects.count), suppressedCells: answer.suppressedCellCount,
+                policyDigest: self.policy.digest,
+                resultDigest: Hex.encode(SHA256.hash(answer.contentJSON.utf8)))).sequence
+        } catch {
+            throw AnalyticsError(
+                code: .unavailable, message: "the query could not be audited, so it is not answered: \(error)")
+        }
+    }
+
+    private func record(_ cohorts: [Cohort], auditSequence: Int, principal: String) throws(AnalyticsError) {
+        do {
+            try self.store.write { transaction in
+                if let total = cohorts.first {
+                    try transaction.cohortReleases.record(
+                        auditSequence: auditSequence, members: total.members, digest: total.digest)
+                }
+                for cohort in cohorts {
+                    try transaction.cohortReleases.guardCohort(
+                        principal: principal, members: cohort.members, size: cohort.subjects.count,
+                        digest: cohort.digest, auditSequence: auditSequence)
+                }
+            }
+        } catch {
+            throw AnalyticsError(
+                code: .unavailable,
+                message: "the answer was audited (entry \(auditSequence)) but its cohorts could not be recorded, so it "
+                    + "is not returned: \(error)")
+        }
+    }
+
+    private func auditRefusal(
+        _ error: AnalyticsError, query: Query, principalName: String, role: Policy.Role?
+    ) throws(AnalyticsError) {
+        do {
+            try self.audit.append(AuditRecord(
+                principal: role == nil ? "unknown" : principalName, role: role?.rawValue ?? "none", action: .query,
+                purpose: query.purpose, request: query.canonicalJSON,
+                decision: .refused(error.rule ?? "query.invalid"), policyDigest: self.policy.digest))
+        } catch {
+            throw AnalyticsError(
+                code: .unavailable, message: "the refusal could not be audited; nothing is answered: \(error)")
+        }
+    }
+}

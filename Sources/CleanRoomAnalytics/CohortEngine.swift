@@ -1,0 +1,87 @@
+public import CleanRoomCore
+public import CleanRoomStore
+public import Foundation
+internal import Synchronization
+
+/// The cohort index of a store, kept current without a restart (DESIGN.md section 9).
+///
+/// The engine loads the index once, then listens to the store: every committed write (ingest batch, consent
+/// change, withdrawal, erasure, retention sweep) names the people it touched, and the next call to
+/// ``current(at:)`` rereads exactly those people before answering — so the very next query already sees a
+/// withdrawal or an erasure. A bulk change (a retention sweep) rebuilds the whole index. People whose consent
+/// signals were dated in the future are decided again once that time has come.
+///
+/// Writes made by another process on the same database are not seen; run writers through the same ``Store``.
+public final class CohortEngine: Sendable {
+    private let store: Store
+    private let policy: Policy
+    private let index: Mutex<CohortIndex>
+    private let inbox: ChangeInbox
+
+    /// Loads the index of `store` under `policy` and starts following the store's changes.
+    public init(store: Store, policy: Policy, at time: Date = Date()) throws {
+        self.store = store
+        self.policy = policy
+        let inbox = ChangeInbox()
+        store.observeChanges { change in inbox.add(change) }
+        self.inbox = inbox
+        self.index = Mutex(try CohortIndex.load(from: store, policy: policy, at: time))
+    }
+
+    /// The index with every committed change applied, as of `time`.
+    public func current(at time: Date = Date()) throws -> CohortIndex {
+        let change = self.inbox.take()
+        do {
+            return try self.apply(change, at: time)
+        } catch {
+            // Nothing was applied: keep the change for the next call.
+            self.inbox.add(change)
+            throw error
+        }
+    }
+
+    private func apply(_ change: StoreChange, at time: Date) throws -> CohortIndex {
+        try self.index.withLock { index in
+            if change.everyone {
+                index = try CohortIndex.load(from: self.store, policy: self.policy, at: time)
+                return index
+            }
+            let due = index.nextConsentChange.map { $0 <= time.storedMilliseconds } == true
+                ? index.subjectsDue(at: time.storedMilliseconds) : []
+            let subjects = change.subjects.union(due)
+            guard !subjects.isEmpty else { return index }
+            let people = try self.store.read { transaction in
+                try subjects.sorted().map { subject in
+                    (subject, try CohortIndex.person(subject, in: transaction))
+                }
+            }
+            for (subject, person) in people {
+                if let person {
+                    index.put(person, decidingAt: time)
+                } else {
+                    index.remove(subject)
+                }
+            }
+            return index
+        }
+    }
+}
+
+/// The changes committed since the engine last looked, merged.
+private final class ChangeInbox: Sendable {
+    private let pending = Mutex(StoreChange())
+
+    func add(_ change: StoreChange) {
+        self.pending.withLock { pending in
+            pending.subjects.formUnion(change.subjects)
+            pending.everyone = pending.everyone || change.everyone
+        }
+    }
+
+    func take() -> StoreChange {
+        self.pending.withLock { pending in
+            defer { pending = StoreChange() }
+            return pending
+        }
+    }
+}
