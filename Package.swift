@@ -75,7 +75,7 @@ let package = Package(
             name: "CleanRoomCLI",
             dependencies: [
                 "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit", "CleanRoomIngest",
-                "CleanRoomRights",
+                "CleanRoomRights", "CleanRoomAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]
@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "CleanRoomCLITests",
             dependencies: [
-                "CleanRoomCLI", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore", "CleanRoomAudit", "CleanRoomIngest",
+                "CleanRoomCLI", "CleanRoomAnalytics", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore", "CleanRoomAudit", "CleanRoomIngest",
             ]
         ),
     ],

@@ -38,6 +38,17 @@ let package = Package(
                 .product(name: "CleanRoomCore", package: "CleanRoom"),
             ]
         ),
+        // Warm aggregate-query latency on a home, beside DuckDB (Benchmarks/query.sh).
+        .executableTarget(
+            name: "query-bench",
+            dependencies: [
+                .product(name: "CleanRoomAnalytics", package: "CleanRoom"),
+                .product(name: "CleanRoomAudit", package: "CleanRoom"),
+                .product(name: "CleanRoomStore", package: "CleanRoom"),
+                .product(name: "CleanRoomCrypto", package: "CleanRoom"),
+                .product(name: "CleanRoomCore", package: "CleanRoom"),
+            ]
+        ),
         // The bare SQLite ceiling of the ingest: the rows of an ingested database copied through the C API.
         .executableTarget(
             name: "ingest-ceiling",

@@ -76,6 +76,26 @@ public final class Analyst: Sendable {
         }
     }
 
+    /// Audits a query that could not even be read (malformed JSON, an unknown field), as refused under
+    /// `query.invalid` with the field at fault, then returns the error for the caller to throw.
+    ///
+    /// - Throws: ``AnalyticsError`` `unavailable` when the refusal cannot be audited.
+    public func refuseUnreadable(_ error: AnalyticsError, as principalName: String) throws(AnalyticsError)
+        -> AnalyticsError
+    {
+        let role = self.policy.principal(named: principalName)?.role
+        do {
+            try self.audit.append(AuditRecord(
+                principal: role == nil ? "unknown" : principalName, role: role?.rawValue ?? "none", action: .query,
+                request: .object(["unreadable_field": .string(error.field ?? "")]),
+                decision: .refused("query.invalid"), policyDigest: self.policy.digest))
+        } catch {
+            throw AnalyticsError(
+                code: .unavailable, message: "the refusal could not be audited; nothing is answered: \(error)")
+        }
+        return error
+    }
+
     // MARK: Cohorts
 
     /// A released group of people: the total, a cell or the "other" cell.

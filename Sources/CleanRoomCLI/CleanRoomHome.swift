@@ -38,6 +38,8 @@ public struct CleanRoomHome: Sendable, Equatable {
     public var policiesDirectory: String { self.path("policies") }
     /// The policy in force.
     public var policyFile: String { self.path("policies/default.yaml") }
+    /// The owner's named segments.
+    public var segmentsFile: String { self.path("policies/segments.yaml") }
     /// The audit log folder.
     public var auditDirectory: String { self.path("audit") }
     /// The SQLite database.
