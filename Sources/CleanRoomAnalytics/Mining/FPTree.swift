@@ -1,0 +1,149 @@
+/// One node of an ``FPTree``, in the tree's flat node array; links are indices into that array, and 0 (the
+/// root, which is nobody's child or sibling) means "none".
+struct FPNode {
+    /// The node's item, as an index into its tree's item table.
+    var item: Int32
+    /// The parent node (0 for the root's children).
+    var parent: Int32
+    /// The number of transactions whose path runs through this node.
+    var count: Int32
+    /// The next node of the same item.
+    var nextOfItem: Int32
+    /// The first child, while the tree is being built.
+    var firstChild: Int32
+    /// The next child of the same parent, while the tree is being built.
+    var nextSibling: Int32
+    /// While the tree is projected: the support below this node within the projection.
+    var projectedCount: Int32
+    /// While the tree is projected: the node of the projected tree this node's path maps to.
+    var image: Int32
+    /// Which projection `projectedCount` (odd stamps) or `image` (even stamps) belong to.
+    var stamp: Int32
+}
+
+/// A frequent-pattern tree (Han, Pei and Yin, 2000) in flat, reusable storage.
+///
+/// The tree holds a transaction database compressed into shared prefixes: each root-to-node path is the
+/// beginning of some transactions, each listing its items in the tree's item order, and each node counts the
+/// transactions that begin with its path. Every node of an item is on that item's list, so the transactions
+/// holding an item are found without a search.
+///
+/// One tree is kept per recursion depth of the miner and rebuilt in place for each projection, so the nodes
+/// live in one buffer that only grows: no object per node, no freeing between projections.
+final class FPTree {
+    /// The nodes; node 0 is the root.
+    private(set) var nodes: UnsafeMutablePointer<FPNode>
+    private var nodeCapacity: Int
+    /// The number of nodes, the root included.
+    private(set) var nodeCount: Int
+
+    /// The number of items; items are `0 ..< itemCount`, ordered as on the tree's paths.
+    private(set) var itemCount: Int
+    private var itemCapacity: Int
+    /// The output code of each item.
+    private(set) var code: UnsafeMutablePointer<Int32>
+    /// The number of transactions holding each item.
+    private(set) var support: UnsafeMutablePointer<Int32>
+    /// The first node of each item (0: none).
+    private(set) var head: UnsafeMutablePointer<Int32>
+    /// The root's child of each item (0: none), for the one node whose children are looked up by item.
+    private var rootChild: UnsafeMutablePointer<Int32>
+    /// Scratch for projections of this tree: the support of each item within the projection.
+    private(set) var projectedSupport: UnsafeMutablePointer<Int32>
+    /// Scratch for projections of this tree: each item's index in the projected tree, or -1 when left out.
+    private(set) var projectedItem: UnsafeMutablePointer<Int32>
+    /// The stamp of the current projection (see ``FPNode/stamp``).
+    var stamp: Int32 = 0
+
+    init() {
+        self.nodeCapacity = 64
+        self.nodes = .allocate(capacity: self.nodeCapacity)
+        self.nodeCount = 0
+        self.itemCount = 0
+        self.itemCapacity = 16
+        self.code = .allocate(capacity: self.itemCapacity)
+        self.support = .allocate(capacity: self.itemCapacity)
+        self.head = .allocate(capacity: self.itemCapacity)
+        self.rootChild = .allocate(capacity: self.itemCapacity)
+        self.projectedSupport = .allocate(capacity: self.itemCapacity)
+        self.projectedItem = .allocate(capacity: self.itemCapacity)
+    }
+
+    deinit {
+        self.nodes.deallocate()
+        for table in [self.code, self.support, self.head, self.rootChild, self.projectedSupport, self.projectedItem] {
+            table.deallocate()
+        }
+    }
+
+    /// Empties the tree for `itemCount` items with the given output codes and supports.
+    func reset(codes: UnsafePointer<Int32>, supports: UnsafePointer<Int32>, itemCount: Int) {
+        if itemCount > self.itemCapacity {
+            let capacity = max(itemCount, 2 * self.itemCapacity)
+            for table in [self.code, self.support, self.head, self.rootChild, self.projectedSupport] {
+                table.deallocate()
+            }
+            self.projectedItem.deallocate()
+            self.itemCapacity = capacity
+            self.code = .allocate(capacity: capacity)
+            self.support = .allocate(capacity: capacity)
+            self.head = .allocate(capacity: capacity)
+            self.rootChild = .allocate(capacity: capacity)
+            self.projectedSupport = .allocate(capacity: capacity)
+            self.projectedItem = .allocate(capacity: capacity)
+        }
+        self.itemCount = itemCount
+        self.code.update(from: codes, count: itemCount)
+        self.support.update(from: supports, count: itemCount)
+        self.head.update(repeating: 0, count: itemCount)
+        self.rootChild.update(repeating: 0, count: itemCount)
+        self.projectedSupport.update(repeating: 0, count: itemCount)
+        self.stamp = 0
+        self.nodes[0] = FPNode(
+            item: -1, parent: 0, count: 0, nextOfItem: 0, firstChild: 0, nextSibling: 0, projectedCount: 0,
+            image: 0, stamp: 0
+        )
+        self.nodeCount = 1
+    }
+
+    /// The child of `parent` for `item`, created with a count of 0 when missing.
+    @inline(__always)
+    func child(of parent: Int32, item: Int32) -> Int32 {
+        if parent == 0 {
+            let existing = self.rootChild[Int(item)]
+            if existing != 0 { return existing }
+            let node = self.addNode(item: item, parent: 0)
+            self.rootChild[Int(item)] = node
+            return node
+        }
+        var candidate = self.nodes[Int(parent)].firstChild
+        while candidate != 0 {
+            if self.nodes[Int(candidate)].item == item { return candidate }
+            candidate = self.nodes[Int(candidate)].nextSibling
+        }
+        return self.addNode(item: item, parent: parent)
+    }
+
+    private func addNode(item: Int32, parent: Int32) -> Int32 {
+        if self.nodeCount == self.nodeCapacity { self.growNodes() }
+        let node = Int32(self.nodeCount)
+        self.nodeCount += 1
+        self.nodes[Int(node)] = FPNode(
+            item: item, parent: parent, count: 0, nextOfItem: self.head[Int(item)], firstChild: 0,
+            nextSibling: self.nodes[Int(parent)].firstChild, projectedCount: 0, image: 0, stamp: 0
+        )
+        self.nodes[Int(parent)].firstChild = node
+        self.head[Int(item)] = node
+        return node
+    }
+
+    private func growNodes() {
+        precondition(self.nodeCapacity < Int(Int32.max) / 2, "an FP-tree holds fewer than 2³⁰ nodes")
+        let capacity = 2 * self.nodeCapacity
+        let grown = UnsafeMutablePointer<FPNode>.allocate(capacity: capacity)
+        grown.moveInitialize(from: self.nodes, count: self.nodeCount)
+        self.nodes.deallocate()
+        self.nodes = grown
+        self.nodeCapacity = capacity
+    }
+}
