@@ -47,12 +47,7 @@ public final class Analyst: Sendable {
                 throw AnalyticsError.forbidden("no principal is called \(principalName)", rule: "principal.unknown")
             }
             try QueryPlan.check(query, principal: principal, policy: self.policy, segments: self.segments)
-            let index: CohortIndex
-            do {
-                index = try self.engine.current(at: time)
-            } catch {
-                throw AnalyticsError(code: .unavailable, message: "the cohort index could not be brought up to date: \(error)")
-            }
+            let index = try self.currentIndex(at: time)
             let plan = try QueryPlan.compile(query, index: index, segments: self.segments, at: time)
             let scan = QueryScan(plan, over: index)
             let released = Disclosure(k: self.policy.privacy.k).release(
@@ -62,18 +57,82 @@ public final class Analyst: Sendable {
                 dimensions: query.groupBy, metrics: query.metrics, cells: released.cells, other: released.other,
                 total: released.total, k: self.policy.privacy.k, auditSequence: 0)
             let cohorts = Self.releasedCohorts(answer, plan: plan, scan: scan, index: index)
-            return try self.releases.withLock { _ throws(AnalyticsError) in
-                if !self.policy.privacy.differencingGuardExemptions.contains(principal.name) {
-                    try self.checkDifferencing(cohorts, principal: principal.name)
-                }
-                answer.auditSequence = try self.auditRelease(answer, query: query, principal: principal, cohorts: cohorts)
-                try self.record(cohorts, auditSequence: answer.auditSequence, principal: principal.name)
+            return try self.release(cohorts, principal: principal) { () throws(AnalyticsError) in
+                answer.auditSequence = try self.auditAnswer(
+                    principal: principal, action: .query, purpose: query.purpose, request: query.canonicalJSON,
+                    cohortSizes: cohorts.map(\.subjects.count), suppressedCells: answer.suppressedCellCount,
+                    content: answer.contentJSON)
                 return answer
             }
         } catch let error where error.code == .invalidQuery || error.code == .forbidden || error.code == .refused {
-            try self.auditRefusal(error, query: query, principalName: principalName, role: principal?.role)
+            try self.auditRefusal(
+                error, action: .query, purpose: query.purpose, request: query.canonicalJSON,
+                principalName: principalName, role: principal?.role)
             throw error
         }
+    }
+
+    /// Mines association rules for the principal named `principalName` as of `time` and releases those the privacy
+    /// contract allows (``RuleRelease``): every rule's itemsets backed by at least max(k, s·N) people, no inference
+    /// channel to a smaller group, the differencing guard over the people mined, and the audit entry first.
+    ///
+    /// - Throws: ``AnalyticsError`` as ``run(_:as:at:)`` does.
+    public func rules(_ request: RulesRequest, as principalName: String, at time: Date = Date()) throws(AnalyticsError)
+        -> RulesAnswer
+    {
+        let principal = self.policy.principal(named: principalName)
+        let k = self.policy.privacy.k
+        do throws(AnalyticsError) {
+            guard let principal else {
+                throw AnalyticsError.forbidden("no principal is called \(principalName)", rule: "principal.unknown")
+            }
+            try request.check(principal: principal, policy: self.policy)
+            let index = try self.currentIndex(at: time)
+            let baskets = Baskets(request, index: index, at: time)
+            let people = baskets.transactions.count
+            var released: [AssociationRule] = []
+            if people >= k {
+                let minimumCount = max(k, Int((request.minimumSupport * Double(people)).rounded(.up)))
+                let itemsets = FrequentItemsetMiner(minimumSupport: minimumCount, maximumLength: request.maximumLength)
+                    .mine(baskets.transactions)
+                var candidates = AssociationRules.generate(from: itemsets, minimumConfidence: request.minimumConfidence)
+                if let item = request.item {
+                    let code = index.itemValues.code(of: item) ?? .max
+                    candidates = candidates.filter { $0.antecedent == [code] && $0.consequent.count == 1 }
+                }
+                released = RuleRelease(k: k).release(candidates, transactionCount: people)
+                    .sorted { ($0.confidence, $0.support) > ($1.confidence, $1.support) }
+                let withheld = candidates.count - released.count
+                var answer = RulesAnswer(
+                    people: people, rules: released.map { Self.named($0, index: index, people: people) },
+                    withheld: withheld, k: k, auditSequence: 0)
+                let cohort = Cohort(baskets.rows.map { index.subject(ofRow: $0) })
+                return try self.release(cohort: cohort, principal: principal) { () throws(AnalyticsError) in
+                    answer.auditSequence = try self.auditAnswer(
+                        principal: principal, action: .rules, purpose: request.purpose, request: request.canonicalJSON,
+                        cohortSizes: [people], suppressedCells: 0, content: answer.contentJSON)
+                    return answer
+                }
+            }
+            var answer = RulesAnswer(people: nil, rules: [], withheld: 0, k: k, auditSequence: 0)
+            answer.auditSequence = try self.auditAnswer(
+                principal: principal, action: .rules, purpose: request.purpose, request: request.canonicalJSON,
+                cohortSizes: [], suppressedCells: 1, content: answer.contentJSON)
+            return answer
+        } catch let error where error.code == .invalidQuery || error.code == .forbidden || error.code == .refused {
+            try self.auditRefusal(
+                error, action: .rules, purpose: request.purpose, request: request.canonicalJSON,
+                principalName: principalName, role: principal?.role)
+            throw error
+        }
+    }
+
+    private static func named(_ rule: AssociationRule, index: CohortIndex, people: Int) -> RulesAnswer.Rule {
+        let names = { (codes: [UInt32]) in codes.map { index.itemValues.text(of: $0) }.sorted() }
+        return RulesAnswer.Rule(
+            antecedent: names(rule.antecedent), consequent: names(rule.consequent),
+            support: Double(rule.support) / Double(people), confidence: rule.confidence,
+            lift: rule.lift(transactionCount: people))
     }
 
     /// Audits a query that could not even be read (malformed JSON, an unknown field), as refused under
@@ -190,21 +249,50 @@ public final class Analyst: Sendable {
         return count + (first.count - i) + (second.count - j)
     }
 
-    // MARK: Audit and records
+    // MARK: Release
 
-    private func auditRelease(
-        _ answer: QueryAnswer, query: Query, principal: Policy.Principal, cohorts: [Cohort]
+    private func currentIndex(at time: Date) throws(AnalyticsError) -> CohortIndex {
+        do {
+            return try self.engine.current(at: time)
+        } catch {
+            throw AnalyticsError(code: .unavailable, message: "the cohort index could not be brought up to date: \(error)")
+        }
+    }
+
+    /// Checks `cohorts` against the principal's earlier releases, then runs `audit` (which writes the entry and
+    /// returns the answer) and records the cohorts, all under one lock so that no other release slips between.
+    private func release<Answer>(
+        _ cohorts: [Cohort], principal: Policy.Principal, audit: () throws(AnalyticsError) -> Answer
+    ) throws(AnalyticsError) -> Answer where Answer: AuditedAnswer {
+        try self.releases.withLock { _ throws(AnalyticsError) in
+            if !self.policy.privacy.differencingGuardExemptions.contains(principal.name) {
+                try self.checkDifferencing(cohorts, principal: principal.name)
+            }
+            let answer = try audit()
+            try self.record(cohorts, auditSequence: answer.auditSequence, principal: principal.name)
+            return answer
+        }
+    }
+
+    private func release<Answer>(
+        cohort: Cohort, principal: Policy.Principal, audit: () throws(AnalyticsError) -> Answer
+    ) throws(AnalyticsError) -> Answer where Answer: AuditedAnswer {
+        try self.release([cohort], principal: principal, audit: audit)
+    }
+
+    private func auditAnswer(
+        principal: Policy.Principal, action: AuditAction, purpose: String, request: CanonicalJSON, cohortSizes: [Int],
+        suppressedCells: Int, content: CanonicalJSON
     ) throws(AnalyticsError) -> Int {
         do {
             return try self.audit.append(AuditRecord(
-                principal: principal.name, role: principal.role.rawValue, action: .query, purpose: query.purpose,
-                request: query.canonicalJSON, decision: .allowed("privacy.contract_met"),
-                cohortSizes: cohorts.map(\.subjects.count), suppressedCells: answer.suppressedCellCount,
-                policyDigest: self.policy.digest,
-                resultDigest: Hex.encode(SHA256.hash(answer.contentJSON.utf8)))).sequence
+                principal: principal.name, role: principal.role.rawValue, action: action, purpose: purpose,
+                request: request, decision: .allowed("privacy.contract_met"), cohortSizes: cohortSizes,
+                suppressedCells: suppressedCells, policyDigest: self.policy.digest,
+                resultDigest: Hex.encode(SHA256.hash(content.utf8)))).sequence
         } catch {
             throw AnalyticsError(
-                code: .unavailable, message: "the query could not be audited, so it is not answered: \(error)")
+                code: .unavailable, message: "the answer could not be audited, so it is not returned: \(error)")
         }
     }
 
@@ -230,16 +318,25 @@ public final class Analyst: Sendable {
     }
 
     private func auditRefusal(
-        _ error: AnalyticsError, query: Query, principalName: String, role: Policy.Role?
+        _ error: AnalyticsError, action: AuditAction, purpose: String, request: CanonicalJSON, principalName: String,
+        role: Policy.Role?
     ) throws(AnalyticsError) {
         do {
             try self.audit.append(AuditRecord(
-                principal: role == nil ? "unknown" : principalName, role: role?.rawValue ?? "none", action: .query,
-                purpose: query.purpose, request: query.canonicalJSON,
-                decision: .refused(error.rule ?? "query.invalid"), policyDigest: self.policy.digest))
+                principal: role == nil ? "unknown" : principalName, role: role?.rawValue ?? "none", action: action,
+                purpose: purpose, request: request, decision: .refused(error.rule ?? "query.invalid"),
+                policyDigest: self.policy.digest))
         } catch {
             throw AnalyticsError(
                 code: .unavailable, message: "the refusal could not be audited; nothing is answered: \(error)")
         }
     }
 }
+
+/// An answer that names the audit entry recording it.
+protocol AuditedAnswer {
+    var auditSequence: Int { get }
+}
+
+extension QueryAnswer: AuditedAnswer {}
+extension RulesAnswer: AuditedAnswer {}

@@ -9,7 +9,8 @@ public struct CleanRoomCommand: ParsableCommand {
         abstract: "A privacy-first data clean room: ingest first-party data, release only aggregates.",
         subcommands: [
             InitCommand.self, KeysCommand.self, PolicyCommand.self, IngestCommand.self, AuditCommand.self, HashCommand.self,
-            RightsCommand.self, RetentionCommand.self, ReportCommand.self, QueryCommand.self, DemoCommand.self,
+            RightsCommand.self, RetentionCommand.self, ReportCommand.self, QueryCommand.self, RulesCommand.self,
+            DemoCommand.self,
         ]
     )
 
