@@ -106,7 +106,7 @@ public final class Analyst: Sendable {
                 var answer = RulesAnswer(
                     people: people, rules: released.map { Self.named($0, index: index, people: people) },
                     withheld: withheld, k: k, auditSequence: 0)
-                let cohort = Cohort(baskets.rows.map { index.subject(ofRow: $0) })
+                let cohort = Cohort(ascending: baskets.rows.map { index.subject(ofRow: $0) })
                 return try self.release(cohort: cohort, principal: principal) { () throws(AnalyticsError) in
                     answer.auditSequence = try self.auditAnswer(
                         principal: principal, action: .rules, purpose: request.purpose, request: request.canonicalJSON,
@@ -163,9 +163,10 @@ public final class Analyst: Sendable {
         var members: CohortMembers
         var digest: [UInt8]
 
-        init(_ subjects: [SubjectID]) {
-            self.subjects = subjects.sorted()
-            self.members = CohortMembers(self.subjects)
+        /// The cohort of `subjects`, in ascending order (the order of index rows).
+        init(ascending subjects: [SubjectID]) {
+            self.subjects = subjects
+            self.members = CohortMembers(ascending: subjects)
             self.digest = SHA256.hash(self.members.encoded)
         }
     }
@@ -177,19 +178,21 @@ public final class Analyst: Sendable {
         var cohorts: [Cohort] = []
         let subjects = { (rows: [Int]) in rows.map { index.subject(ofRow: $0) } }
         if !answer.total.isSuppressed {
-            cohorts.append(Cohort(subjects(scan.countedRows)))
+            cohorts.append(Cohort(ascending: subjects(scan.countedRows)))
         }
         guard !plan.dimensions.isEmpty else { return cohorts }
         let labels = Self.labels(of: plan)
-        var listed: Set<Int> = []
+        let positions = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let rowsByCell = scan.rowsByCell
+        var listed = Array(repeating: false, count: labels.count)
         for cell in answer.cells {
-            guard let position = labels.firstIndex(of: cell.labels) else { continue }
-            listed.insert(position)
-            if !cell.isSuppressed { cohorts.append(Cohort(subjects(scan.rows(inCells: [position])))) }
+            guard let position = positions[cell.labels] else { continue }
+            listed[position] = true
+            if !cell.isSuppressed { cohorts.append(Cohort(ascending: subjects(rowsByCell[position]))) }
         }
         if let other = answer.other, !other.isSuppressed {
-            let unlisted = Set(scan.cells.indices).subtracting(listed)
-            cohorts.append(Cohort(subjects(scan.rows(inCells: unlisted))))
+            let unlisted = rowsByCell.indices.filter { !listed[$0] }.flatMap { rowsByCell[$0] }.sorted()
+            cohorts.append(Cohort(ascending: subjects(unlisted)))
         }
         return cohorts
     }
@@ -207,17 +210,17 @@ public final class Analyst: Sendable {
         let k = self.policy.privacy.k
         for cohort in cohorts {
             let size = cohort.subjects.count
-            let earlier: [(digest: [UInt8], members: CohortMembers)]
+            let earlier: [CohortMembers]
             do {
                 earlier = try self.store.read { transaction in
                     try transaction.cohortReleases.guardedCohorts(
-                        principal: principal, sizes: max(0, size - k + 1)...(size + k - 1))
+                        principal: principal, sizes: max(0, size - k + 1)...(size + k - 1), excluding: cohort.digest)
                 }
             } catch {
                 throw AnalyticsError(code: .unavailable, message: "the differencing guard cannot read its history: \(error)")
             }
-            for candidate in earlier where candidate.digest != cohort.digest {
-                guard let members = try? candidate.members.subjectIDs() else { continue }
+            for candidate in earlier {
+                guard let members = try? candidate.subjectIDs() else { continue }
                 let difference = Self.symmetricDifferenceCount(cohort.subjects, members)
                 if difference > 0 && difference < k {
                     throw AnalyticsError(

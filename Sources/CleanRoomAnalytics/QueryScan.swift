@@ -47,12 +47,16 @@ struct QueryScan: Sendable {
         self.cells.reduce(into: Tally()) { $0.add($1) }
     }
 
-    /// The rows counted in the cells at `positions`.
-    func rows(inCells positions: Set<Int>) -> [Int] {
-        self.cellOfRow.indices.filter { positions.contains(Int(self.cellOfRow[$0])) }
+    /// The rows counted in each cell, ascending, in one pass.
+    var rowsByCell: [[Int]] {
+        var rows = Array(repeating: [Int](), count: self.cells.count)
+        for (row, cell) in self.cellOfRow.enumerated() where cell >= 0 {
+            rows[Int(cell)].append(row)
+        }
+        return rows
     }
 
-    /// The rows counted at all.
+    /// The rows counted at all, ascending.
     var countedRows: [Int] {
         self.cellOfRow.indices.filter { self.cellOfRow[$0] >= 0 }
     }

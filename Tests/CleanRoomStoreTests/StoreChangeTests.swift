@@ -81,7 +81,11 @@ struct StoreChangeTests {
                 principal: "partner-a", members: small, size: 3, digest: SHA256.hash(small.encoded), auditSequence: 2)
         }
         let found = try store.read { try $0.cohortReleases.guardedCohorts(principal: "partner-a", sizes: 1...5) }
-        #expect(found.map(\.members) == [small])
+        #expect(found == [small])
+        let others = try store.read {
+            try $0.cohortReleases.guardedCohorts(principal: "partner-a", sizes: 1...5, excluding: SHA256.hash(small.encoded))
+        }
+        #expect(others.isEmpty)
         #expect(try store.read { try $0.cohortReleases.guardedCohorts(principal: "partner-b", sizes: 0...100) }.isEmpty)
     }
 }

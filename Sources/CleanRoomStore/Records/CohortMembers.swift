@@ -14,8 +14,17 @@ public struct CohortMembers: Sendable, Hashable {
 
     /// Encodes `subjects` (any order; duplicates count once). Subject ids are positive.
     public init(_ subjects: some Sequence<SubjectID>) {
-        let ids = Array(Set(subjects.map(\.rawValue))).sorted()
+        self.init(ascending: Array(Set(subjects.map(\.rawValue))).sorted())
+    }
+
+    /// Encodes subject ids given in strictly ascending order (checked), without sorting them again.
+    public init(ascending subjects: [SubjectID]) {
+        self.init(ascending: subjects.map(\.rawValue))
+    }
+
+    private init(ascending ids: [Int64]) {
         precondition(ids.first.map { $0 >= 0 } ?? true, "subject ids are not negative")
+        precondition(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "subject ids are strictly ascending")
         let runs = Self.runs(ids)
         // The bitmap's size is known without building it: build it only when it wins.
         if let first = ids.first, let last = ids.last, (last - first) / 8 + 11 < Int64(runs.count) {

@@ -42,22 +42,23 @@ public struct CohortReleaseRepository {
         }
     }
 
-    /// The cohorts `principal` was answered about whose size is in `sizes`, with their digests.
+    /// The cohorts `principal` was answered about whose size is in `sizes`, other than the one with digest
+    /// `excluding` (the cohort being checked, which is trivially equal to itself).
     public func guardedCohorts(
-        principal: String, sizes: ClosedRange<Int>
-    ) throws -> [(digest: [UInt8], members: CohortMembers)] {
+        principal: String, sizes: ClosedRange<Int>, excluding digest: [UInt8] = []
+    ) throws -> [CohortMembers] {
         try performing("read the cohorts released to a principal") {
             let rows = try Row.fetchCursor(
                 self.db.cachedStatement(
                     sql: """
-                        SELECT g.cohort_digest, c.members FROM guarded_cohorts g
+                        SELECT c.members FROM guarded_cohorts g
                         JOIN cohorts c ON c.digest = g.cohort_digest
-                        WHERE g.principal = ? AND g.size BETWEEN ? AND ?
+                        WHERE g.principal = ? AND g.size BETWEEN ? AND ? AND g.cohort_digest != ?
                         """),
-                arguments: [principal, sizes.lowerBound, sizes.upperBound])
-            var cohorts: [(digest: [UInt8], members: CohortMembers)] = []
+                arguments: [principal, sizes.lowerBound, sizes.upperBound, digest.blob])
+            var cohorts: [CohortMembers] = []
             while let row = try rows.next() {
-                cohorts.append((row.bytes(at: 0), try CohortMembers(encoded: row.bytes(at: 1))))
+                cohorts.append(try CohortMembers(encoded: row.bytes(at: 0)))
             }
             return cohorts
         }
