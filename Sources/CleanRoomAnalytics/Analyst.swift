@@ -175,24 +175,27 @@ public final class Analyst: Sendable {
     private static func releasedCohorts(
         _ answer: QueryAnswer, plan: QueryPlan, scan: QueryScan, index: CohortIndex
     ) -> [Cohort] {
-        var cohorts: [Cohort] = []
-        let subjects = { (rows: [Int]) in rows.map { index.subject(ofRow: $0) } }
-        if !answer.total.isSuppressed {
-            cohorts.append(Cohort(ascending: subjects(scan.countedRows)))
+        // Everyone counted, and each cell's people, in one pass (ascending, as rows are).
+        var total: [SubjectID] = []
+        var byCell = Array(repeating: [SubjectID](), count: scan.cells.count)
+        for (row, cell) in scan.cellOfRow.enumerated() where cell >= 0 {
+            let subject = index.subject(ofRow: row)
+            total.append(subject)
+            if !plan.dimensions.isEmpty { byCell[Int(cell)].append(subject) }
         }
+        var cohorts: [Cohort] = []
+        if !answer.total.isSuppressed { cohorts.append(Cohort(ascending: total)) }
         guard !plan.dimensions.isEmpty else { return cohorts }
         let labels = Self.labels(of: plan)
         let positions = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        let rowsByCell = scan.rowsByCell
         var listed = Array(repeating: false, count: labels.count)
         for cell in answer.cells {
             guard let position = positions[cell.labels] else { continue }
             listed[position] = true
-            if !cell.isSuppressed { cohorts.append(Cohort(ascending: subjects(rowsByCell[position]))) }
+            if !cell.isSuppressed { cohorts.append(Cohort(ascending: byCell[position])) }
         }
         if let other = answer.other, !other.isSuppressed {
-            let unlisted = rowsByCell.indices.filter { !listed[$0] }.flatMap { rowsByCell[$0] }.sorted()
-            cohorts.append(Cohort(ascending: subjects(unlisted)))
+            cohorts.append(Cohort(ascending: byCell.indices.filter { !listed[$0] }.flatMap { byCell[$0] }.sorted()))
         }
         return cohorts
     }

@@ -14,45 +14,71 @@ extension CohortIndex {
                 guard let row = index.row(of: attribute.subject) else { return }
                 index.setAttribute(attribute.name, attribute.value, at: attribute.updatedAt.storedMilliseconds, row: row)
             }
-            var ledgers: [Int: [StoredConsent]] = [:]
-            try transaction.consent.forEach { entry in
-                guard let row = index.row(of: entry.subject) else { return }
-                ledgers[row, default: []].append(entry)
-            }
+            // People without a ledger entry count for no consent purpose, but for every legitimate interest.
             let milliseconds = time.storedMilliseconds
-            for row in 0..<index.rowCount {
-                index.decide(row: row, ledger: ledgers[row] ?? [], at: milliseconds)
+            var decided = Array(repeating: false, count: index.rowCount)
+            try transaction.consent.forEachHistory { subject, ledger in
+                guard let row = index.row(of: subject) else { return }
+                index.decide(row: row, ledger: ledger, at: milliseconds)
+                decided[row] = true
+            }
+            for row in 0..<index.rowCount where !decided[row] {
+                index.decide(row: row, ledger: [], at: milliseconds)
             }
             try index.loadEvents(transaction)
             return index
         }
     }
 
-    /// Reads every event, then lays them out person by person, each person's by time (a counting sort by row).
+    /// Lays every event out person by person in two passes, without a second copy: the first counts each person's
+    /// events, the second puts each event at its place; then each person's stretch is ordered by time.
     private mutating func loadEvents(_ transaction: StoreTransaction) throws {
-        var arrival = CohortIndex(policy: self.policy)
-        var rows: [Int32] = []
-        try transaction.events.forEach { event in
-            guard let row = self.row(of: event.subject), arrival.appendEvent(event) else { return }
-            rows.append(Int32(row))
-        }
+        let types = Dictionary(uniqueKeysWithValues: self.policy.schema.eventTypes.enumerated().map { ($1.name, UInt8($0)) })
         var counts = Array(repeating: 0, count: self.rowCount + 1)
-        for row in rows { counts[Int(row) + 1] += 1 }
-        for row in 0..<self.rowCount { counts[row + 1] += counts[row] }
-        var order = Array(repeating: 0, count: rows.count)
-        var next = counts
-        for (event, row) in rows.enumerated() {
-            order[next[Int(row)]] = event
-            next[Int(row)] += 1
+        try transaction.events.forEachSubjectAndType { subject, type in
+            guard types[type] != nil, let row = self.row(of: subject) else { return }
+            counts[row + 1] += 1
         }
-        self.itemValues = arrival.itemValues
+        for row in 0..<self.rowCount { counts[row + 1] += counts[row] }
+        let total = counts[self.rowCount]
+        self.eventType = Array(repeating: 0, count: total)
+        self.eventTime = Array(repeating: 0, count: total)
+        self.eventAmount = Array(repeating: .nan, count: total)
+        self.eventItemStart = Array(repeating: 0, count: total)
+        self.eventItemCount = Array(repeating: 0, count: total)
         for row in 0..<self.rowCount {
-            let stretch = order[counts[row]..<counts[row + 1]].sorted {
-                (arrival.eventTime[$0], $0) < (arrival.eventTime[$1], $1)
-            }
-            self.setEvents(row: row, start: self.eventType.count, count: stretch.count)
-            for event in stretch {
-                self.copyEvent(event, from: arrival)
+            self.setEvents(row: row, start: counts[row], count: counts[row + 1] - counts[row])
+        }
+        var next = counts
+        try transaction.events.scan { event in
+            guard let type = types[event.type], let row = self.row(of: event.subject) else { return }
+            let place = next[row]
+            next[row] += 1
+            self.eventType[place] = type
+            self.eventTime[place] = event.occurredAt
+            self.eventAmount[place] = event.amount ?? .nan
+            self.eventItemStart[place] = UInt32(self.items.count)
+            let codes = Set(event.items).sorted().map { self.itemValues.code(adding: $0) }
+            self.items += codes
+            self.eventItemCount[place] = UInt16(clamping: codes.count)
+        }
+        for row in 0..<self.rowCount {
+            self.orderEventsByTime(counts[row]..<counts[row + 1])
+        }
+    }
+
+    /// Orders one person's stretch of the arena by time (an insertion sort: stretches are short and mostly ordered).
+    private mutating func orderEventsByTime(_ stretch: Range<Int>) {
+        guard stretch.count > 1 else { return }
+        for position in stretch.dropFirst() {
+            var place = position
+            while place > stretch.lowerBound && self.eventTime[place - 1] > self.eventTime[place] {
+                self.eventType.swapAt(place - 1, place)
+                self.eventTime.swapAt(place - 1, place)
+                self.eventAmount.swapAt(place - 1, place)
+                self.eventItemStart.swapAt(place - 1, place)
+                self.eventItemCount.swapAt(place - 1, place)
+                place -= 1
             }
         }
     }

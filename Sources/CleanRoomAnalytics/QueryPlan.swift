@@ -6,12 +6,21 @@ internal import CleanRoomStore
 struct QueryPlan: Sendable {
     /// A breakdown dimension: how a row maps to a position, and the label of each position (`nil`: no value).
     struct Dimension: Sendable {
+        /// Where a row's position comes from.
+        enum Source: Sendable {
+            /// An attribute column: the position of each value code; values set before `setSince` (past retention)
+            /// and people without a value go to the last position.
+            case attribute(column: Int, positionOfCode: [Int32], setSince: Int64)
+            /// The first segment (by its conditions) the person belongs to; the last position for none.
+            case segments([[CompiledCondition]])
+        }
+
         let name: String
         let labels: [String?]
         /// Whether the labels are the attribute's declared domain (every position listed, even empty ones) or the
         /// values people happen to have (open: only cells with enough people are labelled).
         let isOpen: Bool
-        let position: @Sendable (Int, CohortIndex) -> Int
+        let source: Source
     }
 
     let query: Query
@@ -29,6 +38,11 @@ struct QueryPlan: Sendable {
     let keptWithoutDataSince: Int64
     let conversionType: UInt8
     let contributionCap: Double?
+
+    /// Whether any metric reads events (`people` alone does not).
+    var needsEvents: Bool {
+        self.query.metrics.contains { $0 != .people }
+    }
 
     /// The most cells one answer may have.
     static let maximumCells = 100_000
@@ -125,9 +139,8 @@ struct QueryPlan: Sendable {
         let dimensions = query.groupBy.map { name -> Dimension in
             if name == Query.segmentDimension {
                 let members = query.segments.map { compile(segments.segment(named: $0)?.conditions ?? []) }
-                return Dimension(name: name, labels: query.segments + [Self.noSegment], isOpen: false) { row, index in
-                    members.firstIndex { $0.allSatisfy { $0.holds(row: row, in: index) } } ?? members.count
-                }
+                return Dimension(
+                    name: name, labels: query.segments + [Self.noSegment], isOpen: false, source: .segments(members))
             }
             let column = schema.attributes.firstIndex { $0.name == name }!
             return Self.attributeDimension(schema.attributes[column], column: column, index: index,
@@ -180,12 +193,8 @@ struct QueryPlan: Sendable {
             let text = dictionary.text(of: UInt32(code))
             positions[code] = domain.map { $0.firstIndex(of: text) ?? missing } ?? (code - 1)
         }
-        let positionOfCode = positions
-        let codes = index.attributeCodes[column]
-        let setAt = index.attributeSetAt[column]
-        return Dimension(name: attribute.name, labels: labels, isOpen: domain == nil) { row, _ in
-            let code = Int(codes[row])
-            return code != 0 && setAt[row] >= setSince ? positionOfCode[code] : missing
-        }
+        return Dimension(
+            name: attribute.name, labels: labels, isOpen: domain == nil,
+            source: .attribute(column: column, positionOfCode: positions.map(Int32.init), setSince: setSince))
     }
 }

@@ -47,24 +47,11 @@ struct QueryScan: Sendable {
         self.cells.reduce(into: Tally()) { $0.add($1) }
     }
 
-    /// The rows counted in each cell, ascending, in one pass.
-    var rowsByCell: [[Int]] {
-        var rows = Array(repeating: [Int](), count: self.cells.count)
-        for (row, cell) in self.cellOfRow.enumerated() where cell >= 0 {
-            rows[Int(cell)].append(row)
-        }
-        return rows
-    }
-
-    /// The rows counted at all, ascending.
-    var countedRows: [Int] {
-        self.cellOfRow.indices.filter { self.cellOfRow[$0] >= 0 }
-    }
-
     /// Scans `index` for `plan`, on as many threads as the machine has cores.
     init(_ plan: QueryPlan, over index: CohortIndex) {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let cohort = index.present.intersection(index.allowed[plan.purposeIndex])
+        let tallier = RowTallier(plan: plan, index: index)
         var partCells = Array(repeating: [Tally](), count: parts)
         var cellOfRow = Array(repeating: Int32(-1), count: index.rowCount)
         cellOfRow.withUnsafeMutableBufferPointer { rowCells in
@@ -74,7 +61,8 @@ struct QueryScan: Sendable {
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
                     var cells = Array(repeating: Tally(), count: plan.cellCount)
                     cohort.forEach(inPart: part, of: parts) { row in
-                        guard let (cell, tally) = Self.tally(row: row, plan: plan, index: index) else { return }
+                        var tally = Tally(people: 1)
+                        guard let cell = tallier.tally(row: row, into: &tally) else { return }
                         cells[cell].add(tally)
                         rowCells[row] = Int32(cell)
                     }
@@ -89,60 +77,105 @@ struct QueryScan: Sendable {
         self.cells = cells
         self.cellOfRow = cellOfRow
     }
+}
 
-    /// The cell and tally of one person, or `nil` when they do not count (no retained data, or a filter fails).
-    private static func tally(row: Int, plan: QueryPlan, index: CohortIndex) -> (Int, Tally)? {
-        var hasData = index.createdAt[row] >= plan.keptWithoutDataSince
-        if !hasData {
-            for column in index.attributeCodes.indices
-            where index.attributeCodes[column][row] != 0 && index.attributeSetAt[column][row] >= plan.attributeCutoffs[column] {
+/// One person's contribution to a plan's cells: the columns a scan reads, held once so the loop over people
+/// touches arrays directly.
+private struct RowTallier: Sendable {
+    let plan: QueryPlan
+    let index: CohortIndex
+    let createdAt: [Int64]
+    let eventStart: [UInt32]
+    let eventCount: [UInt32]
+    let eventType: [UInt8]
+    let eventTime: [Int64]
+    let eventAmount: [Double]
+    let typeCutoffs: [Int64]
+    let needsEvents: Bool
+    let cap: Double
+
+    init(plan: QueryPlan, index: CohortIndex) {
+        self.plan = plan
+        self.index = index
+        self.createdAt = index.createdAt
+        self.eventStart = index.eventStart
+        self.eventCount = index.eventCount
+        self.eventType = index.eventType
+        self.eventTime = index.eventTime
+        self.eventAmount = index.eventAmount
+        self.typeCutoffs = plan.typeCutoffs
+        self.needsEvents = plan.needsEvents
+        self.cap = plan.contributionCap ?? .infinity
+    }
+
+    /// Adds `row`'s person to `tally` and returns their cell, or `nil` when they do not count (no retained data,
+    /// or a filter fails).
+    func tally(row: Int, into tally: inout Tally) -> Int? {
+        var hasData = self.createdAt[row] >= self.plan.keptWithoutDataSince || self.hasRetainedAttribute(row)
+        let start = Int(self.eventStart[row])
+        let end = start + Int(self.eventCount[row])
+        if self.needsEvents {
+            var amount = 0.0
+            var hasAmount = false
+            var spend = 0.0
+            var latestConversion = Int64.min
+            for event in start..<end {
+                let type = self.eventType[event]
+                let time = self.eventTime[event]
+                guard time >= self.typeCutoffs[Int(type)] else { continue }
                 hasData = true
-                break
+                guard time >= self.plan.windowFrom, time < self.plan.windowTo else { continue }
+                tally.events += 1
+                let value = self.eventAmount[event]
+                if !value.isNaN {
+                    amount += value
+                    hasAmount = true
+                    tally.amountEvents += 1
+                }
+                if type == self.plan.conversionType {
+                    tally.conversions += 1
+                    latestConversion = max(latestConversion, time)
+                    if !value.isNaN { spend += value }
+                }
             }
-        }
-        var tally = Tally(people: 1)
-        var amount = 0.0
-        var hasAmount = false
-        var spend = 0.0
-        var latestConversion = Int64.min
-        let start = Int(index.eventStart[row])
-        for event in start..<start + Int(index.eventCount[row]) {
-            let type = index.eventType[event]
-            let time = index.eventTime[event]
-            guard time >= plan.typeCutoffs[Int(type)] else { continue }
-            hasData = true
-            guard time >= plan.windowFrom, time < plan.windowTo else { continue }
-            tally.events += 1
-            let value = index.eventAmount[event]
-            if !value.isNaN {
-                amount += value
-                hasAmount = true
-                tally.amountEvents += 1
+            if hasAmount {
+                tally.amountPeople = 1
+                tally.amountSum = min(max(amount, -self.cap), self.cap)
             }
-            if type == plan.conversionType {
-                tally.conversions += 1
-                latestConversion = max(latestConversion, time)
-                if !value.isNaN { spend += value }
+            if tally.conversions > 0 {
+                tally.converters = 1
+                tally.conversionSpend = min(max(spend, -self.cap), self.cap)
+                tally.recencyDaysSum = Double(max(0, self.plan.now - latestConversion)) / 86_400_000
             }
+        } else if !hasData {
+            hasData = (start..<end).contains { self.eventTime[$0] >= self.typeCutoffs[Int(self.eventType[$0])] }
         }
         guard hasData else { return nil }
-        for filter in plan.filters where !filter.holds(row: row, in: index) {
+        for filter in self.plan.filters where !filter.holds(row: row, in: self.index) {
             return nil
         }
-        let cap = plan.contributionCap ?? .infinity
-        if hasAmount {
-            tally.amountPeople = 1
-            tally.amountSum = min(max(amount, -cap), cap)
-        }
-        if tally.conversions > 0 {
-            tally.converters = 1
-            tally.conversionSpend = min(max(spend, -cap), cap)
-            tally.recencyDaysSum = Double(max(0, plan.now - latestConversion)) / 86_400_000
-        }
         var cell = 0
-        for dimension in plan.dimensions {
-            cell = cell * dimension.labels.count + dimension.position(row, index)
+        for dimension in self.plan.dimensions {
+            cell = cell * dimension.labels.count + self.position(row, dimension)
         }
-        return (cell, tally)
+        return cell
+    }
+
+    private func hasRetainedAttribute(_ row: Int) -> Bool {
+        self.index.attributeCodes.indices.contains { column in
+            self.index.attributeCodes[column][row] != 0
+                && self.index.attributeSetAt[column][row] >= self.plan.attributeCutoffs[column]
+        }
+    }
+
+    private func position(_ row: Int, _ dimension: QueryPlan.Dimension) -> Int {
+        switch dimension.source {
+        case .attribute(let column, let positionOfCode, let setSince):
+            let code = Int(self.index.attributeCodes[column][row])
+            return code != 0 && self.index.attributeSetAt[column][row] >= setSince
+                ? Int(positionOfCode[code]) : dimension.labels.count - 1
+        case .segments(let members):
+            return members.firstIndex { $0.allSatisfy { $0.holds(row: row, in: self.index) } } ?? members.count
+        }
     }
 }

@@ -82,6 +82,36 @@ struct DirectStatement {
         return try self.step { code in code == SQLITE_ROW ? sqlite3_column_int64(handle, 0) : nil }
     }
 
+    /// Steps a query without parameters through every row, calling `body` with a reader of the current row, then
+    /// resets it.
+    mutating func forEachRow(_ body: (DirectRow) throws -> Void) throws {
+        defer { self.reset() }
+        while let row = try self.nextRow() {
+            try body(row)
+        }
+    }
+
+    /// Steps a query without parameters to its next row, or returns `nil` (and resets it) after the last. The row
+    /// is valid until the next step.
+    mutating func nextRow() throws -> DirectRow? {
+        precondition(self.position == sqlite3_bind_parameter_count(self.handle), "every parameter of a statement must be bound")
+        let code = sqlite3_step(self.handle)
+        if code == SQLITE_ROW { return DirectRow(handle: self.handle) }
+        self.reset()
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: sqlite3_extended_errcode(self.db.sqliteConnection)),
+                message: self.db.lastErrorMessage)
+        }
+        return nil
+    }
+
+    private mutating func reset() {
+        sqlite3_reset(self.handle)
+        sqlite3_clear_bindings(self.handle)
+        self.position = 0
+    }
+
     /// Steps the statement once, reads what `read` wants of its result, and resets it for the next values.
     private mutating func step<T>(_ read: (Int32) -> T) throws -> T {
         precondition(
@@ -118,5 +148,24 @@ struct DirectStatement {
     /// SQLite's `SQLITE_TRANSIENT`: it copies the value before the call returns.
     private static var transient: sqlite3_destructor_type {
         unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    }
+}
+
+/// The current row of a ``DirectStatement`` being stepped, read through SQLite's C API without boxing.
+struct DirectRow {
+    let handle: OpaquePointer
+
+    func int64(_ column: Int32) -> Int64 {
+        sqlite3_column_int64(self.handle, column)
+    }
+
+    func double(_ column: Int32) -> Double? {
+        sqlite3_column_type(self.handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(self.handle, column)
+    }
+
+    func text(_ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(self.handle, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(self.handle, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 }

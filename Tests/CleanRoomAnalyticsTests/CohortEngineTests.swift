@@ -126,6 +126,24 @@ struct CohortEngineTests {
                 == fresh.allowed[purpose].rows.map { fresh.subject(ofRow: $0) })
         }
         #expect(kept.eventTotal == fresh.eventTotal)
+        // Event by event, and attribute by attribute: the bulk load and the person-by-person updates agree.
+        func events(_ index: CohortIndex, _ row: Int) -> [String] {
+            let start = Int(index.eventStart[row])
+            return (start..<start + Int(index.eventCount[row])).map { event in
+                let itemStart = Int(index.eventItemStart[event])
+                let items = index.items[itemStart..<itemStart + Int(index.eventItemCount[event])]
+                return "\(index.eventType[event]) \(index.eventTime[event]) \(index.eventAmount[event]) "
+                    + items.map { index.itemValues.text(of: $0) }.joined(separator: ",")
+            }
+        }
+        for row in fresh.present.rows {
+            let keptRow = try #require(kept.row(of: fresh.subject(ofRow: row)))
+            #expect(events(kept, keptRow) == events(fresh, row))
+            for column in fresh.attributeCodes.indices {
+                #expect(kept.attributeValues[column].text(of: kept.attributeCodes[column][keptRow])
+                    == fresh.attributeValues[column].text(of: fresh.attributeCodes[column][row]))
+            }
+        }
     }
 
     @Test func aConsentSignalDatedLaterTakesEffectWhenItsTimeComes() throws {

@@ -61,6 +61,30 @@ public struct ConsentRepository {
         }
     }
 
+    /// Calls `body` with each subject's whole ledger (by subject id, entries in arrival order), streaming from the
+    /// database so that only one person's history is held at a time.
+    public func forEachHistory(_ body: (SubjectID, [StoredConsent]) throws -> Void) throws {
+        try performing("read the consent ledger") {
+            let rows = try Row.fetchCursor(
+                self.db,
+                sql: """
+                    SELECT subject_id, purpose, signal, occurred_at, recorded_at, source FROM consent_ledger
+                    ORDER BY subject_id, id
+                    """
+            )
+            var history: [StoredConsent] = []
+            while let row = try rows.next() {
+                let entry = Self.entry(row)
+                if let first = history.first, first.subject != entry.subject {
+                    try body(first.subject, history)
+                    history.removeAll(keepingCapacity: true)
+                }
+                history.append(entry)
+            }
+            if let first = history.first { try body(first.subject, history) }
+        }
+    }
+
     private static func entry(_ row: Row) -> StoredConsent {
         StoredConsent(
             subject: row.subject(at: 0),

@@ -76,6 +76,53 @@ public struct EventRepository {
         }
     }
 
+    /// One event as an in-memory index reads it in bulk: no key, no currency, the time in stored milliseconds.
+    public struct ScannedEvent: Sendable {
+        /// Whose event it is.
+        public var subject: SubjectID
+        /// The event type.
+        public var type: String
+        /// When it happened, in milliseconds since 1970 (UTC).
+        public var occurredAt: Int64
+        /// The amount, if it carries one.
+        public var amount: Double?
+        /// The items, in their stored order.
+        public var items: [String]
+    }
+
+    /// Calls `body` with every event in arrival order, read through SQLite's C API: the fast path for loading an
+    /// index of millions of events (``forEach(_:)`` builds full ``StoredEvent`` values instead).
+    public func scan(_ body: (ScannedEvent) throws -> Void) throws {
+        try performing("read the events") {
+            var events = try DirectStatement(
+                self.db, sql: "SELECT id, subject_id, type, occurred_at, amount FROM events ORDER BY id")
+            var items = try DirectStatement(
+                self.db, sql: "SELECT event_id, item FROM event_items ORDER BY event_id, position")
+            // Both run in event id order: each event's items are the next rows of the second statement.
+            var item = try items.nextRow()
+            try events.forEachRow { row in
+                let id = row.int64(0)
+                var event = ScannedEvent(
+                    subject: SubjectID(row.int64(1)), type: row.text(2), occurredAt: row.int64(3), amount: row.double(4),
+                    items: [])
+                while let current = item, current.int64(0) <= id {
+                    if current.int64(0) == id { event.items.append(current.text(1)) }
+                    item = try items.nextRow()
+                }
+                try body(event)
+            }
+        }
+    }
+
+    /// Calls `body` with the subject and type of every event in arrival order (to size an index before
+    /// ``scan(_:)``).
+    public func forEachSubjectAndType(_ body: (SubjectID, String) throws -> Void) throws {
+        try performing("read the events' subjects") {
+            var subjects = try DirectStatement(self.db, sql: "SELECT subject_id, type FROM events ORDER BY id")
+            try subjects.forEachRow { row in try body(SubjectID(row.int64(0)), row.text(1)) }
+        }
+    }
+
     /// The number of events held.
     public func count() throws -> Int {
         try performing("count events") {
