@@ -42,6 +42,7 @@ public final class Analyst: Sendable {
         -> QueryAnswer
     {
         let principal = self.policy.principal(named: principalName)
+        let started = ContinuousClock.now
         do throws(AnalyticsError) {
             guard let principal else {
                 throw AnalyticsError.forbidden("no principal is called \(principalName)", rule: "principal.unknown")
@@ -57,12 +58,12 @@ public final class Analyst: Sendable {
                 dimensions: query.groupBy, metrics: query.metrics, cells: released.cells, other: released.other,
                 total: released.total, k: self.policy.privacy.k, auditSequence: 0)
             let cohorts = Self.releasedCohorts(answer, plan: plan, scan: scan, index: index)
-            return try self.release(cohorts, principal: principal) { () throws(AnalyticsError) in
-                answer.auditSequence = try self.auditAnswer(
+            answer.timings.compute = ContinuousClock.now - started
+            return try self.release(answer, cohorts: cohorts, principal: principal) { () throws(AnalyticsError) in
+                try self.auditAnswer(
                     principal: principal, action: .query, purpose: query.purpose, request: query.canonicalJSON,
                     cohortSizes: cohorts.map(\.subjects.count), suppressedCells: answer.suppressedCellCount,
                     content: answer.contentJSON)
-                return answer
             }
         } catch let error where error.code == .invalidQuery || error.code == .forbidden || error.code == .refused {
             try self.auditRefusal(
@@ -82,6 +83,7 @@ public final class Analyst: Sendable {
     {
         let principal = self.policy.principal(named: principalName)
         let k = self.policy.privacy.k
+        let started = ContinuousClock.now
         do throws(AnalyticsError) {
             guard let principal else {
                 throw AnalyticsError.forbidden("no principal is called \(principalName)", rule: "principal.unknown")
@@ -107,11 +109,11 @@ public final class Analyst: Sendable {
                     people: people, rules: released.map { Self.named($0, index: index, people: people) },
                     withheld: withheld, k: k, auditSequence: 0)
                 let cohort = Cohort(ascending: baskets.rows.map { index.subject(ofRow: $0) })
-                return try self.release(cohort: cohort, principal: principal) { () throws(AnalyticsError) in
-                    answer.auditSequence = try self.auditAnswer(
+                answer.timings.compute = ContinuousClock.now - started
+                return try self.release(answer, cohorts: [cohort], principal: principal) { () throws(AnalyticsError) in
+                    try self.auditAnswer(
                         principal: principal, action: .rules, purpose: request.purpose, request: request.canonicalJSON,
                         cohortSizes: [people], suppressedCells: 0, content: answer.contentJSON)
-                    return answer
                 }
             }
             var answer = RulesAnswer(people: nil, rules: [], withheld: 0, k: k, auditSequence: 0)
@@ -266,24 +268,26 @@ public final class Analyst: Sendable {
     }
 
     /// Checks `cohorts` against the principal's earlier releases, then runs `audit` (which writes the entry and
-    /// returns the answer) and records the cohorts, all under one lock so that no other release slips between.
-    private func release<Answer>(
-        _ cohorts: [Cohort], principal: Policy.Principal, audit: () throws(AnalyticsError) -> Answer
-    ) throws(AnalyticsError) -> Answer where Answer: AuditedAnswer {
+    /// returns its sequence number) and records the cohorts, all under one lock so that no other release slips
+    /// between; returns `answer` with its audit sequence and timings.
+    private func release<Answer: AuditedAnswer>(
+        _ answer: Answer, cohorts: [Cohort], principal: Policy.Principal, audit: () throws(AnalyticsError) -> Int
+    ) throws(AnalyticsError) -> Answer {
+        var answer = answer
         try self.releases.withLock { _ throws(AnalyticsError) in
+            var mark = ContinuousClock.now
             if !self.policy.privacy.differencingGuardExemptions.contains(principal.name) {
                 try self.checkDifferencing(cohorts, principal: principal.name)
             }
-            let answer = try audit()
+            answer.timings.differencingGuard = ContinuousClock.now - mark
+            mark = ContinuousClock.now
+            answer.auditSequence = try audit()
+            answer.timings.audit = ContinuousClock.now - mark
+            mark = ContinuousClock.now
             try self.record(cohorts, auditSequence: answer.auditSequence, principal: principal.name)
-            return answer
+            answer.timings.record = ContinuousClock.now - mark
         }
-    }
-
-    private func release<Answer>(
-        cohort: Cohort, principal: Policy.Principal, audit: () throws(AnalyticsError) -> Answer
-    ) throws(AnalyticsError) -> Answer where Answer: AuditedAnswer {
-        try self.release([cohort], principal: principal, audit: audit)
+        return answer
     }
 
     private func auditAnswer(
@@ -341,8 +345,24 @@ public final class Analyst: Sendable {
 
 /// An answer that names the audit entry recording it.
 protocol AuditedAnswer {
-    var auditSequence: Int { get }
+    var auditSequence: Int { get set }
+    var timings: ReleaseTimings { get set }
 }
 
 extension QueryAnswer: AuditedAnswer {}
 extension RulesAnswer: AuditedAnswer {}
+
+/// Where the time of one answer went, for benchmarks and the service's metrics (never part of the answer's output).
+public struct ReleaseTimings: Sendable, Equatable {
+    /// Checking the request, bringing the index up to date, scanning or mining, and the privacy contract.
+    public var compute: Duration = .zero
+    /// Comparing the released cohorts with the principal's earlier ones.
+    public var differencingGuard: Duration = .zero
+    /// Writing and syncing the audit entry.
+    public var audit: Duration = .zero
+    /// Recording the released cohorts in the store.
+    public var record: Duration = .zero
+
+    /// Creates zero timings.
+    public init() {}
+}

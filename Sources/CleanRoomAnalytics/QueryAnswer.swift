@@ -33,6 +33,8 @@ public struct QueryAnswer: Sendable, Equatable {
     public var k: Int
     /// The audit entry that recorded the answer before it was returned.
     public var auditSequence: Int
+    /// Where the time went.
+    public var timings = ReleaseTimings()
 
     /// How many cells (and the total) are suppressed.
     public var suppressedCellCount: Int {

@@ -110,6 +110,8 @@ public struct RulesAnswer: Sendable, Equatable {
     public var k: Int
     /// The audit entry that recorded the answer before it was returned.
     public var auditSequence: Int
+    /// Where the time went.
+    public var timings = ReleaseTimings()
 
     /// The answer as JSON.
     public var json: CanonicalJSON {

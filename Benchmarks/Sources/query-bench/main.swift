@@ -3,7 +3,8 @@
 // Warm aggregate-query latency of CleanRoom on a home (Benchmarks/query.sh builds one from `cleanroom demo
 // generate` data): the cohort index is loaded once, then each query runs RUNS times after one warm-up, through the
 // whole path a partner's query takes (policy checks, scan, privacy contract, differencing guard, audit entry
-// synced, cohorts recorded). Prints JSON lines: one per run, one result per query, one with the load figures.
+// synced, cohorts recorded). Prints JSON lines: one per run (with where its time went), one result per query, one
+// with the load figures.
 import CleanRoomAnalytics
 import CleanRoomAudit
 import CleanRoomCore
@@ -70,9 +71,14 @@ do {
         let answer = try analyst.run(query, as: principal, at: now)
         for run in 0..<runs {
             let start = ContinuousClock.now
-            _ = try analyst.run(query, as: principal, at: now)
+            let timed = try analyst.run(query, as: principal, at: now)
             let elapsed = ContinuousClock.now - start
-            emit(["system": "cleanroom", "query": name, "run": run, "ms": elapsed / .milliseconds(1)])
+            let ms = { (duration: Duration) in duration / .milliseconds(1) }
+            emit([
+                "system": "cleanroom", "query": name, "run": run, "ms": ms(elapsed),
+                "compute_ms": ms(timed.timings.compute), "guard_ms": ms(timed.timings.differencingGuard),
+                "audit_ms": ms(timed.timings.audit), "record_ms": ms(timed.timings.record),
+            ])
         }
         var result: [String: [String: Double]] = [:]
         for cell in answer.cells where !cell.isSuppressed {
