@@ -225,8 +225,13 @@ public final class Analyst: Sendable {
                 throw AnalyticsError(code: .unavailable, message: "the differencing guard cannot read its history: \(error)")
             }
             for candidate in earlier {
-                guard let members = try? candidate.subjectIDs() else { continue }
-                let difference = Self.symmetricDifferenceCount(cohort.subjects, members)
+                let difference: Int
+                do {
+                    difference = try candidate.symmetricDifferenceCount(withAscending: cohort.subjects, limit: k)
+                } catch {
+                    throw AnalyticsError(
+                        code: .unavailable, message: "the differencing guard cannot read an earlier cohort: \(error)")
+                }
                 if difference > 0 && difference < k {
                     throw AnalyticsError(
                         code: .refused,
@@ -237,24 +242,6 @@ public final class Analyst: Sendable {
                 }
             }
         }
-    }
-
-    /// The number of subjects in exactly one of two ascending lists.
-    static func symmetricDifferenceCount(_ first: [SubjectID], _ second: [SubjectID]) -> Int {
-        var (i, j, count) = (0, 0, 0)
-        while i < first.count && j < second.count {
-            if first[i] == second[j] {
-                i += 1
-                j += 1
-            } else if first[i] < second[j] {
-                count += 1
-                i += 1
-            } else {
-                count += 1
-                j += 1
-            }
-        }
-        return count + (first.count - i) + (second.count - j)
     }
 
     // MARK: Release

@@ -85,3 +85,21 @@ struct CohortReleaseTests {
         #expect(error?.code == .constraint)
     }
 }
+
+struct CohortMembersDifferenceTests {
+    @Test func theSymmetricDifferenceAgreesWithSetsForBothEncodingsAndStopsAtTheLimit() throws {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<40 {
+            // Dense sets become bitmaps, sparse ones runs.
+            let span = round % 2 == 0 ? 200 : 100_000
+            let left = Set((0..<120).map { _ in Int64.random(in: 1...Int64(span), using: &generator) })
+            let right = Set((0..<120).map { _ in Int64.random(in: 1...Int64(span), using: &generator) })
+            let members = CohortMembers(left.map(SubjectID.init))
+            let other = right.sorted().map(SubjectID.init)
+            let expected = left.symmetricDifference(right).count
+            #expect(try members.symmetricDifferenceCount(withAscending: other, limit: .max) == expected)
+            #expect(try members.symmetricDifferenceCount(withAscending: other, limit: 5) == min(5, expected))
+            #expect(try members.symmetricDifferenceCount(withAscending: left.sorted().map(SubjectID.init), limit: 5) == 0)
+        }
+    }
+}

@@ -25,12 +25,11 @@ public struct CohortMembers: Sendable, Hashable {
     private init(ascending ids: [Int64]) {
         precondition(ids.first.map { $0 >= 0 } ?? true, "subject ids are not negative")
         precondition(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "subject ids are strictly ascending")
-        let runs = Self.runs(ids)
-        // The bitmap's size is known without building it: build it only when it wins.
-        if let first = ids.first, let last = ids.last, (last - first) / 8 + 11 < Int64(runs.count) {
+        // Both sizes are known without building either encoding: build only the smaller.
+        if let first = ids.first, let last = ids.last, (last - first) / 8 + 11 < Int64(Self.runsSize(ids)) {
             self.encoded = Self.bitmap(ids)
         } else {
-            self.encoded = runs
+            self.encoded = Self.runs(ids)
         }
     }
 
@@ -103,6 +102,42 @@ public struct CohortMembers: Sendable, Hashable {
         default:
             throw Self.corrupt
         }
+    }
+
+    /// The number of members in exactly one of this cohort and `subjects` (ascending), counted in one merge
+    /// without decoding into an array; counting stops at `limit`, which is then returned.
+    public func symmetricDifferenceCount(withAscending subjects: [SubjectID], limit: Int) throws -> Int {
+        var count = 0
+        var next = 0
+        try self.forEach { id in
+            while next < subjects.count && subjects[next].rawValue < id {
+                count += 1
+                next += 1
+            }
+            if next < subjects.count && subjects[next].rawValue == id {
+                next += 1
+            } else {
+                count += 1
+            }
+            return count < limit
+        }
+        return min(limit, count + (subjects.count - next))
+    }
+
+    /// The size of the runs encoding of `ids`, computed without building it.
+    private static func runsSize(_ ids: [Int64]) -> Int {
+        let varint = { (value: UInt64) in max(1, (64 - value.leadingZeroBitCount + 6) / 7) }
+        var size = 1
+        var index = 0
+        var previousEnd: UInt64 = 0
+        while index < ids.count {
+            var end = index + 1
+            while end < ids.count && ids[end] == ids[end - 1] + 1 { end += 1 }
+            size += varint(UInt64(ids[index]) - previousEnd) + varint(UInt64(end - index))
+            previousEnd = UInt64(ids[end - 1]) + 1
+            index = end
+        }
+        return size
     }
 
     private static func runs(_ ids: [Int64]) -> [UInt8] {
