@@ -48,28 +48,27 @@ struct QueryScan: Sendable {
     }
 
     /// Scans `index` for `plan`, on as many threads as the machine has cores.
+    ///
+    /// Attribute dimensions are applied column by column first (each row's partial cell position), then one pass
+    /// per thread over the purpose's people reads each person's events through buffer pointers, so the hot loops
+    /// touch plain memory with no reference counting.
     init(_ plan: QueryPlan, over index: CohortIndex) {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let cohort = index.present.intersection(index.allowed[plan.purposeIndex])
+        var cellOfRow = Self.attributePositions(plan, index: index)
         let tallier = RowTallier(plan: plan, index: index)
         var partCells = Array(repeating: [Tally](), count: parts)
-        var cellOfRow = Array(repeating: Int32(-1), count: index.rowCount)
         cellOfRow.withUnsafeMutableBufferPointer { rowCells in
             partCells.withUnsafeMutableBufferPointer { results in
                 nonisolated(unsafe) let rowCells = rowCells
                 nonisolated(unsafe) let results = results
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    var cells = Array(repeating: Tally(), count: plan.cellCount)
-                    cohort.forEach(inPart: part, of: parts) { row in
-                        var tally = Tally(people: 1)
-                        guard let cell = tallier.tally(row: row, into: &tally) else { return }
-                        cells[cell].add(tally)
-                        rowCells[row] = Int32(cell)
-                    }
-                    results[part] = cells
+                    results[part] = tallier.scan(cohort, part: part, of: parts, cells: rowCells)
                 }
             }
         }
+        // Rows outside the purpose's cohort are not counted.
+        SubjectSet.all(capacity: index.rowCount).subtracting(cohort).forEach { cellOfRow[$0] = -1 }
         var cells = partCells[0]
         for part in partCells.dropFirst() {
             for position in cells.indices { cells[position].add(part[position]) }
@@ -77,105 +76,175 @@ struct QueryScan: Sendable {
         self.cells = cells
         self.cellOfRow = cellOfRow
     }
+
+    /// Each row's cell position over the plan's attribute dimensions, a column at a time; a segment dimension
+    /// counts as position 0 here (the scan adds it per person). Values past their retention count as "no value".
+    private static func attributePositions(_ plan: QueryPlan, index: CohortIndex) -> [Int32] {
+        var positions = Array(repeating: Int32(0), count: index.rowCount)
+        positions.withUnsafeMutableBufferPointer { positions in
+            for dimension in plan.dimensions {
+                let radix = Int32(dimension.labels.count)
+                guard case .attribute(let column, let positionOfCode, let setSince) = dimension.source else {
+                    for row in positions.indices { positions[row] *= radix }
+                    continue
+                }
+                let missing = radix - 1
+                index.attributeCodes[column].withUnsafeBufferPointer { codes in
+                    index.attributeSetAt[column].withUnsafeBufferPointer { setAt in
+                        positionOfCode.withUnsafeBufferPointer { positionOfCode in
+                            for row in positions.indices {
+                                let code = Int(codes[row])
+                                let position = code != 0 && setAt[row] >= setSince ? positionOfCode[code] : missing
+                                positions[row] = positions[row] * radix + position
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return positions
+    }
 }
 
-/// One person's contribution to a plan's cells: the columns a scan reads, held once so the loop over people
-/// touches arrays directly.
+/// One thread's share of a scan: the plan's people tallied into their cells.
 private struct RowTallier: Sendable {
     let plan: QueryPlan
     let index: CohortIndex
-    let createdAt: [Int64]
-    let eventStart: [UInt32]
-    let eventCount: [UInt32]
-    let eventType: [UInt8]
-    let eventTime: [Int64]
-    let eventAmount: [Double]
-    let typeCutoffs: [Int64]
-    let needsEvents: Bool
     let cap: Double
+    /// The radix of each segment dimension by position in the plan (0 for attribute dimensions), and the product of
+    /// the radixes after it: where a segment's position goes in the cell number.
+    let segmentPlaces: [(dimension: Int, weight: Int32)]
 
     init(plan: QueryPlan, index: CohortIndex) {
         self.plan = plan
         self.index = index
-        self.createdAt = index.createdAt
-        self.eventStart = index.eventStart
-        self.eventCount = index.eventCount
-        self.eventType = index.eventType
-        self.eventTime = index.eventTime
-        self.eventAmount = index.eventAmount
-        self.typeCutoffs = plan.typeCutoffs
-        self.needsEvents = plan.needsEvents
         self.cap = plan.contributionCap ?? .infinity
+        var places: [(Int, Int32)] = []
+        var weight: Int32 = 1
+        for (position, dimension) in plan.dimensions.enumerated().reversed() {
+            if case .segments = dimension.source { places.append((position, weight)) }
+            weight *= Int32(dimension.labels.count)
+        }
+        self.segmentPlaces = places
     }
 
-    /// Adds `row`'s person to `tally` and returns their cell, or `nil` when they do not count (no retained data,
-    /// or a filter fails).
-    func tally(row: Int, into tally: inout Tally) -> Int? {
-        var hasData = self.createdAt[row] >= self.plan.keptWithoutDataSince || self.hasRetainedAttribute(row)
-        let start = Int(self.eventStart[row])
-        let end = start + Int(self.eventCount[row])
-        if self.needsEvents {
+    /// Tallies part `part` of `parts` of `cohort`, completing each counted row's cell in `cells` (rows not counted
+    /// get -1), and returns the part's cells.
+    func scan(_ cohort: SubjectSet, part: Int, of parts: Int, cells rowCells: UnsafeMutableBufferPointer<Int32>)
+        -> [Tally]
+    {
+        var cells = Array(repeating: Tally(), count: self.plan.cellCount)
+        let index = self.index
+        index.eventStart.withUnsafeBufferPointer { eventStart in
+            index.eventCount.withUnsafeBufferPointer { eventCount in
+                index.eventType.withUnsafeBufferPointer { eventType in
+                    index.eventTime.withUnsafeBufferPointer { eventTime in
+                        index.eventAmount.withUnsafeBufferPointer { eventAmount in
+                            index.createdAt.withUnsafeBufferPointer { createdAt in
+                                self.plan.typeCutoffs.withUnsafeBufferPointer { typeCutoffs in
+                                    let events = EventColumns(
+                                        start: eventStart, count: eventCount, type: eventType, time: eventTime,
+                                        amount: eventAmount, typeCutoffs: typeCutoffs)
+                                    cohort.forEach(inPart: part, of: parts) { row in
+                                        var tally = Tally(people: 1)
+                                        let counted = self.tally(row, createdAt: createdAt[row], events: events, into: &tally)
+                                        guard counted else {
+                                            rowCells[row] = -1
+                                            return
+                                        }
+                                        let cell = self.cell(row, base: rowCells[row])
+                                        cells[cell].add(tally)
+                                        rowCells[row] = Int32(cell)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return cells
+    }
+
+    /// The event columns a scan reads, as buffers valid during the scan.
+    struct EventColumns {
+        let start: UnsafeBufferPointer<UInt32>
+        let count: UnsafeBufferPointer<UInt32>
+        let type: UnsafeBufferPointer<UInt8>
+        let time: UnsafeBufferPointer<Int64>
+        let amount: UnsafeBufferPointer<Double>
+        let typeCutoffs: UnsafeBufferPointer<Int64>
+    }
+
+    /// Adds `row`'s person to `tally`; `false` when they do not count (no retained data, or a filter fails).
+    private func tally(_ row: Int, createdAt: Int64, events: EventColumns, into tally: inout Tally) -> Bool {
+        var hasData = createdAt >= self.plan.keptWithoutDataSince || self.hasRetainedAttribute(row)
+        let start = Int(events.start[row])
+        let end = start + Int(events.count[row])
+        if self.plan.needsEvents {
+            let (windowFrom, windowTo, conversionType) = (self.plan.windowFrom, self.plan.windowTo, self.plan.conversionType)
+            var counted = 0
+            var amountEvents = 0
+            var conversions = 0
             var amount = 0.0
-            var hasAmount = false
             var spend = 0.0
             var latestConversion = Int64.min
             for event in start..<end {
-                let type = self.eventType[event]
-                let time = self.eventTime[event]
-                guard time >= self.typeCutoffs[Int(type)] else { continue }
+                let type = events.type[event]
+                let time = events.time[event]
+                guard time >= events.typeCutoffs[Int(type)] else { continue }
                 hasData = true
-                guard time >= self.plan.windowFrom, time < self.plan.windowTo else { continue }
-                tally.events += 1
-                let value = self.eventAmount[event]
-                if !value.isNaN {
+                guard time >= windowFrom, time < windowTo else { continue }
+                counted += 1
+                let value = events.amount[event]
+                let hasValue = !value.isNaN
+                if hasValue {
                     amount += value
-                    hasAmount = true
-                    tally.amountEvents += 1
+                    amountEvents += 1
                 }
-                if type == self.plan.conversionType {
-                    tally.conversions += 1
+                if type == conversionType {
+                    conversions += 1
                     latestConversion = max(latestConversion, time)
-                    if !value.isNaN { spend += value }
+                    if hasValue { spend += value }
                 }
             }
-            if hasAmount {
+            tally.events = counted
+            tally.amountEvents = amountEvents
+            tally.conversions = conversions
+            if amountEvents > 0 {
                 tally.amountPeople = 1
                 tally.amountSum = min(max(amount, -self.cap), self.cap)
             }
-            if tally.conversions > 0 {
+            if conversions > 0 {
                 tally.converters = 1
                 tally.conversionSpend = min(max(spend, -self.cap), self.cap)
                 tally.recencyDaysSum = Double(max(0, self.plan.now - latestConversion)) / 86_400_000
             }
         } else if !hasData {
-            hasData = (start..<end).contains { self.eventTime[$0] >= self.typeCutoffs[Int(self.eventType[$0])] }
+            hasData = (start..<end).contains { events.time[$0] >= events.typeCutoffs[Int(events.type[$0])] }
         }
-        guard hasData else { return nil }
+        guard hasData else { return false }
         for filter in self.plan.filters where !filter.holds(row: row, in: self.index) {
-            return nil
+            return false
         }
-        var cell = 0
-        for dimension in self.plan.dimensions {
-            cell = cell * dimension.labels.count + self.position(row, dimension)
+        return true
+    }
+
+    /// The row's cell: its attribute positions (`base`) plus its segments' positions.
+    private func cell(_ row: Int, base: Int32) -> Int {
+        var cell = base
+        for (dimension, weight) in self.segmentPlaces {
+            guard case .segments(let members) = self.plan.dimensions[dimension].source else { continue }
+            let position = members.firstIndex { $0.allSatisfy { $0.holds(row: row, in: self.index) } } ?? members.count
+            cell += Int32(position) * weight
         }
-        return cell
+        return Int(cell)
     }
 
     private func hasRetainedAttribute(_ row: Int) -> Bool {
         self.index.attributeCodes.indices.contains { column in
             self.index.attributeCodes[column][row] != 0
                 && self.index.attributeSetAt[column][row] >= self.plan.attributeCutoffs[column]
-        }
-    }
-
-    private func position(_ row: Int, _ dimension: QueryPlan.Dimension) -> Int {
-        switch dimension.source {
-        case .attribute(let column, let positionOfCode, let setSince):
-            let code = Int(self.index.attributeCodes[column][row])
-            return code != 0 && self.index.attributeSetAt[column][row] >= setSince
-                ? Int(positionOfCode[code]) : dimension.labels.count - 1
-        case .segments(let members):
-            return members.firstIndex { $0.allSatisfy { $0.holds(row: row, in: self.index) } } ?? members.count
         }
     }
 }

@@ -17,14 +17,15 @@ public struct CohortMembers: Sendable, Hashable {
         self.init(ascending: Array(Set(subjects.map(\.rawValue))).sorted())
     }
 
-    /// Encodes subject ids given in strictly ascending order (checked), without sorting them again.
+    /// Encodes subject ids expected in strictly ascending order, as an index's rows give them; they are sorted
+    /// (and duplicates dropped) only when they are not.
     public init(ascending subjects: [SubjectID]) {
-        self.init(ascending: subjects.map(\.rawValue))
+        let ids = subjects.map(\.rawValue)
+        self.init(ascending: zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 } ? ids : Array(Set(ids)).sorted())
     }
 
     private init(ascending ids: [Int64]) {
         precondition(ids.first.map { $0 >= 0 } ?? true, "subject ids are not negative")
-        precondition(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "subject ids are strictly ascending")
         // Both sizes are known without building either encoding: build only the smaller.
         if let first = ids.first, let last = ids.last, (last - first) / 8 + 11 < Int64(Self.runsSize(ids)) {
             self.encoded = Self.bitmap(ids)
