@@ -179,7 +179,12 @@ public final class Analyst: Sendable {
     ) -> [Cohort] {
         // Everyone counted, and each cell's people, in one pass (ascending, as rows are).
         var total: [SubjectID] = []
-        var byCell = Array(repeating: [SubjectID](), count: scan.cells.count)
+        total.reserveCapacity(scan.cells.reduce(0) { $0 + $1.people })
+        var byCell = scan.cells.map { tally in
+            var subjects: [SubjectID] = []
+            subjects.reserveCapacity(plan.dimensions.isEmpty ? 0 : tally.people)
+            return subjects
+        }
         for (row, cell) in scan.cellOfRow.enumerated() where cell >= 0 {
             let subject = index.subject(ofRow: row)
             total.append(subject)

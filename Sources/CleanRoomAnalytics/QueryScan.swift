@@ -189,9 +189,12 @@ private struct RowTallier: Sendable {
             var amount = 0.0
             var spend = 0.0
             var latestConversion = Int64.min
-            for event in start..<end {
+            // A person's events are ordered by time: newest first, the walk stops at the window's start once the
+            // person is known to have retained data (otherwise it goes on, looking for some).
+            for event in (start..<end).reversed() {
                 let type = events.type[event]
                 let time = events.time[event]
+                if time < windowFrom && hasData { break }
                 guard time >= events.typeCutoffs[Int(type)] else { continue }
                 hasData = true
                 guard time >= windowFrom, time < windowTo else { continue }

@@ -14,20 +14,25 @@ public struct CohortMembers: Sendable, Hashable {
 
     /// Encodes `subjects` (any order; duplicates count once). Subject ids are positive.
     public init(_ subjects: some Sequence<SubjectID>) {
-        self.init(ascending: Array(Set(subjects.map(\.rawValue))).sorted())
+        let ids = Array(Set(subjects.map(\.rawValue))).sorted()
+        self.init(ascending: ids, runsSize: Self.runsSize(ids) ?? 0)
     }
 
     /// Encodes subject ids expected in strictly ascending order, as an index's rows give them; they are sorted
     /// (and duplicates dropped) only when they are not.
     public init(ascending subjects: [SubjectID]) {
-        let ids = subjects.map(\.rawValue)
-        self.init(ascending: zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 } ? ids : Array(Set(ids)).sorted())
+        let ids = subjects.lazy.map(\.rawValue)
+        guard let runsSize = Self.runsSize(ids) else {
+            self.init(subjects)
+            return
+        }
+        self.init(ascending: ids, runsSize: runsSize)
     }
 
-    private init(ascending ids: [Int64]) {
+    private init(ascending ids: some RandomAccessCollection<Int64>, runsSize: Int) {
         precondition(ids.first.map { $0 >= 0 } ?? true, "subject ids are not negative")
         // Both sizes are known without building either encoding: build only the smaller.
-        if let first = ids.first, let last = ids.last, (last - first) / 8 + 11 < Int64(Self.runsSize(ids)) {
+        if let first = ids.first, let last = ids.last, (last - first) / 8 + 11 < Int64(runsSize) {
             self.encoded = Self.bitmap(ids)
         } else {
             self.encoded = Self.runs(ids)
@@ -125,38 +130,59 @@ public struct CohortMembers: Sendable, Hashable {
         return min(limit, count + (subjects.count - next))
     }
 
-    /// The size of the runs encoding of `ids`, computed without building it.
-    private static func runsSize(_ ids: [Int64]) -> Int {
+    /// The size of the runs encoding of `ids`, computed without building it; `nil` when they are not strictly
+    /// ascending.
+    private static func runsSize(_ ids: some RandomAccessCollection<Int64>) -> Int? {
         let varint = { (value: UInt64) in max(1, (64 - value.leadingZeroBitCount + 6) / 7) }
         var size = 1
-        var index = 0
-        var previousEnd: UInt64 = 0
-        while index < ids.count {
-            var end = index + 1
-            while end < ids.count && ids[end] == ids[end - 1] + 1 { end += 1 }
-            size += varint(UInt64(ids[index]) - previousEnd) + varint(UInt64(end - index))
-            previousEnd = UInt64(ids[end - 1]) + 1
-            index = end
+        var runStart: Int64 = -1
+        var previous: Int64 = -1
+        var previousEnd: Int64 = 0
+        for id in ids {
+            if id == previous + 1 && runStart >= 0 {
+                previous = id
+                continue
+            }
+            guard id > previous else { return nil }
+            if runStart >= 0 {
+                size += varint(UInt64(runStart - previousEnd)) + varint(UInt64(previous - runStart + 1))
+                previousEnd = previous + 1
+            }
+            runStart = id
+            previous = id
+        }
+        if runStart >= 0 {
+            size += varint(UInt64(runStart - previousEnd)) + varint(UInt64(previous - runStart + 1))
         }
         return size
     }
 
-    private static func runs(_ ids: [Int64]) -> [UInt8] {
+    private static func runs(_ ids: some RandomAccessCollection<Int64>) -> [UInt8] {
         var bytes: [UInt8] = [0]
-        var index = 0
-        var previousEnd: UInt64 = 0
-        while index < ids.count {
-            var end = index + 1
-            while end < ids.count && ids[end] == ids[end - 1] + 1 { end += 1 }
-            Self.append(UInt64(ids[index]) - previousEnd, to: &bytes)
-            Self.append(UInt64(end - index), to: &bytes)
-            previousEnd = UInt64(ids[end - 1]) + 1
-            index = end
+        var runStart: Int64 = -1
+        var previous: Int64 = -1
+        var previousEnd: Int64 = 0
+        for id in ids {
+            if id == previous + 1 && runStart >= 0 {
+                previous = id
+                continue
+            }
+            if runStart >= 0 {
+                Self.append(UInt64(runStart - previousEnd), to: &bytes)
+                Self.append(UInt64(previous - runStart + 1), to: &bytes)
+                previousEnd = previous + 1
+            }
+            runStart = id
+            previous = id
+        }
+        if runStart >= 0 {
+            Self.append(UInt64(runStart - previousEnd), to: &bytes)
+            Self.append(UInt64(previous - runStart + 1), to: &bytes)
         }
         return bytes
     }
 
-    private static func bitmap(_ ids: [Int64]) -> [UInt8] {
+    private static func bitmap(_ ids: some RandomAccessCollection<Int64>) -> [UInt8] {
         guard let first = ids.first, let last = ids.last else { return [0] }
         var bytes: [UInt8] = [1]
         Self.append(UInt64(first), to: &bytes)
