@@ -99,3 +99,42 @@ struct QueryCommandTests {
         }
     }
 }
+
+/// `cleanroom rules` end to end.
+struct RulesCommandTests {
+    @Test func rulesAreMinedAuditedAndRefusedWithTheirRule() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = try initializedHome(in: directory)
+        let customers = directory.path("customers.jsonl")
+        let events = directory.path("events.jsonl")
+        let people = 1...120
+        try Data(people.map { person in
+            #"{"type":"customer","customer_id":"c-\#(person)","consent":{"analytics":true},"#
+                + #""consent_at":"2026-03-01T10:00:00Z"}"#
+        }.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: customers))
+        let at = Date(timeIntervalSinceNow: -5 * 86_400).formatted(.iso8601)
+        try Data(people.map { person in
+            let items = person <= 80 ? #"["boots","socks"]"# : #"["tent"]"#
+            return #"{"type":"event","customer_id":"c-\#(person)","event":"purchase","at":"\#(at)","amount":20,"#
+                + #""currency":"EUR","items":\#(items)}"#
+        }.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: events))
+        try runCleanRoom(["ingest", customers, events, "--home", home.root, "--json"])
+        try runCleanRoom([
+            "rules", "--as", "nordwind-analytics", "--purpose", "analytics", "--min-support", "0.1",
+            "--min-confidence", "0.5", "--format", "json", "--home", home.root,
+        ])
+        #expect(throws: AnalyticsError.self) {
+            try runCleanRoom([
+                "rules", "--as", "dailynews-media", "--purpose", "analytics", "--min-support", "0.1",
+                "--min-confidence", "0.5", "--home", home.root,
+            ])
+        }
+        var records: [AuditRecord] = []
+        try AuditReader.forEachEntry(in: home.auditDirectory) { entry in
+            if entry.record.action == .rules { records.append(entry.record) }
+        }
+        #expect(records.map(\.decision) == [.allowed("privacy.contract_met"), .refused("principal.purpose")])
+        #expect(records.first?.cohortSizes == [120])
+    }
+}
