@@ -23,6 +23,8 @@ public final class Analyst: Sendable {
     /// Serializes guard checks with the records they depend on, so two queries cannot both pass on the same
     /// history.
     private let releases: Mutex<Void>
+    /// Cohorts already encoded, so a repeated question costs one pass over its people.
+    private let cohortCache = ReleasedCohortCache()
 
     /// An analyst over `engine`'s index of `store`, under `policy` and `segments`, auditing into `audit`.
     public init(engine: CohortEngine, store: Store, policy: Policy, segments: SegmentCatalog, audit: AuditLog) {
@@ -57,12 +59,12 @@ public final class Analyst: Sendable {
             var answer = QueryAnswer(
                 dimensions: query.groupBy, metrics: query.metrics, cells: released.cells, other: released.other,
                 total: released.total, k: self.policy.privacy.k, auditSequence: 0)
-            let cohorts = Self.releasedCohorts(answer, plan: plan, scan: scan, index: index)
+            let cohorts = self.releasedCohorts(answer, plan: plan, scan: scan, index: index)
             answer.timings.compute = ContinuousClock.now - started
             return try self.release(answer, cohorts: cohorts, principal: principal) { () throws(AnalyticsError) in
                 try self.auditAnswer(
                     principal: principal, action: .query, purpose: query.purpose, request: query.canonicalJSON,
-                    cohortSizes: cohorts.map(\.subjects.count), suppressedCells: answer.suppressedCellCount,
+                    cohortSizes: cohorts.map(\.count), suppressedCells: answer.suppressedCellCount,
                     content: answer.contentJSON)
             }
         } catch let error where error.code == .invalidQuery || error.code == .forbidden || error.code == .refused {
@@ -108,7 +110,7 @@ public final class Analyst: Sendable {
                 var answer = RulesAnswer(
                     people: people, rules: released.map { Self.named($0, index: index, people: people) },
                     withheld: withheld, k: k, auditSequence: 0)
-                let cohort = Cohort(ascending: baskets.rows.map { index.subject(ofRow: $0) })
+                let cohort = ReleasedCohort(ascending: baskets.rows.map { index.subject(ofRow: $0) })
                 answer.timings.compute = ContinuousClock.now - started
                 return try self.release(answer, cohorts: [cohort], principal: principal) { () throws(AnalyticsError) in
                     try self.auditAnswer(
@@ -159,52 +161,61 @@ public final class Analyst: Sendable {
 
     // MARK: Cohorts
 
-    /// A released group of people: the total, a cell or the "other" cell.
-    struct Cohort {
-        var subjects: [SubjectID]
-        var members: CohortMembers
-        var digest: [UInt8]
-
-        /// The cohort of `subjects`, in ascending order (the order of index rows).
-        init(ascending subjects: [SubjectID]) {
-            self.subjects = subjects
-            self.members = CohortMembers(ascending: subjects)
-            self.digest = SHA256.hash(self.members.encoded)
-        }
-    }
-
-    /// The cohorts behind the released numbers: the total first (when released), then each released cell.
-    private static func releasedCohorts(
+    /// The cohorts behind the released numbers: the total first (when released), then each released cell and the
+    /// pooled "other" cell. One pass fingerprints them all; only those not met before are gathered and encoded.
+    private func releasedCohorts(
         _ answer: QueryAnswer, plan: QueryPlan, scan: QueryScan, index: CohortIndex
-    ) -> [Cohort] {
-        // Everyone counted, and each cell's people, in one pass (ascending, as rows are).
-        var total: [SubjectID] = []
-        total.reserveCapacity(scan.cells.reduce(0) { $0 + $1.people })
-        var byCell = scan.cells.map { tally in
-            var subjects: [SubjectID] = []
-            subjects.reserveCapacity(plan.dimensions.isEmpty ? 0 : tally.people)
-            return subjects
-        }
-        for (row, cell) in scan.cellOfRow.enumerated() where cell >= 0 {
-            let subject = index.subject(ofRow: row)
-            total.append(subject)
-            if !plan.dimensions.isEmpty { byCell[Int(cell)].append(subject) }
-        }
-        var cohorts: [Cohort] = []
-        if !answer.total.isSuppressed { cohorts.append(Cohort(ascending: total)) }
-        guard !plan.dimensions.isEmpty else { return cohorts }
+    ) -> [ReleasedCohort] {
         let labels = Self.labels(of: plan)
         let positions = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var listed = Array(repeating: false, count: labels.count)
-        for cell in answer.cells {
+        var releasedCells: [Int] = []
+        let grouped = !plan.dimensions.isEmpty
+        // Without a breakdown the one cell is the total.
+        for cell in answer.cells where grouped {
             guard let position = positions[cell.labels] else { continue }
             listed[position] = true
-            if !cell.isSuppressed { cohorts.append(Cohort(ascending: byCell[position])) }
+            if !cell.isSuppressed { releasedCells.append(position) }
         }
-        if let other = answer.other, !other.isSuppressed {
-            cohorts.append(Cohort(ascending: byCell.indices.filter { !listed[$0] }.flatMap { byCell[$0] }.sorted()))
+        let releaseOther = grouped && answer.other.map { !$0.isSuppressed } == true
+        // Fingerprints: the total, each cell, and the unlisted cells pooled.
+        var total = CohortFingerprint()
+        var cells = Array(repeating: CohortFingerprint(), count: grouped ? scan.cells.count : 0)
+        var other = CohortFingerprint()
+        for (row, cell) in scan.cellOfRow.enumerated() where cell >= 0 {
+            let id = index.subjectIDs[row]
+            total.add(id)
+            guard grouped else { continue }
+            cells[Int(cell)].add(id)
+            if releaseOther && !listed[Int(cell)] { other.add(id) }
         }
-        return cohorts
+        // What to release, found in the cache or gathered and encoded in one more pass.
+        enum Group: Hashable { case total, cell(Int), other }
+        var wanted: [(Group, CohortFingerprint)] = []
+        if !answer.total.isSuppressed { wanted.append((.total, total)) }
+        wanted += releasedCells.map { (.cell($0), cells[$0]) }
+        if releaseOther { wanted.append((.other, other)) }
+        var found: [Group: ReleasedCohort] = [:]
+        for (group, fingerprint) in wanted {
+            found[group] = self.cohortCache.cohort(fingerprint)
+        }
+        let missing = Set(wanted.map(\.0).filter { found[$0] == nil })
+        if !missing.isEmpty {
+            var gathered: [Group: [SubjectID]] = [:]
+            for (row, cell) in scan.cellOfRow.enumerated() where cell >= 0 {
+                let subject = index.subject(ofRow: row)
+                if missing.contains(.total) { gathered[.total, default: []].append(subject) }
+                guard grouped else { continue }
+                if missing.contains(.cell(Int(cell))) { gathered[.cell(Int(cell)), default: []].append(subject) }
+                if missing.contains(.other) && !listed[Int(cell)] { gathered[.other, default: []].append(subject) }
+            }
+            for (group, fingerprint) in wanted where found[group] == nil {
+                let cohort = ReleasedCohort(ascending: gathered[group] ?? [])
+                self.cohortCache.keep(cohort, as: fingerprint)
+                found[group] = cohort
+            }
+        }
+        return wanted.compactMap { found[$0.0] }
     }
 
     /// The labels of each cell position of `plan`, in mixed-radix order.
@@ -216,23 +227,25 @@ public final class Analyst: Sendable {
 
     /// Refuses when a cohort differs from one the principal was answered about by at least one and fewer than k
     /// people (DESIGN.md section 6.4).
-    private func checkDifferencing(_ cohorts: [Cohort], principal: String) throws(AnalyticsError) {
+    private func checkDifferencing(_ cohorts: [ReleasedCohort], principal: String) throws(AnalyticsError) {
         let k = self.policy.privacy.k
         for cohort in cohorts {
-            let size = cohort.subjects.count
+            let size = cohort.count
             let earlier: [CohortMembers]
+            let subjects: [SubjectID]
             do {
                 earlier = try self.store.read { transaction in
                     try transaction.cohortReleases.guardedCohorts(
                         principal: principal, sizes: max(0, size - k + 1)...(size + k - 1), excluding: cohort.digest)
                 }
+                subjects = earlier.isEmpty ? [] : try cohort.subjects()
             } catch {
                 throw AnalyticsError(code: .unavailable, message: "the differencing guard cannot read its history: \(error)")
             }
             for candidate in earlier {
                 let difference: Int
                 do {
-                    difference = try candidate.symmetricDifferenceCount(withAscending: cohort.subjects, limit: k)
+                    difference = try candidate.symmetricDifferenceCount(withAscending: subjects, limit: k)
                 } catch {
                     throw AnalyticsError(
                         code: .unavailable, message: "the differencing guard cannot read an earlier cohort: \(error)")
@@ -263,7 +276,7 @@ public final class Analyst: Sendable {
     /// returns its sequence number) and records the cohorts, all under one lock so that no other release slips
     /// between; returns `answer` with its audit sequence and timings.
     private func release<Answer: AuditedAnswer>(
-        _ answer: Answer, cohorts: [Cohort], principal: Policy.Principal, audit: () throws(AnalyticsError) -> Int
+        _ answer: Answer, cohorts: [ReleasedCohort], principal: Policy.Principal, audit: () throws(AnalyticsError) -> Int
     ) throws(AnalyticsError) -> Answer {
         var answer = answer
         try self.releases.withLock { _ throws(AnalyticsError) in
@@ -298,7 +311,7 @@ public final class Analyst: Sendable {
         }
     }
 
-    private func record(_ cohorts: [Cohort], auditSequence: Int, principal: String) throws(AnalyticsError) {
+    private func record(_ cohorts: [ReleasedCohort], auditSequence: Int, principal: String) throws(AnalyticsError) {
         do {
             try self.store.write { transaction in
                 if let total = cohorts.first {
@@ -307,7 +320,7 @@ public final class Analyst: Sendable {
                 }
                 for cohort in cohorts {
                     try transaction.cohortReleases.guardCohort(
-                        principal: principal, members: cohort.members, size: cohort.subjects.count,
+                        principal: principal, members: cohort.members, size: cohort.count,
                         digest: cohort.digest, auditSequence: auditSequence)
                 }
             }
