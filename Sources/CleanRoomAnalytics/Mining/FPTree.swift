@@ -28,9 +28,10 @@ struct FPNode {
 /// transactions that begin with its path. Every node of an item is on that item's list, so the transactions
 /// holding an item are found without a search.
 ///
-/// One tree is kept per recursion depth of the miner and rebuilt in place for each projection, so the nodes
-/// live in one buffer that only grows: no object per node, no freeing between projections.
-final class FPTree {
+/// The miner keeps one tree per recursion depth and rebuilds it in place for each projection, so the nodes
+/// live in one buffer that only grows: no object per node, no freeing between projections. The storage is
+/// manual (the miner calls ``deallocate()``) so that the hot loops run on plain pointers.
+struct FPTree {
     /// The nodes; node 0 is the root.
     private(set) var nodes: UnsafeMutablePointer<FPNode>
     private var nodeCapacity: Int
@@ -46,7 +47,7 @@ final class FPTree {
     private(set) var support: UnsafeMutablePointer<Int32>
     /// The first node of each item (0: none).
     private(set) var head: UnsafeMutablePointer<Int32>
-    /// The root's child of each item (0: none), for the one node whose children are looked up by item.
+    /// The root's child of each item (0: none): the root, unlike other nodes, may have many children.
     private var rootChild: UnsafeMutablePointer<Int32>
     /// Scratch for projections of this tree: the support of each item within the projection.
     private(set) var projectedSupport: UnsafeMutablePointer<Int32>
@@ -60,37 +61,34 @@ final class FPTree {
         self.nodes = .allocate(capacity: self.nodeCapacity)
         self.nodeCount = 0
         self.itemCount = 0
-        self.itemCapacity = 16
-        self.code = .allocate(capacity: self.itemCapacity)
-        self.support = .allocate(capacity: self.itemCapacity)
-        self.head = .allocate(capacity: self.itemCapacity)
-        self.rootChild = .allocate(capacity: self.itemCapacity)
-        self.projectedSupport = .allocate(capacity: self.itemCapacity)
-        self.projectedItem = .allocate(capacity: self.itemCapacity)
+        self.itemCapacity = 0
+        (self.code, self.support, self.head) = (.allocate(capacity: 0), .allocate(capacity: 0), .allocate(capacity: 0))
+        (self.rootChild, self.projectedSupport, self.projectedItem) =
+            (.allocate(capacity: 0), .allocate(capacity: 0), .allocate(capacity: 0))
     }
 
-    deinit {
+    /// Frees the storage; the tree must not be used afterwards.
+    func deallocate() {
         self.nodes.deallocate()
+        self.deallocateItemTables()
+    }
+
+    private func deallocateItemTables() {
         for table in [self.code, self.support, self.head, self.rootChild, self.projectedSupport, self.projectedItem] {
             table.deallocate()
         }
     }
 
     /// Empties the tree for `itemCount` items with the given output codes and supports.
-    func reset(codes: UnsafePointer<Int32>, supports: UnsafePointer<Int32>, itemCount: Int) {
+    mutating func reset(codes: UnsafePointer<Int32>, supports: UnsafePointer<Int32>, itemCount: Int) {
         if itemCount > self.itemCapacity {
-            let capacity = max(itemCount, 2 * self.itemCapacity)
-            for table in [self.code, self.support, self.head, self.rootChild, self.projectedSupport] {
-                table.deallocate()
-            }
-            self.projectedItem.deallocate()
+            self.deallocateItemTables()
+            let capacity = max(itemCount, 2 * self.itemCapacity, 16)
             self.itemCapacity = capacity
-            self.code = .allocate(capacity: capacity)
-            self.support = .allocate(capacity: capacity)
-            self.head = .allocate(capacity: capacity)
-            self.rootChild = .allocate(capacity: capacity)
-            self.projectedSupport = .allocate(capacity: capacity)
-            self.projectedItem = .allocate(capacity: capacity)
+            (self.code, self.support, self.head) =
+                (.allocate(capacity: capacity), .allocate(capacity: capacity), .allocate(capacity: capacity))
+            (self.rootChild, self.projectedSupport, self.projectedItem) =
+                (.allocate(capacity: capacity), .allocate(capacity: capacity), .allocate(capacity: capacity))
         }
         self.itemCount = itemCount
         self.code.update(from: codes, count: itemCount)
@@ -108,7 +106,7 @@ final class FPTree {
 
     /// The child of `parent` for `item`, created with a count of 0 when missing.
     @inline(__always)
-    func child(of parent: Int32, item: Int32) -> Int32 {
+    mutating func child(of parent: Int32, item: Int32) -> Int32 {
         if parent == 0 {
             let existing = self.rootChild[Int(item)]
             if existing != 0 { return existing }
@@ -124,7 +122,7 @@ final class FPTree {
         return self.addNode(item: item, parent: parent)
     }
 
-    private func addNode(item: Int32, parent: Int32) -> Int32 {
+    private mutating func addNode(item: Int32, parent: Int32) -> Int32 {
         if self.nodeCount == self.nodeCapacity { self.growNodes() }
         let node = Int32(self.nodeCount)
         self.nodeCount += 1
@@ -137,7 +135,7 @@ final class FPTree {
         return node
     }
 
-    private func growNodes() {
+    private mutating func growNodes() {
         precondition(self.nodeCapacity < Int(Int32.max) / 2, "an FP-tree holds fewer than 2³⁰ nodes")
         let capacity = 2 * self.nodeCapacity
         let grown = UnsafeMutablePointer<FPNode>.allocate(capacity: capacity)
