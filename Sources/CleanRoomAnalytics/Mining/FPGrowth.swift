@@ -32,6 +32,8 @@ final class FPGrowth {
     private let keptSupports: UnsafeMutablePointer<Int32>
     /// The path from a node up to its first mapped ancestor, while projecting.
     private let path: UnsafeMutablePointer<Int32>
+    /// The items met while counting a projection, one bit each (all clear between projections).
+    private let touched: UnsafeMutablePointer<UInt64>
     /// The frequent itemsets found.
     let found: ItemsetSink
 
@@ -50,6 +52,8 @@ final class FPGrowth {
         self.keptCodes = .allocate(capacity: itemCount + 1)
         self.keptSupports = .allocate(capacity: itemCount + 1)
         self.path = .allocate(capacity: itemCount + 1)
+        self.touched = .allocate(capacity: itemCount / 64 + 1)
+        self.touched.initialize(repeating: 0, count: itemCount / 64 + 1)
         self.found = ItemsetSink(codeCount: itemCount)
         guard itemCount > 0 else { return }
 
@@ -59,31 +63,53 @@ final class FPGrowth {
                 tree.pointee.reset(codes: codes.baseAddress!, supports: supports.baseAddress!, itemCount: itemCount)
             }
         }
-        // Each transaction's frequent items as ascending ranks without repeats, inserted as a path.
-        let ranks = UnsafeMutablePointer<Int32>.allocate(capacity: coding.longestTransaction)
-        defer { ranks.deallocate() }
+        // Each transaction's frequent items as ascending ranks without repeats, inserted as a path: the ranks
+        // are set as bits of a bitmap, then read back in order, clearing the words read. The previous path is
+        // kept, so the prefix a transaction shares with the one before it needs no search.
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: (itemCount + 63) / 64)
+        words.initialize(repeating: 0, count: (itemCount + 63) / 64)
+        let previousRanks = UnsafeMutablePointer<Int32>.allocate(capacity: itemCount)
+        let previousNodes = UnsafeMutablePointer<Int32>.allocate(capacity: itemCount)
+        var previousCount = 0
+        defer {
+            words.deallocate()
+            previousRanks.deallocate()
+            previousNodes.deallocate()
+        }
         coding.rankOfCode.withUnsafeBufferPointer { rankOfCode in
             for transaction in coding.recoded ?? transactions {
-                var count = 0
+                var (firstWord, lastWord) = (Int.max, -1)
                 for code in transaction {
-                    let rank = rankOfCode[Int(code)]
+                    let rank = Int(rankOfCode[Int(code)])
                     guard rank >= 0 else { continue }
-                    var slot = count
-                    while slot > 0 && ranks[slot - 1] > rank { slot -= 1 }
-                    if slot > 0 && ranks[slot - 1] == rank { continue }
-                    var move = count
-                    while move > slot {
-                        ranks[move] = ranks[move - 1]
-                        move -= 1
-                    }
-                    ranks[slot] = rank
-                    count += 1
+                    words[rank >> 6] |= 1 << UInt64(rank & 63)
+                    firstWord = min(firstWord, rank >> 6)
+                    lastWord = max(lastWord, rank >> 6)
                 }
                 var node: Int32 = 0
-                for position in 0..<count {
-                    node = tree.pointee.child(of: node, item: ranks[position])
-                    tree.pointee.nodes[Int(node)].count += 1
+                var depth = 0
+                var shared = true
+                var word = firstWord
+                while word <= lastWord {
+                    var bits = words[word]
+                    words[word] = 0
+                    while bits != 0 {
+                        let rank = Int32(word << 6 + bits.trailingZeroBitCount)
+                        bits &= bits - 1
+                        if shared && depth < previousCount && previousRanks[depth] == rank {
+                            node = previousNodes[depth]
+                        } else {
+                            shared = false
+                            node = tree.pointee.child(of: node, item: rank)
+                            previousRanks[depth] = rank
+                            previousNodes[depth] = node
+                        }
+                        tree.pointee.nodes[Int(node)].count += 1
+                        depth += 1
+                    }
+                    word += 1
                 }
+                previousCount = depth
             }
         }
     }
@@ -98,6 +124,7 @@ final class FPGrowth {
         ] {
             buffer.deallocate()
         }
+        self.touched.deallocate()
     }
 
     /// Finds every frequent itemset into ``found``.
@@ -148,6 +175,8 @@ final class FPGrowth {
         let countStamp = tree.pointee.stamp - 1
         let nodes = tree.pointee.nodes
         let projectedSupport = tree.pointee.projectedSupport
+        // The items met, as bits, so that a sparse projection does not look at every item before `item`.
+        let touched = self.touched
         var node = tree.pointee.head[Int(item)]
         while node != 0 {
             let count = nodes[Int(node)].count
@@ -160,27 +189,38 @@ final class FPGrowth {
                     nodes[index].stamp = countStamp
                     nodes[index].projectedCount = count
                 }
-                projectedSupport[Int(nodes[index].item)] += count
+                let ancestorItem = Int(nodes[index].item)
+                touched[ancestorItem >> 6] |= 1 << UInt64(ancestorItem & 63)
+                projectedSupport[ancestorItem] += count
                 ancestor = nodes[index].parent
             }
             node = nodes[Int(node)].nextOfItem
         }
+        // The kept items keep the tree's order: the bits are read in order, and cleared.
         var kept = 0
         var perfectCount = perfectCount
         let projectedItem = tree.pointee.projectedItem
         let code = tree.pointee.code
-        for other in 0..<Int(item) {
-            let otherSupport = projectedSupport[other]
-            projectedSupport[other] = 0
-            projectedItem[other] = -1
-            if otherSupport == support {
-                self.perfect[perfectCount] = code[other]
-                perfectCount += 1
-            } else if otherSupport >= self.minimumSupport {
-                projectedItem[other] = Int32(kept)
-                self.keptCodes[kept] = code[other]
-                self.keptSupports[kept] = otherSupport
-                kept += 1
+        for word in 0..<((Int(item) + 63) >> 6) {
+            var bits = touched[word]
+            touched[word] = 0
+            while bits != 0 {
+                let other = word << 6 + bits.trailingZeroBitCount
+                bits &= bits - 1
+                let otherSupport = projectedSupport[other]
+                projectedSupport[other] = 0
+                if otherSupport == support {
+                    projectedItem[other] = -1
+                    self.perfect[perfectCount] = code[other]
+                    perfectCount += 1
+                } else if otherSupport >= self.minimumSupport {
+                    projectedItem[other] = Int32(kept)
+                    self.keptCodes[kept] = code[other]
+                    self.keptSupports[kept] = otherSupport
+                    kept += 1
+                } else {
+                    projectedItem[other] = -1
+                }
             }
         }
         return (kept, perfectCount)

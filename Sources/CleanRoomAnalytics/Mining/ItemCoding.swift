@@ -20,22 +20,17 @@ struct ItemCoding {
     let orderOfRank: [Int32]
     /// The id of each order code's item.
     let idOfOrder: [UInt32]
-    /// The number of items of the longest transaction.
-    let longestTransaction: Int
 
     /// Counts the items of `transactions` (an item repeated in a transaction counts once) and keeps those in
     /// at least `minimumSupport` transactions.
     init(transactions: [[UInt32]], minimumSupport: Int) {
         var total = 0
-        var longest = 0
         var largest: UInt32 = 0
         for transaction in transactions {
             total += transaction.count
-            longest = max(longest, transaction.count)
             for item in transaction where item > largest { largest = item }
         }
         precondition(total < Int(Int32.max), "at most 2³¹ − 1 items over all transactions")
-        self.longestTransaction = longest
         let idOfCode: [UInt32]?
         if total == 0 {
             (self.codeCount, self.recoded, idOfCode) = (0, nil, nil)
