@@ -1,5 +1,5 @@
 /// One node of an ``FPTree``, in the tree's flat node array; links are indices into that array, and 0 (the
-/// root, which is nobody's child or sibling) means "none".
+/// root, which is nobody's child) means "none".
 struct FPNode {
     /// The node's item, as an index into its tree's item table.
     var item: Int32
@@ -9,10 +9,6 @@ struct FPNode {
     var count: Int32
     /// The next node of the same item.
     var nextOfItem: Int32
-    /// The first child, while the tree is being built.
-    var firstChild: Int32
-    /// The next child of the same parent, while the tree is being built.
-    var nextSibling: Int32
     /// While the tree is projected: the support below this node within the projection.
     var projectedCount: Int32
     /// While the tree is projected: the node of the projected tree this node's path maps to.
@@ -47,8 +43,10 @@ struct FPTree {
     private(set) var support: UnsafeMutablePointer<Int32>
     /// The first node of each item (0: none).
     private(set) var head: UnsafeMutablePointer<Int32>
-    /// The root's child of each item (0: none): the root, unlike other nodes, may have many children.
+    /// The root's child of each item (0: none).
     private var rootChild: UnsafeMutablePointer<Int32>
+    /// The other nodes' children, by parent and item: a node may have thousands on sparse data.
+    private var children = ChildTable()
     /// Scratch for projections of this tree: the support of each item within the projection.
     private(set) var projectedSupport: UnsafeMutablePointer<Int32>
     /// Scratch for projections of this tree: each item's index in the projected tree, or -1 when left out.
@@ -70,6 +68,7 @@ struct FPTree {
     /// Frees the storage; the tree must not be used afterwards.
     func deallocate() {
         self.nodes.deallocate()
+        self.children.deallocate()
         self.deallocateItemTables()
     }
 
@@ -96,10 +95,10 @@ struct FPTree {
         self.head.update(repeating: 0, count: itemCount)
         self.rootChild.update(repeating: 0, count: itemCount)
         self.projectedSupport.update(repeating: 0, count: itemCount)
+        self.children.removeAll()
         self.stamp = 0
         self.nodes[0] = FPNode(
-            item: -1, parent: 0, count: 0, nextOfItem: 0, firstChild: 0, nextSibling: 0, projectedCount: 0,
-            image: 0, stamp: 0
+            item: -1, parent: 0, count: 0, nextOfItem: 0, projectedCount: 0, image: 0, stamp: 0
         )
         self.nodeCount = 1
     }
@@ -114,12 +113,19 @@ struct FPTree {
             self.rootChild[Int(item)] = node
             return node
         }
-        var candidate = self.nodes[Int(parent)].firstChild
-        while candidate != 0 {
-            if self.nodes[Int(candidate)].item == item { return candidate }
-            candidate = self.nodes[Int(candidate)].nextSibling
+        let key = UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(UInt32(bitPattern: item))
+        var slot = self.children.slot(of: key)
+        while true {
+            let entry = self.children.entries[slot]
+            if entry.generation != self.children.generation { break }
+            if entry.key == key { return entry.node }
+            slot = (slot + 1) & self.children.mask
         }
-        return self.addNode(item: item, parent: parent)
+        let node = self.addNode(item: item, parent: parent)
+        self.children.entries[slot] = ChildTable.Entry(key: key, node: node, generation: self.children.generation)
+        self.children.count += 1
+        if self.children.count * 2 > self.children.mask { self.children.grow(nodes: self.nodes, count: self.nodeCount) }
+        return node
     }
 
     private mutating func addNode(item: Int32, parent: Int32) -> Int32 {
@@ -127,10 +133,9 @@ struct FPTree {
         let node = Int32(self.nodeCount)
         self.nodeCount += 1
         self.nodes[Int(node)] = FPNode(
-            item: item, parent: parent, count: 0, nextOfItem: self.head[Int(item)], firstChild: 0,
-            nextSibling: self.nodes[Int(parent)].firstChild, projectedCount: 0, image: 0, stamp: 0
+            item: item, parent: parent, count: 0, nextOfItem: self.head[Int(item)], projectedCount: 0, image: 0,
+            stamp: 0
         )
-        self.nodes[Int(parent)].firstChild = node
         self.head[Int(item)] = node
         return node
     }
@@ -143,5 +148,67 @@ struct FPTree {
         self.nodes.deallocate()
         self.nodes = grown
         self.nodeCapacity = capacity
+    }
+}
+
+/// An open-addressing hash table from (parent node, item) to the child node, emptied in constant time: an entry
+/// counts only when it carries the table's current generation.
+struct ChildTable {
+    struct Entry {
+        /// The parent node in the high 32 bits, the item in the low 32 bits.
+        var key: UInt64
+        var node: Int32
+        var generation: Int32
+    }
+
+    private(set) var entries: UnsafeMutablePointer<Entry>
+    /// The capacity minus 1 (the capacity is a power of 2).
+    private(set) var mask: Int
+    private var shift: UInt64
+    /// The generation of the entries in use.
+    private(set) var generation: Int32 = 1
+    /// The number of entries in use.
+    var count = 0
+
+    init() {
+        self.mask = 63
+        self.shift = 64 - 6
+        self.entries = .allocate(capacity: self.mask + 1)
+        self.entries.initialize(repeating: Entry(key: 0, node: 0, generation: 0), count: self.mask + 1)
+    }
+
+    func deallocate() {
+        self.entries.deallocate()
+    }
+
+    /// The first slot to probe for `key` (Fibonacci hashing).
+    @inline(__always)
+    func slot(of key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> self.shift)
+    }
+
+    /// Empties the table.
+    mutating func removeAll() {
+        self.count = 0
+        if self.generation == Int32.max {
+            self.entries.update(repeating: Entry(key: 0, node: 0, generation: 0), count: self.mask + 1)
+            self.generation = 0
+        }
+        self.generation += 1
+    }
+
+    /// Doubles the capacity and enters again the child of every non-root parent among `nodes`.
+    mutating func grow(nodes: UnsafePointer<FPNode>, count nodeCount: Int) {
+        self.entries.deallocate()
+        self.mask = 2 * self.mask + 1
+        self.shift -= 1
+        self.entries = .allocate(capacity: self.mask + 1)
+        self.entries.initialize(repeating: Entry(key: 0, node: 0, generation: 0), count: self.mask + 1)
+        for node in 1..<nodeCount where nodes[node].parent != 0 {
+            let key = UInt64(UInt32(bitPattern: nodes[node].parent)) << 32 | UInt64(UInt32(bitPattern: nodes[node].item))
+            var slot = self.slot(of: key)
+            while self.entries[slot].generation == self.generation { slot = (slot + 1) & self.mask }
+            self.entries[slot] = Entry(key: key, node: Int32(node), generation: self.generation)
+        }
     }
 }

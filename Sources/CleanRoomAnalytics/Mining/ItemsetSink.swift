@@ -3,8 +3,7 @@
 ///
 /// An itemset is stored as a record of Int32s — its length, its support, its codes ascending — in the growing
 /// buffer of its smallest code. That first bucketing is the first step of the lexicographic sort, done while
-/// the record is written; each bucket is then sorted on its own, small enough to stay in cache, by a
-/// most-significant-digit radix sort of record offsets.
+/// the record is written; each bucket is then sorted on its own (see ``SortedItemsetWriter``).
 final class ItemsetSink {
     private let codeCount: Int
     /// The records of each smallest code.
@@ -65,42 +64,142 @@ final class ItemsetSink {
         var largest = 0
         for code in 0..<self.codeCount {
             total += self.buckets[code].records
-            largest = max(largest, self.buckets[code].records)
-        }
-        let offsets = UnsafeMutablePointer<Int32>.allocate(capacity: largest)
-        var sorter = RecordSorter(capacity: largest, alphabetSize: self.codeCount)
-        defer {
-            offsets.deallocate()
-            sorter.deallocate()
+            largest = max(largest, self.buckets[code].count)
         }
         return idOfCode.withUnsafeBufferPointer { idOfCode in
             [FrequentItemset](unsafeUninitializedCapacity: total) { result, initialized in
-                initialized = 0
-                for code in 0..<self.codeCount {
-                    let bucket = self.buckets[code]
-                    var count = 0
-                    var offset = 0
-                    while offset < bucket.count {
-                        offsets[count] = Int32(offset)
-                        count += 1
-                        offset += 2 + Int(bucket.base[offset])
-                    }
-                    // Every record of the bucket starts with `code`: sort from the second code on.
-                    sorter.sort(offsets, count: count, records: bucket.base, depth: 1)
-                    for index in 0..<count {
-                        let record = bucket.base + Int(offsets[index])
-                        let length = Int(record[0])
-                        let items = [UInt32](unsafeUninitializedCapacity: length) { items, itemCount in
-                            for position in 0..<length { items[position] = idOfCode[Int(record[2 + position])] }
-                            itemCount = length
-                        }
-                        (result.baseAddress! + initialized).initialize(
-                            to: FrequentItemset(items: items, support: Int(record[1]))
-                        )
-                        initialized += 1
-                    }
+                var writer = SortedItemsetWriter(
+                    result: result.baseAddress!, idOfCode: idOfCode.baseAddress!, alphabetSize: self.codeCount,
+                    largestRegion: largest
+                )
+                defer { writer.deallocate() }
+                for code in 0..<self.codeCount where self.buckets[code].count > 0 {
+                    // Every record of the bucket starts with `code`: order them from the second code on.
+                    writer.write(self.buckets[code].base, count: self.buckets[code].count, depth: 1)
                 }
+                initialized = writer.written
             }
+        }
+    }
+}
+
+/// Writes regions of records sharing their first codes as ``FrequentItemset`` values in lexicographic order.
+///
+/// A region larger than the cache is first distributed, record by record, by its next code into a scratch
+/// region (a streaming pass of an MSD radix sort that moves the records themselves); a region that fits is
+/// sorted by record offsets and written. So the random accesses of sorting and reading records back stay in
+/// cache even when millions of itemsets share their smallest item.
+private struct SortedItemsetWriter {
+    /// Regions of at most this many Int32s are sorted in place (a quarter of a typical 1 MiB L2 cache).
+    static let cachedRegion = 1 << 16
+
+    private let result: UnsafeMutablePointer<FrequentItemset>
+    private let idOfCode: UnsafePointer<UInt32>
+    private let alphabetSize: Int
+    /// The number of itemsets written so far.
+    private(set) var written = 0
+    /// Where distributed records go; as large as the largest region.
+    private let scratch: UnsafeMutablePointer<Int32>
+    private let offsets: UnsafeMutablePointer<Int32>
+    private var sorter: RecordSorter
+    /// One table of per-digit sizes per depth of distribution, made when first needed.
+    private var counters: [UnsafeMutablePointer<Int>] = []
+
+    init(
+        result: UnsafeMutablePointer<FrequentItemset>, idOfCode: UnsafePointer<UInt32>, alphabetSize: Int,
+        largestRegion: Int
+    ) {
+        self.result = result
+        self.idOfCode = idOfCode
+        self.alphabetSize = alphabetSize
+        self.scratch = .allocate(capacity: largestRegion)
+        // A record takes at least 3 Int32s.
+        let records = min(largestRegion, Self.cachedRegion) / 3 + 1
+        self.offsets = .allocate(capacity: records)
+        self.sorter = RecordSorter(capacity: records, alphabetSize: alphabetSize)
+    }
+
+    func deallocate() {
+        self.scratch.deallocate()
+        self.offsets.deallocate()
+        self.sorter.deallocate()
+        for counter in self.counters { counter.deallocate() }
+    }
+
+    /// Writes the records of the `count` Int32s at `region`, which share their first `depth` codes.
+    mutating func write(_ region: UnsafeMutablePointer<Int32>, count: Int, depth: Int) {
+        self.write(region, count: count, depth: depth, scratch: self.scratch)
+    }
+
+    private mutating func write(
+        _ region: UnsafeMutablePointer<Int32>, count: Int, depth: Int, scratch: UnsafeMutablePointer<Int32>
+    ) {
+        if count <= Self.cachedRegion {
+            self.sortAndWrite(region, count: count, depth: depth)
+            return
+        }
+        while self.counters.count <= depth {
+            self.counters.append(.allocate(capacity: self.alphabetSize + 1))
+        }
+        let counter = self.counters[depth]
+        var smallest = Int.max
+        var largest = 0
+        var offset = 0
+        while offset < count {
+            let digit = RecordSorter.digit(region + offset, depth: depth)
+            smallest = min(smallest, digit)
+            largest = max(largest, digit)
+            offset += 2 + Int(region[offset])
+        }
+        let digits = largest - smallest + 1
+        counter.update(repeating: 0, count: digits)
+        offset = 0
+        while offset < count {
+            counter[RecordSorter.digit(region + offset, depth: depth) - smallest] += 2 + Int(region[offset])
+            offset += 2 + Int(region[offset])
+        }
+        var next = 0
+        for digit in 0..<digits {
+            let size = counter[digit]
+            counter[digit] = next
+            next += size
+        }
+        offset = 0
+        while offset < count {
+            let size = 2 + Int(region[offset])
+            let digit = RecordSorter.digit(region + offset, depth: depth) - smallest
+            (scratch + counter[digit]).update(from: region + offset, count: size)
+            counter[digit] += size
+            offset += size
+        }
+        // Each counter now holds its part's end; a part of digit 0 is the one record that ends here. Each part
+        // continues in `scratch`, with the same span of `region` as its own scratch.
+        var start = 0
+        for digit in 0..<digits where counter[digit] > start {
+            let end = counter[digit]
+            self.write(scratch + start, count: end - start, depth: depth + 1, scratch: region + start)
+            start = end
+        }
+    }
+
+    private mutating func sortAndWrite(_ region: UnsafeMutablePointer<Int32>, count: Int, depth: Int) {
+        var records = 0
+        var offset = 0
+        while offset < count {
+            self.offsets[records] = Int32(offset)
+            records += 1
+            offset += 2 + Int(region[offset])
+        }
+        self.sorter.sort(self.offsets, count: records, records: region, depth: depth)
+        for index in 0..<records {
+            let record = region + Int(self.offsets[index])
+            let length = Int(record[0])
+            let items = [UInt32](unsafeUninitializedCapacity: length) { items, itemCount in
+                for position in 0..<length { items[position] = self.idOfCode[Int(record[2 + position])] }
+                itemCount = length
+            }
+            (self.result + self.written).initialize(to: FrequentItemset(items: items, support: Int(record[1])))
+            self.written += 1
         }
     }
 }
@@ -134,7 +233,7 @@ struct RecordBuffer {
 
     private mutating func grow(to minimum: Int) {
         precondition(minimum < Int(Int32.max), "the itemsets of one smallest item fit in 2³¹ − 1 numbers")
-        let capacity = max(minimum, 2 * self.capacity, 256)
+        let capacity = max(minimum, 2 * self.capacity, 16)
         let grown = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
         grown.moveInitialize(from: self.base, count: self.count)
         self.base.deallocate()
@@ -216,7 +315,7 @@ struct RecordSorter {
 
     /// The digit of a record at `depth`: 0 past its end, else its code + 1.
     @inline(__always)
-    private static func digit(_ record: UnsafePointer<Int32>, depth: Int) -> Int {
+    static func digit(_ record: UnsafePointer<Int32>, depth: Int) -> Int {
         depth < Int(record[0]) ? Int(record[2 + depth]) + 1 : 0
     }
 
