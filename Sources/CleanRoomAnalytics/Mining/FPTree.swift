@@ -113,18 +113,10 @@ struct FPTree {
             self.rootChild[Int(item)] = node
             return node
         }
-        let key = UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(UInt32(bitPattern: item))
-        var slot = self.children.slot(of: key)
-        while true {
-            let entry = self.children.entries[slot]
-            if entry.generation != self.children.generation { break }
-            if entry.key == key { return entry.node }
-            slot = (slot + 1) & self.children.mask
-        }
+        let (slot, existing) = self.children.find(parent: parent, item: item)
+        if existing != 0 { return existing }
         let node = self.addNode(item: item, parent: parent)
-        self.children.entries[slot] = ChildTable.Entry(key: key, node: node, generation: self.children.generation)
-        self.children.count += 1
-        if self.children.count * 2 > self.children.mask { self.children.grow(nodes: self.nodes, count: self.nodeCount) }
+        self.children.insert(node, parent: parent, item: item, at: slot)
         return node
     }
 
@@ -154,61 +146,90 @@ struct FPTree {
 /// An open-addressing hash table from (parent node, item) to the child node, emptied in constant time: an entry
 /// counts only when it carries the table's current generation.
 struct ChildTable {
-    struct Entry {
+    private struct Entry {
         /// The parent node in the high 32 bits, the item in the low 32 bits.
         var key: UInt64
         var node: Int32
         var generation: Int32
+
+        static let unused = Entry(key: 0, node: 0, generation: 0)
     }
 
-    private(set) var entries: UnsafeMutablePointer<Entry>
+    private var entries: UnsafeMutablePointer<Entry>
     /// The capacity minus 1 (the capacity is a power of 2).
-    private(set) var mask: Int
+    private var mask: Int
+    /// 64 minus the capacity's binary logarithm.
     private var shift: UInt64
     /// The generation of the entries in use.
-    private(set) var generation: Int32 = 1
+    private var generation: Int32 = 1
     /// The number of entries in use.
-    var count = 0
+    private var count = 0
 
     init() {
         self.mask = 63
         self.shift = 64 - 6
         self.entries = .allocate(capacity: self.mask + 1)
-        self.entries.initialize(repeating: Entry(key: 0, node: 0, generation: 0), count: self.mask + 1)
+        self.entries.initialize(repeating: .unused, count: self.mask + 1)
     }
 
     func deallocate() {
         self.entries.deallocate()
     }
 
-    /// The first slot to probe for `key` (Fibonacci hashing).
+    /// The child of `parent` for `item` (0 when absent) and the slot that holds it or would.
     @inline(__always)
-    func slot(of key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> self.shift)
+    func find(parent: Int32, item: Int32) -> (slot: Int, node: Int32) {
+        let key = Self.key(parent: parent, item: item)
+        var slot = self.slot(of: key)
+        while self.entries[slot].generation == self.generation {
+            if self.entries[slot].key == key { return (slot, self.entries[slot].node) }
+            slot = (slot + 1) & self.mask
+        }
+        return (slot, 0)
+    }
+
+    /// Enters `node` as the child of `parent` for `item` at `slot`, which ``find(parent:item:)`` returned.
+    @inline(__always)
+    mutating func insert(_ node: Int32, parent: Int32, item: Int32, at slot: Int) {
+        self.entries[slot] = Entry(key: Self.key(parent: parent, item: item), node: node, generation: self.generation)
+        self.count += 1
+        if self.count * 2 > self.mask { self.grow() }
     }
 
     /// Empties the table.
     mutating func removeAll() {
         self.count = 0
         if self.generation == Int32.max {
-            self.entries.update(repeating: Entry(key: 0, node: 0, generation: 0), count: self.mask + 1)
+            self.entries.update(repeating: .unused, count: self.mask + 1)
             self.generation = 0
         }
         self.generation += 1
     }
 
-    /// Doubles the capacity and enters again the child of every non-root parent among `nodes`.
-    mutating func grow(nodes: UnsafePointer<FPNode>, count nodeCount: Int) {
-        self.entries.deallocate()
+    @inline(__always)
+    private static func key(parent: Int32, item: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(UInt32(bitPattern: item))
+    }
+
+    /// The first slot to probe for `key` (Fibonacci hashing).
+    @inline(__always)
+    private func slot(of key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> self.shift)
+    }
+
+    /// Doubles the capacity, entering the entries in use again.
+    private mutating func grow() {
+        let old = self.entries
+        let oldCapacity = self.mask + 1
         self.mask = 2 * self.mask + 1
         self.shift -= 1
         self.entries = .allocate(capacity: self.mask + 1)
-        self.entries.initialize(repeating: Entry(key: 0, node: 0, generation: 0), count: self.mask + 1)
-        for node in 1..<nodeCount where nodes[node].parent != 0 {
-            let key = UInt64(UInt32(bitPattern: nodes[node].parent)) << 32 | UInt64(UInt32(bitPattern: nodes[node].item))
-            var slot = self.slot(of: key)
+        self.entries.initialize(repeating: .unused, count: self.mask + 1)
+        for index in 0..<oldCapacity where old[index].generation == self.generation {
+            var slot = self.slot(of: old[index].key)
             while self.entries[slot].generation == self.generation { slot = (slot + 1) & self.mask }
-            self.entries[slot] = Entry(key: key, node: Int32(node), generation: self.generation)
+            self.entries[slot] = old[index]
         }
+        old.deallocate()
     }
 }
