@@ -5,8 +5,9 @@
 /// an *order code*, its place among the frequent items' ids in ascending order, which is what the miner
 /// writes and sorts its output by.
 ///
-/// Items are first given dense *codes*: the id itself when ids are small enough to index a table, else numbers
-/// in order of first appearance (then ``recoded`` holds the transactions in those codes).
+/// Items are first given dense *codes*: the id itself when ids are small enough to index tables (below 65,536 or
+/// the number of items over all transactions), else numbers in order of first appearance (then ``recoded``
+/// holds the transactions in those codes).
 struct ItemCoding {
     /// The number of codes (the largest code + 1).
     let codeCount: Int
@@ -34,7 +35,8 @@ struct ItemCoding {
         let idOfCode: [UInt32]?
         if total == 0 {
             (self.codeCount, self.recoded, idOfCode) = (0, nil, nil)
-        } else if Int(largest) < max(1 << 16, 4 * total) {
+        } else if Int(largest) < max(1 << 16, total) {
+            // Tables indexed by id cost 16 bytes per id: at most four times the items' own 4 bytes each.
             (self.codeCount, self.recoded, idOfCode) = (Int(largest) + 1, nil, nil)
         } else {
             var codeOfId: [UInt32: UInt32] = [:]
