@@ -78,8 +78,16 @@ struct FPTree {
         }
     }
 
-    /// Empties the tree for `itemCount` items with the given output codes and supports.
-    mutating func reset(codes: UnsafePointer<Int32>, supports: UnsafePointer<Int32>, itemCount: Int) {
+    /// Empties the tree for `itemCount` items with the given output codes and supports, with room for
+    /// `nodeCapacity` nodes when given (memory is only touched as nodes are added).
+    mutating func reset(
+        codes: UnsafePointer<Int32>, supports: UnsafePointer<Int32>, itemCount: Int, nodeCapacity: Int = 0
+    ) {
+        if nodeCapacity > self.nodeCapacity {
+            self.nodes.deallocate()
+            self.nodeCapacity = nodeCapacity
+            self.nodes = .allocate(capacity: nodeCapacity)
+        }
         if itemCount > self.itemCapacity {
             self.deallocateItemTables()
             let capacity = max(itemCount, 2 * self.itemCapacity, 16)
@@ -113,10 +121,10 @@ struct FPTree {
             self.rootChild[Int(item)] = node
             return node
         }
-        let (slot, existing) = self.children.find(parent: parent, item: item)
+        let (slot, existing) = self.children.find(parent: parent, item: item, in: self.nodes)
         if existing != 0 { return existing }
         let node = self.addNode(item: item, parent: parent)
-        self.children.insert(node, parent: parent, item: item, at: slot)
+        self.children.insert(node, at: slot, in: self.nodes)
         return node
     }
 
@@ -144,15 +152,14 @@ struct FPTree {
 }
 
 /// An open-addressing hash table from (parent node, item) to the child node, emptied in constant time: an entry
-/// counts only when it carries the table's current generation.
+/// counts only when it carries the table's current generation. Entries hold only the node; the parent and
+/// item a probe compares are the node's own.
 struct ChildTable {
     private struct Entry {
-        /// The parent node in the high 32 bits, the item in the low 32 bits.
-        var key: UInt64
         var node: Int32
         var generation: Int32
 
-        static let unused = Entry(key: 0, node: 0, generation: 0)
+        static let unused = Entry(node: 0, generation: 0)
     }
 
     private var entries: UnsafeMutablePointer<Entry>
@@ -176,24 +183,24 @@ struct ChildTable {
         self.entries.deallocate()
     }
 
-    /// The child of `parent` for `item` (0 when absent) and the slot that holds it or would.
+    /// The child of `parent` for `item` among `nodes` (0 when absent) and the slot that holds it or would.
     @inline(__always)
-    func find(parent: Int32, item: Int32) -> (slot: Int, node: Int32) {
-        let key = Self.key(parent: parent, item: item)
-        var slot = self.slot(of: key)
+    func find(parent: Int32, item: Int32, in nodes: UnsafePointer<FPNode>) -> (slot: Int, node: Int32) {
+        var slot = self.slot(parent: parent, item: item)
         while self.entries[slot].generation == self.generation {
-            if self.entries[slot].key == key { return (slot, self.entries[slot].node) }
+            let node = self.entries[slot].node
+            if nodes[Int(node)].parent == parent && nodes[Int(node)].item == item { return (slot, node) }
             slot = (slot + 1) & self.mask
         }
         return (slot, 0)
     }
 
-    /// Enters `node` as the child of `parent` for `item` at `slot`, which ``find(parent:item:)`` returned.
+    /// Enters `node` of `nodes` at `slot`, which ``find(parent:item:in:)`` returned for its parent and item.
     @inline(__always)
-    mutating func insert(_ node: Int32, parent: Int32, item: Int32, at slot: Int) {
-        self.entries[slot] = Entry(key: Self.key(parent: parent, item: item), node: node, generation: self.generation)
+    mutating func insert(_ node: Int32, at slot: Int, in nodes: UnsafePointer<FPNode>) {
+        self.entries[slot] = Entry(node: node, generation: self.generation)
         self.count += 1
-        if self.count * 2 > self.mask { self.grow() }
+        if self.count * 2 > self.mask { self.grow(nodes) }
     }
 
     /// Empties the table.
@@ -206,19 +213,15 @@ struct ChildTable {
         self.generation += 1
     }
 
+    /// The first slot to probe for a parent and an item (Fibonacci hashing).
     @inline(__always)
-    private static func key(parent: Int32, item: Int32) -> UInt64 {
-        UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(UInt32(bitPattern: item))
-    }
-
-    /// The first slot to probe for `key` (Fibonacci hashing).
-    @inline(__always)
-    private func slot(of key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> self.shift)
+    private func slot(parent: Int32, item: Int32) -> Int {
+        let key = UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(UInt32(bitPattern: item))
+        return Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> self.shift)
     }
 
     /// Doubles the capacity, entering the entries in use again.
-    private mutating func grow() {
+    private mutating func grow(_ nodes: UnsafePointer<FPNode>) {
         let old = self.entries
         let oldCapacity = self.mask + 1
         self.mask = 2 * self.mask + 1
@@ -226,7 +229,8 @@ struct ChildTable {
         self.entries = .allocate(capacity: self.mask + 1)
         self.entries.initialize(repeating: .unused, count: self.mask + 1)
         for index in 0..<oldCapacity where old[index].generation == self.generation {
-            var slot = self.slot(of: old[index].key)
+            let node = nodes[Int(old[index].node)]
+            var slot = self.slot(parent: node.parent, item: node.item)
             while self.entries[slot].generation == self.generation { slot = (slot + 1) & self.mask }
             self.entries[slot] = old[index]
         }
