@@ -57,14 +57,15 @@ final class FPGrowth {
         self.found = ItemsetSink(codeCount: itemCount)
         guard itemCount > 0 else { return }
 
-        // A tree has at most one node per frequent item of each transaction, plus the root.
+        // A tree has at most one node per frequent item of each transaction, plus the root; shared prefixes
+        // make it smaller on dense data, so the child table starts at a guess.
         let tree = self.tree(at: 0)
         let occurrences = coding.supportOfRank.reduce(0) { $0 + Int($1) }
         coding.orderOfRank.withUnsafeBufferPointer { codes in
             coding.supportOfRank.withUnsafeBufferPointer { supports in
                 tree.pointee.reset(
                     codes: codes.baseAddress!, supports: supports.baseAddress!, itemCount: itemCount,
-                    nodeCapacity: occurrences + 1
+                    nodeCapacity: occurrences + 1, childEstimate: min(occurrences, 2 * transactions.count)
                 )
             }
         }

@@ -79,15 +79,18 @@ struct FPTree {
     }
 
     /// Empties the tree for `itemCount` items with the given output codes and supports, with room for
-    /// `nodeCapacity` nodes when given (memory is only touched as nodes are added).
+    /// `nodeCapacity` nodes (memory is only touched as nodes are added) and a child table ready for about
+    /// `childEstimate` nodes below the root's children.
     mutating func reset(
-        codes: UnsafePointer<Int32>, supports: UnsafePointer<Int32>, itemCount: Int, nodeCapacity: Int = 0
+        codes: UnsafePointer<Int32>, supports: UnsafePointer<Int32>, itemCount: Int, nodeCapacity: Int = 0,
+        childEstimate: Int = 0
     ) {
         if nodeCapacity > self.nodeCapacity {
             self.nodes.deallocate()
             self.nodeCapacity = nodeCapacity
             self.nodes = .allocate(capacity: nodeCapacity)
         }
+        self.children.reserve(childEstimate)
         if itemCount > self.itemCapacity {
             self.deallocateItemTables()
             let capacity = max(itemCount, 2 * self.itemCapacity, 16)
@@ -201,6 +204,24 @@ struct ChildTable {
         self.entries[slot] = Entry(node: node, generation: self.generation)
         self.count += 1
         if self.count * 2 > self.mask { self.grow(nodes) }
+    }
+
+    /// Makes room for `count` entries without growing, unless there is room already (entries in use are lost).
+    mutating func reserve(_ count: Int) {
+        guard 2 * count > self.mask else { return }
+        var capacity = self.mask + 1
+        var shift = self.shift
+        while capacity < 2 * count + 1 {
+            capacity *= 2
+            shift -= 1
+        }
+        self.entries.deallocate()
+        self.mask = capacity - 1
+        self.shift = shift
+        self.entries = .allocate(capacity: capacity)
+        self.entries.initialize(repeating: .unused, count: capacity)
+        self.count = 0
+        self.generation = 1
     }
 
     /// Empties the table.
