@@ -110,7 +110,9 @@ let package = Package(
             dependencies: [
                 "CleanRoomAnalytics", "CleanRoomRights", "CleanRoomCore", "CleanRoomStore", "CleanRoomCrypto",
                 "CleanRoomIngest", "CleanRoomAudit",
-            ]
+            ],
+            // pyfim's itemsets of the FIMI data sets, read by the agreement test.
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "CleanRoomCLITests",

@@ -49,6 +49,13 @@ let package = Package(
                 .product(name: "CleanRoomCore", package: "CleanRoom"),
             ]
         ),
+        // Frequent-itemset mining on the FIMI data sets beside pyfim and mlxtend (Benchmarks/rules.sh).
+        .executableTarget(
+            name: "rules-bench",
+            dependencies: [
+                .product(name: "CleanRoomAnalytics", package: "CleanRoom"),
+            ]
+        ),
         // The bare SQLite ceiling of the ingest: the rows of an ingested database copied through the C API.
         .executableTarget(
             name: "ingest-ceiling",

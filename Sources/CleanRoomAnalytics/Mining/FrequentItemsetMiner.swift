@@ -34,9 +34,10 @@ public struct FrequentItemsetMiner: Sendable {
         precondition(transactions.count < Int(Int32.max), "at most 2³¹ − 1 transactions")
         let coding = ItemCoding(transactions: transactions, minimumSupport: self.minimumSupport)
         let growth = FPGrowth(
-            coding: coding, minimumSupport: self.minimumSupport, maximumLength: self.maximumLength ?? Int.max
+            transactions: transactions, coding: coding, minimumSupport: self.minimumSupport,
+            maximumLength: self.maximumLength ?? Int.max
         )
-        var found = growth.found
-        return found.sortedItemsets(idOfCode: coding.idOfOrder)
+        growth.run()
+        return growth.found.sortedItemsets(idOfCode: coding.idOfOrder)
     }
 }

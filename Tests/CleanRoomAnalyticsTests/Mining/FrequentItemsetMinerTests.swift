@@ -40,15 +40,20 @@ struct FrequentItemsetMinerTests {
         #expect(pairs.allSatisfy { $0.support == ($0.items == letters("c") || $0.items == letters("f") ? 4 : 3) })
     }
 
-    @Test func reportsEverySubsetOfItemsInEveryTransaction() {
-        // Items 1…12 are in every transaction: 4,095 itemsets of support 3, and 4,096 more with item 20.
-        let common = Array(UInt32(1)...12)
+    @Test func reportsEverySubsetOfItemsInEveryTransactionInOrder() {
+        // Items 1…16 are in every transaction: 65,535 itemsets of support 3, and 65,536 more with item 20 —
+        // enough for the output sort to distribute records before sorting them.
+        let common = Array(UInt32(1)...16)
         let found = FrequentItemsetMiner(minimumSupport: 2).mine([common + [20], common, common + [20, 30]])
-        #expect(found.count == 8_191)
-        #expect(found.filter { $0.items.contains(20) }.allSatisfy { $0.support == 2 })
-        #expect(found.filter { !$0.items.contains(20) }.allSatisfy { $0.support == 3 })
+        #expect(found.count == 131_071)
+        #expect(zip(found, found.dropFirst()).allSatisfy { $0.items.lexicographicallyPrecedes($1.items) })
+        #expect(found.allSatisfy { $0.support == ($0.items.last == 20 ? 2 : 3) })
         #expect(found.first == FrequentItemset(items: [1], support: 3))
+        #expect(found[1] == FrequentItemset(items: [1, 2], support: 3))
         #expect(found.last == FrequentItemset(items: [20], support: 2))
+        let limited = FrequentItemsetMiner(minimumSupport: 2, maximumLength: 3).mine([common + [20], common])
+        #expect(limited.count == 16 + 16 * 15 / 2 + 16 * 15 * 14 / 6)
+        #expect(zip(limited, limited.dropFirst()).allSatisfy { $0.items.lexicographicallyPrecedes($1.items) })
     }
 
     @Test(arguments: 0..<4)

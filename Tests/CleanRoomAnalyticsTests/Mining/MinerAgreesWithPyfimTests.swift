@@ -11,8 +11,9 @@ struct MinerAgreesWithPyfimTests {
     /// The FIMI files beside the repository (`../shared/data`), where the project keeps them.
     static let dataFolder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
     static let fixtureFolder = packageRoot.appendingPathComponent("Tests/CleanRoomAnalyticsTests/Fixtures")
-    static let dataPresent = FileManager.default.fileExists(atPath: dataFolder.appendingPathComponent("mushroom.dat").path)
-        && FileManager.default.fileExists(atPath: dataFolder.appendingPathComponent("foodmart.dat").path)
+    static let dataPresent = ["mushroom.dat", "foodmart.dat"].allSatisfy { name in
+        FileManager.default.fileExists(atPath: dataFolder.appendingPathComponent(name).path)
+    }
 
     @Test(
         .enabled(if: dataPresent, "the FIMI data sets are not in ../shared/data beside the package root"),
