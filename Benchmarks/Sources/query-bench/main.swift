@@ -31,6 +31,14 @@ func emit(_ fields: [String: Any]) {
     print(String(decoding: data, as: UTF8.self))
 }
 
+/// CPU time of the process so far (user and system, every thread), in milliseconds.
+func cpuMilliseconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let seconds = { (time: timeval) in Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+    return (seconds(usage.ru_utime) + seconds(usage.ru_stime)) * 1000
+}
+
 func peakResidentMiB() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -71,11 +79,13 @@ do {
         let answer = try analyst.run(query, as: principal, at: now)
         for run in 0..<runs {
             let start = ContinuousClock.now
+            let cpuStart = cpuMilliseconds()
             let timed = try analyst.run(query, as: principal, at: now)
             let elapsed = ContinuousClock.now - start
+            let cpu = cpuMilliseconds() - cpuStart
             let ms = { (duration: Duration) in duration / .milliseconds(1) }
             emit([
-                "system": "cleanroom", "query": name, "run": run, "ms": ms(elapsed),
+                "system": "cleanroom", "query": name, "run": run, "ms": ms(elapsed), "cpu_ms": cpu,
                 "compute_ms": ms(timed.timings.compute), "guard_ms": ms(timed.timings.differencingGuard),
                 "audit_ms": ms(timed.timings.audit), "record_ms": ms(timed.timings.record),
             ])
