@@ -18,12 +18,16 @@ end_date=2026-11-01
 now_ms=$(( $(date -u -d "$end_date" +%s) * 1000 ))
 work="$here/.build/query-$customers-$per_customer"
 
+if ! command -v sqlite3 > /dev/null; then
+    echo "the DuckDB peer needs the sqlite3 shell (apt-get install sqlite3)" >&2
+    exit 1
+fi
 venv="$here/.peers"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c "import duckdb, pandas" 2> /dev/null; then
-    "$venv/bin/pip" install -q duckdb pandas
+if ! "$venv/bin/python" -c "import duckdb" 2> /dev/null; then
+    "$venv/bin/pip" install -q duckdb
 fi
 
 # The set-up, once: generate, then ingest customers, events and consent changes into a fresh home. The marker

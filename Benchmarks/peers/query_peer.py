@@ -3,8 +3,9 @@
 Usage: query_peer.py DB_PATH NOW_MS RUNS
        query_peer.py --table CLEANROOM_JSONL DUCKDB_JSONL
 
-The first form reads a CleanRoom database (DB_PATH, a `cleanroom.sqlite`) with Python's `sqlite3` into DuckDB
-in-memory tables, the way a DuckDB user would set them up for these queries:
+The first form copies a CleanRoom database (DB_PATH, a `cleanroom.sqlite`) into DuckDB in-memory tables, through
+CSV files the `sqlite3` shell writes into a temporary folder and DuckDB's `read_csv` reads (DuckDB's own SQLite
+scanner is an extension it downloads, so not at hand offline), the way a DuckDB user would set them up:
 
   people(subject_id BIGINT, country VARCHAR, age_band VARCHAR, loyalty_tier VARCHAR, ads_measurement BOOLEAN)
   events(subject_id BIGINT, type event_type (an ENUM), occurred_at BIGINT, amount DOUBLE)
@@ -28,9 +29,10 @@ import json
 import math
 import os
 import resource
-import sqlite3
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 DAY_MS = 86_400_000
@@ -38,7 +40,6 @@ PURPOSE = "ads_measurement"
 # policies/default.yaml, privacy.contribution_cap: each person's sum of amounts is clamped to +/- this.
 CONTRIBUTION_CAP = 1000
 ATTRIBUTES = ("country", "age_band", "loyalty_tier")
-CHUNK_ROWS = 500_000
 
 # Metric -> (digits kept in the result, tolerance when comparing with CleanRoom).
 METRICS = {
@@ -50,7 +51,7 @@ METRICS = {
 
 
 def queries(now_ms):
-    """The three queries, by name: the SQL and the names of the group columns it returns first."""
+    """The three queries, by name: the SQL and how many group columns it returns first."""
     since_365d = now_ms - 365 * DAY_MS
     since_90d = now_ms - 90 * DAY_MS
     return {
@@ -95,34 +96,33 @@ def queries(now_ms):
     }
 
 
-def copy_table(source, con, select, table):
-    """Streams the rows of `select` on SQLite into the DuckDB table `table`, a chunk at a time."""
-    import pandas
-
-    cursor = source.execute(select)
-    columns = [description[0] for description in cursor.description]
-    while rows := cursor.fetchmany(CHUNK_ROWS):
-        chunk = pandas.DataFrame.from_records(rows, columns=columns)
-        con.register("chunk", chunk)
-        con.execute(f"INSERT INTO {table} SELECT * FROM chunk")
-        con.unregister("chunk")
+def export(db_path, select, directory, name):
+    """Writes the rows of `select` on the SQLite database to a CSV file with the `sqlite3` shell; its path."""
+    path = os.path.join(directory, f"{name}.csv")
+    with open(path, "w") as file:
+        subprocess.run(["sqlite3", "-readonly", "-csv", db_path, select], stdout=file, check=True)
+    return path
 
 
 def load(con, db_path, now_ms):
     """Reads the CleanRoom database into DuckDB's `people` and `events` tables."""
-    source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    con.execute("CREATE TEMP TABLE raw_subjects (subject_id BIGINT)")
-    copy_table(source, con, "SELECT id FROM subjects", "raw_subjects")
-    con.execute("CREATE TEMP TABLE raw_attributes (subject_id BIGINT, attributes VARCHAR)")
-    copy_table(source, con, "SELECT subject_id, attributes FROM subject_attributes", "raw_attributes")
-    con.execute("""CREATE TEMP TABLE raw_ledger (id BIGINT, subject_id BIGINT, signal VARCHAR,
-                   occurred_at BIGINT, recorded_at BIGINT)""")
-    copy_table(source, con, f"""
-        SELECT id, subject_id, signal, occurred_at, recorded_at FROM consent_ledger
-        WHERE purpose = '{PURPOSE}' AND occurred_at <= {int(now_ms)}""", "raw_ledger")
-    con.execute("CREATE TEMP TABLE raw_events (subject_id BIGINT, type VARCHAR, occurred_at BIGINT, amount DOUBLE)")
-    copy_table(source, con, "SELECT subject_id, type, occurred_at, amount FROM events", "raw_events")
-    source.close()
+    exports = {
+        "raw_subjects": ("SELECT id FROM subjects", {"subject_id": "BIGINT"}),
+        "raw_attributes": ("SELECT subject_id, attributes FROM subject_attributes",
+                           {"subject_id": "BIGINT", "attributes": "VARCHAR"}),
+        "raw_ledger": (f"""SELECT id, subject_id, signal, occurred_at, recorded_at FROM consent_ledger
+                           WHERE purpose = '{PURPOSE}' AND occurred_at <= {int(now_ms)}""",
+                       {"id": "BIGINT", "subject_id": "BIGINT", "signal": "VARCHAR", "occurred_at": "BIGINT",
+                        "recorded_at": "BIGINT"}),
+        "raw_events": ("SELECT subject_id, type, occurred_at, amount FROM events",
+                       {"subject_id": "BIGINT", "type": "VARCHAR", "occurred_at": "BIGINT", "amount": "DOUBLE"}),
+    }
+    with tempfile.TemporaryDirectory(prefix="query-peer-") as directory:
+        for table, (select, columns) in exports.items():
+            path = export(db_path, select, directory, table)
+            con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv(?, header = false, columns = ?)",
+                        [path, columns])
+            os.remove(path)
 
     attributes = ",\n".join(
         f"json_extract_string(a.attributes, '$.{name}[0]') AS {name}" for name in ATTRIBUTES)
@@ -150,7 +150,7 @@ def load(con, db_path, now_ms):
         FROM raw_events
         ORDER BY subject_id, occurred_at
         """)
-    for table in ("raw_subjects", "raw_attributes", "raw_ledger", "raw_events"):
+    for table in exports:
         con.execute(f"DROP TABLE {table}")
     return (con.execute("SELECT count(*) FROM people").fetchone()[0],
             con.execute("SELECT count(*) FROM events").fetchone()[0])
