@@ -162,7 +162,7 @@ public final class Analyst: Sendable {
     // MARK: Cohorts
 
     /// The cohorts behind the released numbers: the total first (when released), then each released cell and the
-    /// pooled "other" cell. One pass fingerprints them all; only those not met before are gathered and encoded.
+    /// pooled "other" cell. The scan fingerprinted them; only those not met before are gathered and encoded.
     private func releasedCohorts(
         _ answer: QueryAnswer, plan: QueryPlan, scan: QueryScan, index: CohortIndex
     ) -> [ReleasedCohort] {
@@ -178,17 +178,15 @@ public final class Analyst: Sendable {
             if !cell.isSuppressed { releasedCells.append(position) }
         }
         let releaseOther = grouped && answer.other.map { !$0.isSuppressed } == true
-        // Fingerprints: the total, each cell, and the unlisted cells pooled.
-        var total = CohortFingerprint()
-        var cells = Array(repeating: CohortFingerprint(), count: grouped ? scan.cells.count : 0)
+        // Fingerprints: the scan made the total's and each cell's; the unlisted cells pooled take one more pass.
         var other = CohortFingerprint()
-        for (row, cell) in scan.cellOfRow.enumerated() where cell >= 0 {
-            let id = index.subjectIDs[row]
-            total.add(id)
-            guard grouped else { continue }
-            cells[Int(cell)].add(id)
-            if releaseOther && !listed[Int(cell)] { other.add(id) }
+        if releaseOther {
+            for (row, cell) in scan.cellOfRow.enumerated() where cell >= 0 && !listed[Int(cell)] {
+                other.add(index.subjectIDs[row])
+            }
         }
+        let total = scan.totalFingerprint
+        let cells = scan.fingerprints
         // What to release, found in the cache or gathered and encoded in one more pass.
         enum Group: Hashable { case total, cell(Int), other }
         var wanted: [(Group, CohortFingerprint)] = []

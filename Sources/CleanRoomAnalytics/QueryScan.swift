@@ -41,6 +41,9 @@ struct QueryScan: Sendable {
     var cells: [Tally]
     /// The cell of each row, or -1 for people not counted.
     var cellOfRow: [Int32]
+    /// The fingerprint of each cell's people, and of everyone counted.
+    var fingerprints: [CohortFingerprint]
+    var totalFingerprint: CohortFingerprint
 
     /// The tally of everyone counted.
     var total: Tally {
@@ -55,11 +58,11 @@ struct QueryScan: Sendable {
     init(_ plan: QueryPlan, over index: CohortIndex) {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let cohort = index.present.intersection(index.allowed[plan.purposeIndex])
-        var cellOfRow = Self.attributePositions(plan, index: index)
+        var cellOfRow = Self.attributePositions(plan, index: index, cohort: cohort)
         let tallier = RowTallier(plan: plan, index: index)
-        var partCells = Array(repeating: [Tally](), count: parts)
+        var partResults = Array(repeating: RowTallier.Part(cells: [], fingerprints: []), count: parts)
         cellOfRow.withUnsafeMutableBufferPointer { rowCells in
-            partCells.withUnsafeMutableBufferPointer { results in
+            partResults.withUnsafeMutableBufferPointer { results in
                 nonisolated(unsafe) let rowCells = rowCells
                 nonisolated(unsafe) let results = results
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
@@ -67,32 +70,38 @@ struct QueryScan: Sendable {
                 }
             }
         }
-        // Rows outside the purpose's cohort are not counted.
-        SubjectSet.all(capacity: index.rowCount).subtracting(cohort).forEach { cellOfRow[$0] = -1 }
-        var cells = partCells[0]
-        for part in partCells.dropFirst() {
-            for position in cells.indices { cells[position].add(part[position]) }
+        var cells = partResults[0].cells
+        var fingerprints = partResults[0].fingerprints
+        for part in partResults.dropFirst() {
+            for position in cells.indices {
+                cells[position].add(part.cells[position])
+                fingerprints[position] = fingerprints[position].followed(by: part.fingerprints[position])
+            }
         }
         self.cells = cells
         self.cellOfRow = cellOfRow
+        self.fingerprints = fingerprints
+        self.totalFingerprint = partResults.map(\.total).reduce(CohortFingerprint()) { $0.followed(by: $1) }
     }
 
-    /// Each row's cell position over the plan's attribute dimensions, a column at a time; a segment dimension
-    /// counts as position 0 here (the scan adds it per person). Values past their retention count as "no value".
-    private static func attributePositions(_ plan: QueryPlan, index: CohortIndex) -> [Int32] {
-        var positions = Array(repeating: Int32(0), count: index.rowCount)
+    /// Each row's cell position over the plan's attribute dimensions, a column at a time, and -1 for rows outside
+    /// `cohort`; a segment dimension counts as position 0 here (the scan adds it per person). Values past their
+    /// retention count as "no value".
+    private static func attributePositions(_ plan: QueryPlan, index: CohortIndex, cohort: SubjectSet) -> [Int32] {
+        var positions = Array(repeating: Int32(-1), count: index.rowCount)
+        cohort.forEach { positions[$0] = 0 }
         positions.withUnsafeMutableBufferPointer { positions in
             for dimension in plan.dimensions {
                 let radix = Int32(dimension.labels.count)
                 guard case .attribute(let column, let positionOfCode, let setSince) = dimension.source else {
-                    for row in positions.indices { positions[row] *= radix }
+                    for row in positions.indices where positions[row] >= 0 { positions[row] *= radix }
                     continue
                 }
                 let missing = radix - 1
                 index.attributeCodes[column].withUnsafeBufferPointer { codes in
                     index.attributeSetAt[column].withUnsafeBufferPointer { setAt in
                         positionOfCode.withUnsafeBufferPointer { positionOfCode in
-                            for row in positions.indices {
+                            for row in positions.indices where positions[row] >= 0 {
                                 let code = Int(codes[row])
                                 let position = code != 0 && setAt[row] >= setSince ? positionOfCode[code] : missing
                                 positions[row] = positions[row] * radix + position
@@ -128,33 +137,64 @@ private struct RowTallier: Sendable {
         self.segmentPlaces = places
     }
 
+    /// What one part of a scan adds up: each cell's tally and fingerprint, and the fingerprint of everyone counted.
+    struct Part {
+        var cells: [Tally]
+        var fingerprints: [CohortFingerprint]
+        var total = CohortFingerprint()
+    }
+
     /// Tallies part `part` of `parts` of `cohort`, completing each counted row's cell in `cells` (rows not counted
-    /// get -1), and returns the part's cells.
+    /// get -1), and returns the part's cells and fingerprints.
     func scan(_ cohort: SubjectSet, part: Int, of parts: Int, cells rowCells: UnsafeMutableBufferPointer<Int32>)
-        -> [Tally]
+        -> Part
     {
         var cells = Array(repeating: Tally(), count: self.plan.cellCount)
-        let index = self.index
-        index.eventStart.withUnsafeBufferPointer { eventStart in
-            index.eventCount.withUnsafeBufferPointer { eventCount in
-                index.eventType.withUnsafeBufferPointer { eventType in
-                    index.eventTime.withUnsafeBufferPointer { eventTime in
-                        index.eventAmount.withUnsafeBufferPointer { eventAmount in
-                            index.createdAt.withUnsafeBufferPointer { createdAt in
-                                self.plan.typeCutoffs.withUnsafeBufferPointer { typeCutoffs in
-                                    let events = EventColumns(
-                                        start: eventStart, count: eventCount, type: eventType, time: eventTime,
-                                        amount: eventAmount, typeCutoffs: typeCutoffs)
-                                    cohort.forEach(inPart: part, of: parts) { row in
-                                        var tally = Tally(people: 1)
-                                        let counted = self.tally(row, createdAt: createdAt[row], events: events, into: &tally)
-                                        guard counted else {
-                                            rowCells[row] = -1
-                                            return
+        var fingerprints = Array(repeating: CohortFingerprint(), count: self.plan.cellCount)
+        var total = CohortFingerprint()
+        Columns.with(self.index, typeCutoffs: self.plan.typeCutoffs) { columns in
+            cohort.forEach(inPart: part, of: parts) { row in
+                var tally = Tally(people: 1)
+                guard self.tally(row, columns: columns, into: &tally) else {
+                    rowCells[row] = -1
+                    return
+                }
+                let cell = self.cell(row, base: rowCells[row])
+                cells[cell].add(tally)
+                rowCells[row] = Int32(cell)
+                let id = columns.subjectIDs[row]
+                fingerprints[cell].add(id)
+                total.add(id)
+            }
+        }
+        return Part(cells: cells, fingerprints: fingerprints, total: total)
+    }
+
+    /// The columns a scan reads, as buffers valid while ``with(_:typeCutoffs:_:)`` runs its body.
+    struct Columns {
+        let subjectIDs: UnsafeBufferPointer<Int64>
+        let createdAt: UnsafeBufferPointer<Int64>
+        let eventStart: UnsafeBufferPointer<UInt32>
+        let eventCount: UnsafeBufferPointer<UInt32>
+        let eventType: UnsafeBufferPointer<UInt8>
+        let eventTime: UnsafeBufferPointer<Int64>
+        let eventAmount: UnsafeBufferPointer<Double>
+        let typeCutoffs: UnsafeBufferPointer<Int64>
+
+        static func with(_ index: CohortIndex, typeCutoffs: [Int64], _ body: (Columns) -> Void) {
+            index.subjectIDs.withUnsafeBufferPointer { subjectIDs in
+                index.createdAt.withUnsafeBufferPointer { createdAt in
+                    index.eventStart.withUnsafeBufferPointer { eventStart in
+                        index.eventCount.withUnsafeBufferPointer { eventCount in
+                            index.eventType.withUnsafeBufferPointer { eventType in
+                                index.eventTime.withUnsafeBufferPointer { eventTime in
+                                    index.eventAmount.withUnsafeBufferPointer { eventAmount in
+                                        typeCutoffs.withUnsafeBufferPointer { typeCutoffs in
+                                            body(Columns(
+                                                subjectIDs: subjectIDs, createdAt: createdAt, eventStart: eventStart,
+                                                eventCount: eventCount, eventType: eventType, eventTime: eventTime,
+                                                eventAmount: eventAmount, typeCutoffs: typeCutoffs))
                                         }
-                                        let cell = self.cell(row, base: rowCells[row])
-                                        cells[cell].add(tally)
-                                        rowCells[row] = Int32(cell)
                                     }
                                 }
                             }
@@ -163,24 +203,13 @@ private struct RowTallier: Sendable {
                 }
             }
         }
-        return cells
-    }
-
-    /// The event columns a scan reads, as buffers valid during the scan.
-    struct EventColumns {
-        let start: UnsafeBufferPointer<UInt32>
-        let count: UnsafeBufferPointer<UInt32>
-        let type: UnsafeBufferPointer<UInt8>
-        let time: UnsafeBufferPointer<Int64>
-        let amount: UnsafeBufferPointer<Double>
-        let typeCutoffs: UnsafeBufferPointer<Int64>
     }
 
     /// Adds `row`'s person to `tally`; `false` when they do not count (no retained data, or a filter fails).
-    private func tally(_ row: Int, createdAt: Int64, events: EventColumns, into tally: inout Tally) -> Bool {
-        var hasData = createdAt >= self.plan.keptWithoutDataSince || self.hasRetainedAttribute(row)
-        let start = Int(events.start[row])
-        let end = start + Int(events.count[row])
+    private func tally(_ row: Int, columns: Columns, into tally: inout Tally) -> Bool {
+        var hasData = columns.createdAt[row] >= self.plan.keptWithoutDataSince || self.hasRetainedAttribute(row)
+        let start = Int(columns.eventStart[row])
+        let end = start + Int(columns.eventCount[row])
         if self.plan.needsEvents {
             let (windowFrom, windowTo, conversionType) = (self.plan.windowFrom, self.plan.windowTo, self.plan.conversionType)
             var counted = 0
@@ -192,14 +221,14 @@ private struct RowTallier: Sendable {
             // A person's events are ordered by time: newest first, the walk stops at the window's start once the
             // person is known to have retained data (otherwise it goes on, looking for some).
             for event in (start..<end).reversed() {
-                let type = events.type[event]
-                let time = events.time[event]
+                let type = columns.eventType[event]
+                let time = columns.eventTime[event]
                 if time < windowFrom && hasData { break }
-                guard time >= events.typeCutoffs[Int(type)] else { continue }
+                guard time >= columns.typeCutoffs[Int(type)] else { continue }
                 hasData = true
                 guard time >= windowFrom, time < windowTo else { continue }
                 counted += 1
-                let value = events.amount[event]
+                let value = columns.eventAmount[event]
                 let hasValue = !value.isNaN
                 if hasValue {
                     amount += value
@@ -224,7 +253,9 @@ private struct RowTallier: Sendable {
                 tally.recencyDaysSum = Double(max(0, self.plan.now - latestConversion)) / 86_400_000
             }
         } else if !hasData {
-            hasData = (start..<end).contains { events.time[$0] >= events.typeCutoffs[Int(events.type[$0])] }
+            hasData = (start..<end).contains { event in
+                columns.eventTime[event] >= columns.typeCutoffs[Int(columns.eventType[event])]
+            }
         }
         guard hasData else { return false }
         for filter in self.plan.filters where !filter.holds(row: row, in: self.index) {

@@ -25,18 +25,43 @@ struct ReleasedCohort: Sendable {
 }
 
 /// A fingerprint of a set of subject ids, computed while scanning them in ascending order: two polynomial hashes
-/// with independent multipliers and the count. Equal sets give equal fingerprints; different sets collide with a
-/// probability around 2⁻¹²⁸ and cannot be steered, since nobody chooses subject ids.
+/// (modulo 2⁶⁴, with independent odd multipliers and element mixes) and the count. Equal sets give equal
+/// fingerprints, and fingerprints of consecutive runs of ids combine (``followed(by:)``), so threads scanning
+/// ascending ranges can each fingerprint their part. Different sets collide with a probability around 2⁻¹²⁸, and
+/// nobody can steer it: subject ids are not chosen by anyone asking.
 struct CohortFingerprint: Hashable, Sendable {
-    private var first: UInt64 = 0x9E37_79B9_7F4A_7C15
-    private var second: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    private static let firstMultiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private static let secondMultiplier: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+    private var first: UInt64 = 0
+    private var second: UInt64 = 0
     private(set) var count = 0
 
     /// Adds the next member (greater than every member added before).
     mutating func add(_ id: Int64) {
-        self.first = (self.first ^ UInt64(bitPattern: id)) &* 0x0000_0100_0000_01B3 &+ 0x632B_E59B_D9B4_E019
-        self.second = (self.second &+ UInt64(bitPattern: id)) &* 0xFF51_AFD7_ED55_8CCD ^ (self.second >> 29)
+        let value = UInt64(bitPattern: id)
+        self.first = self.first &* Self.firstMultiplier &+ (value &+ 1)
+        self.second = self.second &* Self.secondMultiplier &+ ((value &* 0xFF51_AFD7_ED55_8CCD) ^ (value >> 29))
         self.count += 1
+    }
+
+    /// The fingerprint of this set's members followed by `later`'s, all of which are greater.
+    func followed(by later: CohortFingerprint) -> CohortFingerprint {
+        var combined = later
+        combined.first = self.first &* Self.power(Self.firstMultiplier, later.count) &+ later.first
+        combined.second = self.second &* Self.power(Self.secondMultiplier, later.count) &+ later.second
+        combined.count = self.count + later.count
+        return combined
+    }
+
+    private static func power(_ base: UInt64, _ exponent: Int) -> UInt64 {
+        var (result, base, exponent) = (UInt64(1), base, exponent)
+        while exponent > 0 {
+            if exponent & 1 == 1 { result = result &* base }
+            base = base &* base
+            exponent >>= 1
+        }
+        return result
     }
 }
 

@@ -23,6 +23,15 @@ struct ReleasedCohortTests {
         }
     }
 
+    @Test func partsScannedApartCombineIntoTheWholesFingerprint() {
+        let ids = (1...1_000).map { Int64($0 * 7) }
+        for split in [0, 1, 333, 999, 1_000] {
+            let whole = self.fingerprint(ids)
+            let combined = self.fingerprint(Array(ids[..<split])).followed(by: self.fingerprint(Array(ids[split...])))
+            #expect(combined == whole)
+        }
+    }
+
     @Test func aCachedCohortIsTheOneEncodedFromItsMembers() throws {
         let cache = ReleasedCohortCache(capacity: 2)
         let subjects = (1...100).map { SubjectID(Int64($0 * 3)) }
