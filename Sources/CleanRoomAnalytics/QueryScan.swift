@@ -58,7 +58,7 @@ struct QueryScan: Sendable {
     init(_ plan: QueryPlan, over index: CohortIndex) {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let cohort = index.present.intersection(index.allowed[plan.purposeIndex])
-        var cellOfRow = Self.attributePositions(plan, index: index, cohort: cohort)
+        var cellOfRow = Self.attributePositions(plan, index: index, cohort: cohort, parts: parts)
         let tallier = RowTallier(plan: plan, index: index)
         var partResults = Array(repeating: RowTallier.Part(cells: [], fingerprints: []), count: parts)
         cellOfRow.withUnsafeMutableBufferPointer { rowCells in
@@ -87,31 +87,46 @@ struct QueryScan: Sendable {
     /// Each row's cell position over the plan's attribute dimensions, a column at a time, and -1 for rows outside
     /// `cohort`; a segment dimension counts as position 0 here (the scan adds it per person). Values past their
     /// retention count as "no value".
-    private static func attributePositions(_ plan: QueryPlan, index: CohortIndex, cohort: SubjectSet) -> [Int32] {
+    private static func attributePositions(
+        _ plan: QueryPlan, index: CohortIndex, cohort: SubjectSet, parts: Int
+    ) -> [Int32] {
         var positions = Array(repeating: Int32(-1), count: index.rowCount)
         cohort.forEach { positions[$0] = 0 }
+        let rowsPerPart = (index.rowCount + parts - 1) / max(parts, 1)
         positions.withUnsafeMutableBufferPointer { positions in
-            for dimension in plan.dimensions {
-                let radix = Int32(dimension.labels.count)
-                guard case .attribute(let column, let positionOfCode, let setSince) = dimension.source else {
-                    for row in positions.indices where positions[row] >= 0 { positions[row] *= radix }
-                    continue
-                }
-                let missing = radix - 1
-                index.attributeCodes[column].withUnsafeBufferPointer { codes in
-                    index.attributeSetAt[column].withUnsafeBufferPointer { setAt in
-                        positionOfCode.withUnsafeBufferPointer { positionOfCode in
-                            for row in positions.indices where positions[row] >= 0 {
-                                let code = Int(codes[row])
-                                let position = code != 0 && setAt[row] >= setSince ? positionOfCode[code] : missing
-                                positions[row] = positions[row] * radix + position
-                            }
-                        }
-                    }
+            nonisolated(unsafe) let positions = positions
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let rows = min(part * rowsPerPart, positions.count)..<min((part + 1) * rowsPerPart, positions.count)
+                for dimension in plan.dimensions {
+                    Self.apply(dimension, index: index, to: positions, rows: rows)
                 }
             }
         }
         return positions
+    }
+
+    /// Multiplies in one dimension's positions for `rows` (those of the cohort, ≥ 0).
+    private static func apply(
+        _ dimension: QueryPlan.Dimension, index: CohortIndex, to positions: UnsafeMutableBufferPointer<Int32>,
+        rows: Range<Int>
+    ) {
+        let radix = Int32(dimension.labels.count)
+        guard case .attribute(let column, let positionOfCode, let setSince) = dimension.source else {
+            for row in rows where positions[row] >= 0 { positions[row] *= radix }
+            return
+        }
+        let missing = radix - 1
+        index.attributeCodes[column].withUnsafeBufferPointer { codes in
+            index.attributeSetAt[column].withUnsafeBufferPointer { setAt in
+                positionOfCode.withUnsafeBufferPointer { positionOfCode in
+                    for row in rows where positions[row] >= 0 {
+                        let code = Int(codes[row])
+                        let position = code != 0 && setAt[row] >= setSince ? positionOfCode[code] : missing
+                        positions[row] = positions[row] * radix + position
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -120,6 +135,7 @@ private struct RowTallier: Sendable {
     let plan: QueryPlan
     let index: CohortIndex
     let cap: Double
+    let needsEvents: Bool
     /// The radix of each segment dimension by position in the plan (0 for attribute dimensions), and the product of
     /// the radixes after it: where a segment's position goes in the cell number.
     let segmentPlaces: [(dimension: Int, weight: Int32)]
@@ -128,6 +144,7 @@ private struct RowTallier: Sendable {
         self.plan = plan
         self.index = index
         self.cap = plan.contributionCap ?? .infinity
+        self.needsEvents = plan.needsEvents
         var places: [(Int, Int32)] = []
         var weight: Int32 = 1
         for (position, dimension) in plan.dimensions.enumerated().reversed() {
@@ -152,19 +169,28 @@ private struct RowTallier: Sendable {
         var cells = Array(repeating: Tally(), count: self.plan.cellCount)
         var fingerprints = Array(repeating: CohortFingerprint(), count: self.plan.cellCount)
         var total = CohortFingerprint()
+        let needsEvents = self.needsEvents
         Columns.with(self.index, typeCutoffs: self.plan.typeCutoffs) { columns in
-            cohort.forEach(inPart: part, of: parts) { row in
-                var tally = Tally(people: 1)
-                guard self.tally(row, columns: columns, into: &tally) else {
-                    rowCells[row] = -1
-                    return
+            cells.withUnsafeMutableBufferPointer { cells in
+                fingerprints.withUnsafeMutableBufferPointer { fingerprints in
+                    cohort.forEach(inPart: part, of: parts) { row in
+                        var tally = Tally(people: 1)
+                        guard self.tally(row, columns: columns, into: &tally) else {
+                            rowCells[row] = -1
+                            return
+                        }
+                        let cell = self.cell(row, base: rowCells[row])
+                        if needsEvents {
+                            cells[cell].add(tally)
+                        } else {
+                            cells[cell].people += 1
+                        }
+                        rowCells[row] = Int32(cell)
+                        let id = columns.subjectIDs[row]
+                        fingerprints[cell].add(id)
+                        total.add(id)
+                    }
                 }
-                let cell = self.cell(row, base: rowCells[row])
-                cells[cell].add(tally)
-                rowCells[row] = Int32(cell)
-                let id = columns.subjectIDs[row]
-                fingerprints[cell].add(id)
-                total.add(id)
             }
         }
         return Part(cells: cells, fingerprints: fingerprints, total: total)
@@ -210,7 +236,7 @@ private struct RowTallier: Sendable {
         var hasData = columns.createdAt[row] >= self.plan.keptWithoutDataSince || self.hasRetainedAttribute(row)
         let start = Int(columns.eventStart[row])
         let end = start + Int(columns.eventCount[row])
-        if self.plan.needsEvents {
+        if self.needsEvents {
             let (windowFrom, windowTo, conversionType) = (self.plan.windowFrom, self.plan.windowTo, self.plan.conversionType)
             var counted = 0
             var amountEvents = 0

@@ -1,4 +1,4 @@
-// query-bench HOME NOW_MS RUNS
+// query-bench HOME NOW_MS RUNS [QUERY]
 //
 // Warm aggregate-query latency of CleanRoom on a home (Benchmarks/query.sh builds one from `cleanroom demo
 // generate` data): the cohort index is loaded once, then each query runs RUNS times after one warm-up, through the
@@ -46,10 +46,14 @@ func peakResidentMiB() -> Double {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let nowMilliseconds = Int64(arguments[2]), let runs = Int(arguments[3]), runs > 0 else {
-    FileHandle.standardError.write(Data("usage: query-bench HOME NOW_MS RUNS\n".utf8))
+guard (4...5).contains(arguments.count), let nowMilliseconds = Int64(arguments[2]), let runs = Int(arguments[3]),
+    runs > 0
+else {
+    FileHandle.standardError.write(Data("usage: query-bench HOME NOW_MS RUNS [QUERY]\n".utf8))
     exit(64)
 }
+/// Only this query, when named (for profiling one).
+let only = arguments.count == 5 ? arguments[4] : nil
 let home = URL(fileURLWithPath: arguments[1], isDirectory: true)
 func path(_ relative: String) -> String { home.appendingPathComponent(relative).path }
 let now = Date(timeIntervalSince1970: Double(nowMilliseconds) / 1000)
@@ -74,7 +78,7 @@ do {
         "events": index.eventTotal, "peak_rss_mib": peakResidentMiB(),
     ])
     let analyst = Analyst(engine: engine, store: store, policy: policy, segments: segments, audit: audit)
-    for (name, json) in queries {
+    for (name, json) in queries where only == nil || only == name {
         let query = try Query.decode(json: Data(json.utf8))
         let answer = try analyst.run(query, as: principal, at: now)
         for run in 0..<runs {
