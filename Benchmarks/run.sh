@@ -39,3 +39,9 @@ bash "$here/ingest.sh" "${INGEST_CUSTOMERS:-200000}"
 
 # Rights requests on the store the ingest benchmark built (a copy of it): erasure latency, withdrawal throughput.
 bash "$here/rights.sh" "${INGEST_CUSTOMERS:-200000}"
+
+# Aggregate queries on 1,000,000 people and 10,000,000 events, beside DuckDB on the same data (set-up cached).
+bash "$here/query.sh" "${QUERY_CUSTOMERS:-1000000}" 10 21
+
+# Frequent itemsets on the FIMI data sets, beside pyfim and mlxtend.
+bash "$here/rules.sh"
