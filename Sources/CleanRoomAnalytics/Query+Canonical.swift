@@ -14,15 +14,20 @@ extension Query {
         if !self.conditions.isEmpty { fields["where"] = .array(self.conditions.map(\.canonicalJSON)) }
         if !self.groupBy.isEmpty { fields["groupBy"] = .array(self.groupBy.map(CanonicalJSON.string)) }
         if !self.segments.isEmpty { fields["segments"] = .array(self.segments.map(CanonicalJSON.string)) }
-        switch self.window {
-        case .all: break
-        case .within(let period): fields["window"] = .object(["within": .string(period.description)])
-        case .between(let from, let to):
-            fields["window"] = .object([
-                "from": .string(from.formatted(.iso8601)), "to": .string(to.formatted(.iso8601)),
-            ])
-        }
+        fields["window"] = self.window.canonicalJSON
         return .object(fields)
+    }
+}
+
+extension Query.Window {
+    /// The window as written in a request (`{"within": "P90D"}` or `{"from": …, "to": …}`); `nil` for all events.
+    var canonicalJSON: CanonicalJSON? {
+        switch self {
+        case .all: nil
+        case .within(let period): .object(["within": .string(period.description)])
+        case .between(let from, let to):
+            .object(["from": .string(from.formatted(.iso8601)), "to": .string(to.formatted(.iso8601))])
+        }
     }
 }
 

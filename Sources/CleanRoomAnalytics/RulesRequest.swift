@@ -44,14 +44,7 @@ public struct RulesRequest: Sendable, Hashable {
             "eventType": .string(self.eventType),
         ]
         fields["item"] = self.item.map(CanonicalJSON.string)
-        switch self.window {
-        case .all: break
-        case .within(let period): fields["window"] = .object(["within": .string(period.description)])
-        case .between(let from, let to):
-            fields["window"] = .object([
-                "from": .string(from.formatted(.iso8601)), "to": .string(to.formatted(.iso8601)),
-            ])
-        }
+        fields["window"] = self.window.canonicalJSON
         return .object(fields)
     }
 

@@ -135,30 +135,24 @@ public struct CohortMembers: Sendable, Hashable {
     private static func runsSize(_ ids: some RandomAccessCollection<Int64>) -> Int? {
         let varint = { (value: UInt64) in max(1, (64 - value.leadingZeroBitCount + 6) / 7) }
         var size = 1
-        var runStart: Int64 = -1
-        var previous: Int64 = -1
-        var previousEnd: Int64 = 0
-        for id in ids {
-            if id == previous + 1 && runStart >= 0 {
-                previous = id
-                continue
-            }
-            guard id > previous else { return nil }
-            if runStart >= 0 {
-                size += varint(UInt64(runStart - previousEnd)) + varint(UInt64(previous - runStart + 1))
-                previousEnd = previous + 1
-            }
-            runStart = id
-            previous = id
-        }
-        if runStart >= 0 {
-            size += varint(UInt64(runStart - previousEnd)) + varint(UInt64(previous - runStart + 1))
-        }
-        return size
+        let ascending = Self.forEachRun(ids) { gap, length in size += varint(gap) + varint(length) }
+        return ascending ? size : nil
     }
 
     private static func runs(_ ids: some RandomAccessCollection<Int64>) -> [UInt8] {
         var bytes: [UInt8] = [0]
+        _ = Self.forEachRun(ids) { gap, length in
+            Self.append(gap, to: &bytes)
+            Self.append(length, to: &bytes)
+        }
+        return bytes
+    }
+
+    /// Calls `body` with each run of consecutive ids as (gap from the previous run's end, length); `false` (after
+    /// the runs up to it) when an id is not greater than the one before.
+    private static func forEachRun(
+        _ ids: some RandomAccessCollection<Int64>, _ body: (UInt64, UInt64) -> Void
+    ) -> Bool {
         var runStart: Int64 = -1
         var previous: Int64 = -1
         var previousEnd: Int64 = 0
@@ -167,19 +161,16 @@ public struct CohortMembers: Sendable, Hashable {
                 previous = id
                 continue
             }
+            guard id > previous else { return false }
             if runStart >= 0 {
-                Self.append(UInt64(runStart - previousEnd), to: &bytes)
-                Self.append(UInt64(previous - runStart + 1), to: &bytes)
+                body(UInt64(runStart - previousEnd), UInt64(previous - runStart + 1))
                 previousEnd = previous + 1
             }
             runStart = id
             previous = id
         }
-        if runStart >= 0 {
-            Self.append(UInt64(runStart - previousEnd), to: &bytes)
-            Self.append(UInt64(previous - runStart + 1), to: &bytes)
-        }
-        return bytes
+        if runStart >= 0 { body(UInt64(runStart - previousEnd), UInt64(previous - runStart + 1)) }
+        return true
     }
 
     private static func bitmap(_ ids: some RandomAccessCollection<Int64>) -> [UInt8] {
