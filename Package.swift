@@ -13,12 +13,17 @@ let package = Package(
         .library(name: "CleanRoomIngest", targets: ["CleanRoomIngest"]),
         .library(name: "CleanRoomRights", targets: ["CleanRoomRights"]),
         .library(name: "CleanRoomAnalytics", targets: ["CleanRoomAnalytics"]),
+        .library(name: "CleanRoomServer", targets: ["CleanRoomServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System OpenSSL 3 libcrypto (Debian: libssl-dev). Only CleanRoomCrypto imports it.
@@ -70,12 +75,25 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The HTTP service (Hummingbird 2): routes, authentication, roles, limits, metrics. The only importer of
+        // Hummingbird.
+        .target(
+            name: "CleanRoomServer",
+            dependencies: [
+                "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit", "CleanRoomIngest",
+                "CleanRoomRights", "CleanRoomAnalytics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The commands of the `cleanroom` executable, as a library so tests can run them in-process.
         .target(
             name: "CleanRoomCLI",
             dependencies: [
                 "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit", "CleanRoomIngest",
-                "CleanRoomRights", "CleanRoomAnalytics",
+                "CleanRoomRights", "CleanRoomAnalytics", "CleanRoomServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]
@@ -113,6 +131,15 @@ let package = Package(
             ],
             // pyfim's itemsets of the FIMI data sets, read by the agreement test.
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "CleanRoomServerTests",
+            dependencies: [
+                "CleanRoomServer", "CleanRoomAnalytics", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore",
+                "CleanRoomAudit", "CleanRoomIngest",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "CleanRoomCLITests",

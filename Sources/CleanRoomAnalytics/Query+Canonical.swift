@@ -33,7 +33,7 @@ extension Query.Window {
 
 extension Condition {
     /// The condition in canonical JSON, in the field names it is written in.
-    var canonicalJSON: CanonicalJSON {
+    public var canonicalJSON: CanonicalJSON {
         switch self {
         case .attribute(let condition):
             return .object([

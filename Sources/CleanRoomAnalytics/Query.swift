@@ -104,21 +104,24 @@ extension Query: Decodable {
                 return metric
             }
         }
-        if container.contains(AnyKey("window")) {
-            let window = try container.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey("window"))
-            try window.requireOnly(["within", "from", "to"], in: "a window")
-            if let within = try window.period("within") {
-                self.window = .within(within)
-            } else {
-                let from: Date = try Self.instant(window, "from")
-                let to: Date = try Self.instant(window, "to")
-                guard from < to else {
-                    throw DecodingError.dataCorruptedError(
-                        forKey: AnyKey("to"), in: window, debugDescription: "a window ends after it starts")
-                }
-                self.window = .between(from: from, to: to)
-            }
+        self.window = try Self.window(in: container)
+    }
+
+    /// The `window` field of a request: all events when absent.
+    static func window(in container: KeyedDecodingContainer<AnyKey>) throws -> Window {
+        guard container.contains(AnyKey("window")) else { return .all }
+        let window = try container.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey("window"))
+        try window.requireOnly(["within", "from", "to"], in: "a window")
+        if let within = try window.period("within") {
+            return .within(within)
         }
+        let from: Date = try Self.instant(window, "from")
+        let to: Date = try Self.instant(window, "to")
+        guard from < to else {
+            throw DecodingError.dataCorruptedError(
+                forKey: AnyKey("to"), in: window, debugDescription: "a window ends after it starts")
+        }
+        return .between(from: from, to: to)
     }
 
     private static func instant(_ container: KeyedDecodingContainer<AnyKey>, _ name: String) throws -> Date {

@@ -144,3 +144,32 @@ public struct RulesAnswer: Sendable, Equatable {
         return text
     }
 }
+
+extension RulesRequest: Decodable {
+    /// Reads a request from JSON: `{"purpose", "minSupport", "minConfidence", "maxLength"?, "item"?, "window"?,
+    /// "eventType"?}`, the window as in a ``Query``.
+    ///
+    /// - Throws: ``AnalyticsError`` `invalidQuery` naming the field that is wrong.
+    public static func decode(json: Data) throws(AnalyticsError) -> RulesRequest {
+        do {
+            return try JSONDecoder().decode(RulesRequest.self, from: json)
+        } catch let error as DecodingError {
+            throw AnalyticsError(decoding: error)
+        } catch {
+            throw AnalyticsError.invalid("the request is not valid JSON", field: "")
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        try container.requireOnly(
+            ["purpose", "minSupport", "minConfidence", "maxLength", "item", "window", "eventType"], in: "a rules request")
+        self.init(
+            purpose: try container.decode("purpose"), minimumSupport: try container.decode("minSupport"),
+            minimumConfidence: try container.decode("minConfidence"))
+        self.maximumLength = try container.decodeIfPresent("maxLength") ?? 3
+        self.item = try container.decodeIfPresent("item")
+        self.eventType = try container.decodeIfPresent("eventType") ?? "purchase"
+        self.window = try Query.window(in: container)
+    }
+}

@@ -95,6 +95,14 @@ public final class AuditLog: @unchecked Sendable {
     // Guarded by `checkpointLock`.
     private var checkpointedSize: Int
 
+    /// Whether the log still accepts entries: open, and no earlier write failed (after a failed write the log
+    /// refuses every append, so a service that cannot audit answers nothing).
+    public var isWritable: Bool {
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        return !self.isClosed && self.failure == nil
+    }
+
     /// The number of entries durably in the log.
     public var size: Int {
         self.condition.lock()

@@ -42,6 +42,9 @@ enum StoreSchema {
         migrator.registerMigration("v7-differencing-guard") { db in
             try db.execute(sql: version7)
         }
+        migrator.registerMigration("v9-principal-tokens") { db in
+            try db.execute(sql: version9)
+        }
         return migrator
     }
 
@@ -49,6 +52,17 @@ enum StoreSchema {
     /// rerun that skips the batch can list them again.
     private static let version2 = """
         ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
+        """
+
+    /// The bearer token of each principal of the service, as its SHA-256 only (the token is shown once, when
+    /// issued).
+    private static let version9 = """
+        CREATE TABLE principal_tokens (
+            principal TEXT PRIMARY KEY,
+            token_digest BLOB NOT NULL UNIQUE CHECK (length(token_digest) = 32),
+            role TEXT NOT NULL,
+            issued_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """
 
     /// Every cohort each principal was answered about (the total and each released cell), by size, for the

@@ -29,6 +29,8 @@ public struct StoreTransaction {
     public var batches: IngestBatchRepository { IngestBatchRepository(db: self.db) }
     /// Which people each released computation was computed over.
     public var cohortReleases: CohortReleaseRepository { CohortReleaseRepository(db: self.db) }
+    /// The service's bearer tokens, as digests.
+    public var principalTokens: PrincipalTokenRepository { PrincipalTokenRepository(db: self.db) }
     /// GDPR rights requests and their deadlines.
     public var rightsRequests: RightsRequestRepository { RightsRequestRepository(db: self.db) }
 }

@@ -1,0 +1,28 @@
+internal import CleanRoomAudit
+internal import CleanRoomCore
+public import Hummingbird
+internal import NIOCore
+
+extension CleanRoomService {
+    /// `/healthz` (the process answers), `/readyz` (the policy is loaded and the audit log accepts entries, so
+    /// requests can be answered; 503 otherwise) and `/metrics` (Prometheus text). None needs a token.
+    func addHealthRoutes(to router: Router<ServiceRequestContext>) {
+        router.get("healthz") { _, _ in
+            Response.json(.object(["status": .string("ok")]))
+        }
+        router.get("readyz") { _, _ in
+            guard self.audit.isWritable else {
+                throw ServiceError.unavailable("the audit log cannot be written, so nothing is answered")
+            }
+            return Response.json(.object([
+                "status": .string("ready"), "policy_digest": .string(self.policy.digest),
+                "audit_entries": .integer(self.audit.size),
+            ]))
+        }
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: self.metrics.text)))
+        }
+    }
+}

@@ -1,0 +1,87 @@
+public import CleanRoomAnalytics
+public import CleanRoomAudit
+public import CleanRoomCore
+public import CleanRoomCrypto
+public import CleanRoomStore
+public import Hummingbird
+internal import Foundation
+internal import NIOCore
+
+/// The clean-room service (DESIGN.md sections 1 and 10): the routes of owners, partners and auditors over one
+/// home's store, policy, keys and audit log, with authentication, roles and metrics.
+///
+/// Every route under `/v1` needs a principal's bearer token and allows only its roles; failed authentications
+/// are audited and rate-limited. Answers go through the same ``Analyst`` as the command line, so every one is
+/// audited before it leaves.
+public struct CleanRoomService: Sendable {
+    let store: Store
+    let policy: Policy
+    let segments: SegmentCatalog
+    let keyring: Keyring
+    let audit: AuditLog
+    let auditDirectory: String
+    let auditOrigin: String
+    let analyst: Analyst
+    let tokens: PrincipalTokens
+    let metrics = ServiceMetrics()
+    let failures = FailureLimiter()
+
+    /// A service over opened parts of a home; `auditDirectory` and `auditOrigin` are where and how `audit` keeps
+    /// its entries (for the auditor's routes).
+    public init(
+        store: Store, policy: Policy, segments: SegmentCatalog, keyring: Keyring, audit: AuditLog,
+        auditDirectory: String, auditOrigin: String, engine: CohortEngine, tokens: PrincipalTokens
+    ) {
+        self.store = store
+        self.policy = policy
+        self.segments = segments
+        self.keyring = keyring
+        self.audit = audit
+        self.auditDirectory = auditDirectory
+        self.auditOrigin = auditOrigin
+        self.analyst = Analyst(engine: engine, store: store, policy: policy, segments: segments, audit: audit)
+        self.tokens = tokens
+    }
+
+    /// The router of every route.
+    public func router() -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: self.metrics))
+        self.addHealthRoutes(to: router)
+        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(service: self))
+        self.addAnalyticsRoutes(to: v1)
+        self.addAuditRoutes(to: v1)
+        return router
+    }
+
+    /// Reads a request body of at most the policy's limit.
+    func body(of request: Request) async throws -> ByteBuffer {
+        var request = request
+        do {
+            return try await request.collectBody(upTo: self.policy.limits.requestBodyBytes)
+        } catch {
+            throw ServiceError(
+                .contentTooLarge, code: "too_large",
+                message: "the request body is larger than \(self.policy.limits.requestBodyBytes) bytes")
+        }
+    }
+
+    /// Refuses unless the request's principal has one of `roles`; returns the principal.
+    func require(_ roles: Set<Policy.Role>, _ context: ServiceRequestContext) throws -> Policy.Principal {
+        guard let principal = context.principal else { throw ServiceError.unauthorized }
+        guard roles.contains(principal.role) else { throw ServiceError.forbidden(role: principal.role.rawValue) }
+        return principal
+    }
+
+    /// Appends an audit entry for a request that reads the audit log itself, or fails closed.
+    func auditRead(_ principal: Policy.Principal, _ what: String) throws {
+        do {
+            try self.audit.append(AuditRecord(
+                principal: principal.name, role: principal.role.rawValue, action: .auditRead,
+                request: .object(["read": .string(what)]), decision: .allowed("role.auditor"),
+                policyDigest: self.policy.digest))
+        } catch {
+            throw ServiceError.unavailable("the request could not be audited, so it is not answered")
+        }
+    }
+}
