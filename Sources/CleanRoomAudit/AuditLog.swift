@@ -232,6 +232,18 @@ public final class AuditLog: @unchecked Sendable {
         return try self.tree.consistencyProof(from: oldSize, to: newSize)
     }
 
+    /// Signs a checkpoint of every durable entry, unless one of that size was written already, and returns it:
+    /// what an auditor asks for to hold the log to its current state.
+    ///
+    /// - Returns: The size and note, or `nil` for an empty log.
+    /// - Throws: ``AuditError`` `checkpointFailed` when it cannot be signed or written.
+    public func latestCheckpoint() throws -> (size: Int, note: String)? {
+        let size = self.size
+        guard size > 0 else { return nil }
+        try self.writeCheckpointIfNewer(size: size)
+        return try self.signedCheckpoint(size: size).map { (size, $0) }
+    }
+
     /// The signed checkpoint note of exactly `size` entries, if one was written.
     public func signedCheckpoint(size: Int) throws -> String? {
         let path = self.files.checkpointPath(size: size)

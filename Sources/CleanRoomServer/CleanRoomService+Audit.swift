@@ -28,8 +28,7 @@ extension CleanRoomService {
         audit.get("checkpoint") { _, context in
             let principal = try self.require([.auditor], context)
             try self.auditRead(principal, "checkpoint")
-            let size = self.audit.size
-            guard let checkpoint = try self.audit.signedCheckpoint(size: size) else {
+            guard let (size, checkpoint) = try self.audit.latestCheckpoint() else {
                 throw ServiceError(.notFound, code: "not_found", message: "the audit log has no entry yet")
             }
             return Response.json(.object(["size": .integer(size), "checkpoint": .string(checkpoint)]))

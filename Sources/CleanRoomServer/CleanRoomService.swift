@@ -24,14 +24,17 @@ public struct CleanRoomService: Sendable {
     let analyst: Analyst
     let tokens: PrincipalTokens
     let metrics = ServiceMetrics()
-    let failures = FailureLimiter()
+    let failures: FailureLimiter
 
     /// A service over opened parts of a home; `auditDirectory` and `auditOrigin` are where and how `audit` keeps
-    /// its entries (for the auditor's routes).
+    /// its entries (for the auditor's routes). A client that fails to authenticate `failedAuthenticationLimit`
+    /// times within a minute is refused until the minute is over.
     public init(
         store: Store, policy: Policy, segments: SegmentCatalog, keyring: Keyring, audit: AuditLog,
-        auditDirectory: String, auditOrigin: String, engine: CohortEngine, tokens: PrincipalTokens
+        auditDirectory: String, auditOrigin: String, engine: CohortEngine, tokens: PrincipalTokens,
+        failedAuthenticationLimit: Int = 10
     ) {
+        self.failures = FailureLimiter(limit: failedAuthenticationLimit)
         self.store = store
         self.policy = policy
         self.segments = segments

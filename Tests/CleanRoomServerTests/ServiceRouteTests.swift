@@ -1,0 +1,136 @@
+import CleanRoomAudit
+import CleanRoomCore
+import CleanRoomServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The service's routes, roles and errors.
+struct ServiceRouteTests {
+    /// Each authenticated route, with a request that succeeds for a role that may use it.
+    static let routes: [(method: HTTPRequest.Method, uri: String, body: String?, roles: Set<Policy.Role>)] = [
+        (.post, "/v1/query", #"{"purpose": "analytics", "groupBy": ["country"]}"#, [.owner]),
+        (.post, "/v1/rules", #"{"purpose": "analytics", "minSupport": 0.1, "minConfidence": 0.5}"#, [.owner]),
+        (.get, "/v1/segments", nil, [.owner, .partner]),
+        (.get, "/v1/audit/entries?limit=5", nil, [.auditor]),
+        (.get, "/v1/audit/checkpoint", nil, [.auditor]),
+        (.get, "/v1/audit/proof/0", nil, [.auditor]),
+        (.get, "/v1/audit/verify", nil, [.auditor]),
+    ]
+
+    @Test func everyRouteAnswersOnlyItsRolesAndRefusesMissingOrInvalidTokens() async throws {
+        let fixture = try ServiceFixture(failedAuthenticationLimit: 100)
+        try await fixture.test { client in
+            for route in Self.routes {
+                let body = route.body.map { ByteBuffer(string: $0) }
+                for role in Policy.Role.allCases {
+                    let response = try await client.execute(
+                        uri: route.uri, method: route.method, headers: fixture.headers(role), body: body)
+                    // A partner may query, but not for the analytics purpose these bodies name: also 403.
+                    #expect(
+                        response.status == (route.roles.contains(role) ? .ok : .forbidden),
+                        "\(route.uri) as \(role): \(String(buffer: response.body))")
+                }
+                let none = try await client.execute(uri: route.uri, method: route.method, body: body)
+                #expect(none.status == .unauthorized, "\(route.uri) without a token")
+                #expect(none.error["code"] as? String == "unauthorized")
+                let invalid = try await client.execute(
+                    uri: route.uri, method: route.method,
+                    headers: [.authorization: "Bearer crt_" + String(repeating: "0", count: 64)], body: body)
+                #expect(invalid.status == .unauthorized, "\(route.uri) with a made-up token")
+            }
+        }
+        let failures = try fixture.auditRecords().filter { $0.action == .authenticationFailure }
+        #expect(failures.count == 2 * Self.routes.count)
+        #expect(failures.allSatisfy { $0.decision == .refused("auth.invalid_token") })
+    }
+
+    @Test func aPartnerQueryIsAnsweredUnderThePrivacyContractAndAudited() async throws {
+        let fixture = try ServiceFixture()
+        try await fixture.test { client in
+            let answer = try await client.execute(
+                uri: "/v1/query", method: .post, headers: fixture.headers(.partner),
+                body: ByteBuffer(string: #"{"purpose": "ads_measurement", "groupBy": ["country"]}"#))
+            #expect(answer.status == .ok)
+            let cells = answer.json["cells"] as? [[String: Any]] ?? []
+            #expect(cells.first { $0["country"] as? String == "DE" }?["people"] as? Int == 20)
+            #expect(cells.first { $0["country"] as? String == "LU" }?["suppressed"] as? Bool == true)
+            #expect(answer.json["audit_sequence"] is Int)
+
+            let forbidden = try await client.execute(
+                uri: "/v1/query", method: .post, headers: fixture.headers(.partner),
+                body: ByteBuffer(string: #"{"purpose": "ads_measurement", "groupBy": ["city"]}"#))
+            #expect(forbidden.status == .forbidden)
+            #expect(forbidden.error["rule"] as? String == "principal.dimension")
+
+            let malformed = try await client.execute(
+                uri: "/v1/query", method: .post, headers: fixture.headers(.partner),
+                body: ByteBuffer(string: #"{"purpose": "ads_measurement", "metrics": ["pepole"]}"#))
+            #expect(malformed.status == .badRequest)
+            #expect(malformed.error["field"] as? String == "metrics")
+        }
+        let decisions = try fixture.auditRecords().filter { $0.action == .query }.map(\.decision)
+        #expect(decisions == [
+            .allowed("privacy.contract_met"), .refused("principal.dimension"), .refused("query.invalid"),
+        ])
+    }
+
+    @Test func healthReadinessAndMetricsNeedNoToken() async throws {
+        let fixture = try ServiceFixture()
+        try await fixture.test { client in
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .ok)
+            #expect(ready.json["policy_digest"] as? String == fixture.policy.digest)
+            _ = try await client.execute(uri: "/v1/segments", method: .get)
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            let text = String(buffer: metrics.body)
+            #expect(text.contains("cleanroom_http_requests_total"))
+            #expect(text.contains("cleanroom_authentication_failures_total 1"))
+        }
+    }
+
+    @Test func readinessFailsClosedWhenTheAuditLogCannotBeWritten() async throws {
+        let fixture = try ServiceFixture()
+        try fixture.audit.close()
+        try await fixture.test { client in
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .serviceUnavailable)
+            let query = try await client.execute(
+                uri: "/v1/query", method: .post, headers: fixture.headers(.owner),
+                body: ByteBuffer(string: #"{"purpose": "analytics"}"#))
+            #expect(query.status == .serviceUnavailable)
+        }
+    }
+
+    @Test func repeatedFailedAuthenticationIsSlowedDown() async throws {
+        let fixture = try ServiceFixture()
+        try await fixture.test { client in
+            for _ in 0..<10 {
+                let response = try await client.execute(
+                    uri: "/v1/segments", method: .get, headers: [.authorization: "Bearer guess"])
+                #expect(response.status == .unauthorized)
+            }
+            let limited = try await client.execute(uri: "/v1/segments", method: .get, headers: fixture.headers(.owner))
+            #expect(limited.status == .tooManyRequests)
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+        }
+    }
+
+    @Test func theAuditorsRoutesReadProveAndVerifyTheLog() async throws {
+        let fixture = try ServiceFixture()
+        try await fixture.test { client in
+            let entries = try await client.execute(
+                uri: "/v1/audit/entries?from=0&limit=2", method: .get, headers: fixture.headers(.auditor))
+            #expect((entries.json["entries"] as? [Any])?.count == 2)
+            let proof = try await client.execute(uri: "/v1/audit/proof/1", method: .get, headers: fixture.headers(.auditor))
+            #expect(proof.json["proof"] is [String])
+            let verify = try await client.execute(uri: "/v1/audit/verify", method: .get, headers: fixture.headers(.auditor))
+            #expect(verify.json["verified"] as? Bool == true)
+            let missing = try await client.execute(
+                uri: "/v1/audit/proof/99999", method: .get, headers: fixture.headers(.auditor))
+            #expect(missing.status == .notFound)
+        }
+        #expect(try fixture.auditRecords().filter { $0.action == .auditRead }.count == 4)
+    }
+}
