@@ -14,7 +14,7 @@ public import Foundation
 ///   ingested with identifiers only is not swept away at once). Their pseudonyms are not suppressed: this is
 ///   storage limitation, not an erasure request, and they may come back with new data.
 /// - The write-ahead log is checkpointed afterwards, so deleted data keys leave no copy in the files.
-public struct RetentionSweep {
+public struct RetentionSweep: Sendable {
     private let store: Store
     private let policy: Policy
     private let audit: AuditLog

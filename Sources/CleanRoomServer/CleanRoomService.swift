@@ -4,6 +4,8 @@ public import CleanRoomCore
 public import CleanRoomCrypto
 public import CleanRoomStore
 public import Hummingbird
+public import Logging
+internal import CleanRoomRights
 internal import Foundation
 internal import NIOCore
 
@@ -86,5 +88,20 @@ public struct CleanRoomService: Sendable {
         } catch {
             throw ServiceError.unavailable("the request could not be audited, so it is not answered")
         }
+    }
+}
+
+extension CleanRoomService {
+    /// Serves on `host`:`port` until SIGTERM or SIGINT, sweeping retention daily (the caller sweeps once before
+    /// starting); in-flight requests finish before it returns. The caller then closes the audit log (its final
+    /// checkpoint) and the store.
+    public func serve(host: String, port: Int, logger: Logger) async throws {
+        let sweep = RetentionSweep(store: self.store, policy: self.policy, audit: self.audit, principal: ("service", "admin"))
+        var app = Application(
+            router: self.router(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "cleanroom"),
+            logger: logger)
+        app.addServices(RetentionService(sweep: sweep, interval: .seconds(86_400), logger: logger))
+        try await app.runService()
     }
 }

@@ -1,4 +1,4 @@
 import ArgumentParser
 import CleanRoomCLI
 
-CleanRoomCommand.mainAfterSelfTest()
+await CleanRoomCommand.mainAfterSelfTest()
