@@ -80,5 +80,11 @@ struct ServeCommandTests {
             publicKey: try Keyring.open(in: home.keysDirectory).auditSigningKey.publicKey,
             origin: "cleanroom/audit")
         #expect(summary.newestCheckpointSize == summary.size)
+        // Retention was applied when the service started, and audited.
+        var sweeps: [AuditRecord] = []
+        try AuditReader.forEachEntry(in: home.auditDirectory) { entry in
+            if entry.record.action == .retentionSweep { sweeps.append(entry.record) }
+        }
+        #expect(sweeps.map(\.principal) == ["service"])
     }
 }
