@@ -2,6 +2,7 @@ import ArgumentParser
 import CleanRoomAnalytics
 import CleanRoomAudit
 import CleanRoomCore
+import CleanRoomIngest
 import CleanRoomRights
 import CleanRoomServer
 import CleanRoomStore
@@ -39,10 +40,10 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as RightsError where error.code == .checkpointPending {
             logger.warning("retention applied; the write-ahead log is cleared at the next sweep")
         }
-        let service = CleanRoomService(
+        let service = try CleanRoomService(
             store: store, policy: audit.policy, segments: segments, keyring: audit.keyring, audit: audit.log,
             auditDirectory: home.auditDirectory, auditOrigin: HomeAuditLog.origin,
-            engine: try CohortEngine(store: store, policy: audit.policy),
+            engine: try CohortEngine(store: store, policy: audit.policy), identities: try IdentityIndex.load(from: store),
             tokens: try PrincipalTokens(store: store, policy: audit.policy))
         logger.info("serving", metadata: ["address": "\(self.host):\(self.port)"])
         try await service.serve(host: self.host, port: self.port, logger: logger)

@@ -2,6 +2,7 @@ public import CleanRoomAnalytics
 public import CleanRoomAudit
 public import CleanRoomCore
 public import CleanRoomCrypto
+public import CleanRoomIngest
 public import CleanRoomStore
 public import Hummingbird
 public import Logging
@@ -24,19 +25,24 @@ public struct CleanRoomService: Sendable {
     let auditDirectory: String
     let auditOrigin: String
     let analyst: Analyst
+    let identities: IdentityIndex
+    let ingestor: Ingestor
     let tokens: PrincipalTokens
     let metrics = ServiceMetrics()
     let failures: FailureLimiter
 
     /// A service over opened parts of a home; `auditDirectory` and `auditOrigin` are where and how `audit` keeps
-    /// its entries (for the auditor's routes). A client that fails to authenticate `failedAuthenticationLimit`
+    /// its entries (for the auditor's routes); `identities` is the identity index the ingest gateway and the rights
+    /// desk share. A client that fails to authenticate `failedAuthenticationLimit`
     /// times within a minute is refused until the minute is over.
     public init(
         store: Store, policy: Policy, segments: SegmentCatalog, keyring: Keyring, audit: AuditLog,
-        auditDirectory: String, auditOrigin: String, engine: CohortEngine, tokens: PrincipalTokens,
-        failedAuthenticationLimit: Int = 10
-    ) {
+        auditDirectory: String, auditOrigin: String, engine: CohortEngine, identities: IdentityIndex,
+        tokens: PrincipalTokens, failedAuthenticationLimit: Int = 10
+    ) throws {
         self.failures = FailureLimiter(limit: failedAuthenticationLimit)
+        self.identities = identities
+        self.ingestor = try Ingestor(store: store, keyring: keyring, policy: policy, index: identities, audit: audit)
         self.store = store
         self.policy = policy
         self.segments = segments
@@ -56,6 +62,8 @@ public struct CleanRoomService: Sendable {
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(service: self))
         self.addAnalyticsRoutes(to: v1)
         self.addAuditRoutes(to: v1)
+        self.addRightsRoutes(to: v1)
+        self.addIngestRoutes(to: v1)
         return router
     }
 

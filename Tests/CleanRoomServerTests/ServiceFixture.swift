@@ -24,11 +24,15 @@ final class ServiceFixture: @unchecked Sendable {
     let service: CleanRoomService
     private(set) var tokens: [Policy.Role: String] = [:]
 
-    init(failedAuthenticationLimit: Int = 10) throws {
+    init(failedAuthenticationLimit: Int = 10, exemptOwner: Bool = false) throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("policies")
         var text = try String(contentsOf: folder.appendingPathComponent("default.yaml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "  k: 50\n", with: "  k: 5\n")
+        if exemptOwner {
+            text = text.replacingOccurrences(
+                of: "differencing_guard_exempt: []", with: "differencing_guard_exempt: [nordwind-analytics]")
+        }
         self.policy = try PolicyLoader.load(yaml: text, fileName: "test.yaml")
         try FileManager.default.createDirectory(atPath: self.root, withIntermediateDirectories: true)
         try Keyring.create(in: self.root + "/keys")
@@ -44,17 +48,18 @@ final class ServiceFixture: @unchecked Sendable {
         }
         let file = self.root + "/customers.jsonl"
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: file))
-        _ = try Ingestor(store: self.store, keyring: self.keyring, policy: self.policy, index: IdentityIndex(),
+        let identities = IdentityIndex()
+        _ = try Ingestor(store: self.store, keyring: self.keyring, policy: self.policy, index: identities,
                          audit: self.audit).ingest(path: file)
         let segments = try SegmentCatalog.load(path: folder.appendingPathComponent("segments.yaml").path, policy: self.policy)
         let tokens = try PrincipalTokens(store: self.store, policy: self.policy)
         for (name, role) in Self.principals {
             self.tokens[role] = try tokens.issue(for: name, role: role)
         }
-        self.service = CleanRoomService(
+        self.service = try CleanRoomService(
             store: self.store, policy: self.policy, segments: segments, keyring: self.keyring, audit: self.audit,
             auditDirectory: self.root + "/audit", auditOrigin: "cleanroom/audit",
-            engine: try CohortEngine(store: self.store, policy: self.policy), tokens: tokens,
+            engine: try CohortEngine(store: self.store, policy: self.policy), identities: identities, tokens: tokens,
             failedAuthenticationLimit: failedAuthenticationLimit)
     }
 

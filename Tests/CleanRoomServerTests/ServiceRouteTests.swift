@@ -3,6 +3,7 @@ import CleanRoomCore
 import CleanRoomServer
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 
@@ -17,6 +18,13 @@ struct ServiceRouteTests {
         (.get, "/v1/audit/checkpoint", nil, [.auditor]),
         (.get, "/v1/audit/proof/0", nil, [.auditor]),
         (.get, "/v1/audit/verify", nil, [.auditor]),
+        (.post, "/v1/rights/withdraw", #"{"customer_id": "c-1", "purposes": ["analytics"]}"#, [.owner]),
+        (.post, "/v1/rights/object", #"{"customer_id": "c-2", "purposes": ["fraud_prevention"]}"#, [.owner]),
+        (.post, "/v1/rights/access", #"{"customer_id": "c-3"}"#, [.owner]),
+        (.post, "/v1/rights/erase", #"{"customer_id": "c-4"}"#, [.owner]),
+        (.get, "/v1/rights?open=true", nil, [.owner]),
+        (.post, "/v1/ingest?kind=customers", #"{"type":"customer","customer_id":"c-99","attributes":{"country":"DE"}}"#,
+         [.owner]),
     ]
 
     @Test func everyRouteAnswersOnlyItsRolesAndRefusesMissingOrInvalidTokens() async throws {
@@ -132,5 +140,66 @@ struct ServiceRouteTests {
             #expect(missing.status == .notFound)
         }
         #expect(try fixture.auditRecords().filter { $0.action == .auditRead }.count == 4)
+    }
+}
+
+/// The owner's routes change what the next query counts.
+struct OwnerRouteTests {
+    func people(_ client: any TestClientProtocol, _ fixture: ServiceFixture) async throws -> Int? {
+        let answer = try await client.execute(
+            uri: "/v1/query", method: .post, headers: fixture.headers(.owner),
+            body: ByteBuffer(string: #"{"purpose": "analytics"}"#))
+        return (answer.json["total"] as? [String: Any])?["people"] as? Int
+    }
+
+    @Test func ingestWithdrawalAndErasureReachTheNextQuery() async throws {
+        let fixture = try ServiceFixture(exemptOwner: true)
+        try await fixture.test { client in
+            #expect(try await self.people(client, fixture) == 30)
+            let lines = (100..<110).map { person in
+                #"{"type":"customer","customer_id":"c-\#(person)","attributes":{"country":"DE"},"#
+                    + #""consent":{"analytics":true},"consent_at":"2026-01-01T00:00:00Z"}"#
+            }.joined(separator: "\n")
+            let headers = fixture.headers(.owner) + [HTTPField(name: HTTPField.Name("Idempotency-Key")!, value: "crm-2026-11-25")]
+            let ingest = try await client.execute(
+                uri: "/v1/ingest", method: .post, headers: headers, body: ByteBuffer(string: lines + "\n{not json}\n"))
+            #expect(ingest.status == .ok)
+            #expect(ingest.json["accepted"] as? Int == 10)
+            #expect((ingest.json["rejects"] as? [[String: Any]])?.first?["reason"] as? String == "malformed_json")
+            #expect(try await self.people(client, fixture) == 40)
+            let replay = try await client.execute(
+                uri: "/v1/ingest", method: .post, headers: headers, body: ByteBuffer(string: lines + "\n{not json}\n"))
+            #expect(replay.status == .conflict)
+            #expect(replay.error["code"] as? String == "already_ingested")
+
+            let withdraw = try await client.execute(
+                uri: "/v1/rights/withdraw", method: .post, headers: fixture.headers(.owner),
+                body: ByteBuffer(string: #"{"customer_id": "c-100", "purposes": ["analytics"]}"#))
+            #expect(withdraw.json["outcome"] as? String == "withdrawn")
+            #expect(try await self.people(client, fixture) == 39)
+
+            let access = try await client.execute(
+                uri: "/v1/rights/access", method: .post, headers: fixture.headers(.owner),
+                body: ByteBuffer(string: #"{"customer_id": "c-101"}"#))
+            #expect(access.status == .ok)
+            #expect(String(buffer: access.body).contains("c-101"))
+
+            let erase = try await client.execute(
+                uri: "/v1/rights/erase", method: .post, headers: fixture.headers(.owner),
+                body: ByteBuffer(string: #"{"customer_id": "c-102"}"#))
+            #expect(erase.json["outcome"] as? String == "erased")
+            #expect(!String(buffer: erase.body).contains("c-102"))
+            #expect(try await self.people(client, fixture) == 38)
+
+            let unknown = try await client.execute(
+                uri: "/v1/rights/erase", method: .post, headers: fixture.headers(.owner),
+                body: ByteBuffer(string: #"{"customer_id": "c-404"}"#))
+            #expect(unknown.json["outcome"] as? String == "no_data_held")
+            let bad = try await client.execute(
+                uri: "/v1/rights/withdraw", method: .post, headers: fixture.headers(.owner),
+                body: ByteBuffer(string: #"{"customer_id": "c-103"}"#))
+            #expect(bad.status == .badRequest)
+            #expect(bad.error["field"] as? String == "purposes")
+        }
     }
 }
