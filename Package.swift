@@ -90,7 +90,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            // The OpenAPI document it serves at /openapi.yaml (the repository's openapi.yaml links to it).
+            resources: [.copy("Resources/openapi.yaml")]
         ),
         // The commands of the `cleanroom` executable, as a library so tests can run them in-process.
         .target(
@@ -142,6 +144,7 @@ let package = Package(
             dependencies: [
                 "CleanRoomServer", "CleanRoomAnalytics", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore",
                 "CleanRoomAudit", "CleanRoomIngest",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

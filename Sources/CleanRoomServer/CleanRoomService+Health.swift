@@ -1,11 +1,13 @@
 internal import CleanRoomAudit
 internal import CleanRoomCore
 public import Hummingbird
+internal import Foundation
 internal import NIOCore
 
 extension CleanRoomService {
     /// `/healthz` (the process answers), `/readyz` (the policy is loaded and the audit log accepts entries, so
-    /// requests can be answered; 503 otherwise) and `/metrics` (Prometheus text). None needs a token.
+    /// requests can be answered; 503 otherwise), `/metrics` (Prometheus text) and `/openapi.yaml` (the API's
+    /// description). None needs a token.
     func addHealthRoutes(to router: Router<ServiceRequestContext>) {
         router.get("healthz") { _, _ in
             Response.json(.object(["status": .string("ok")]))
@@ -18,6 +20,16 @@ extension CleanRoomService {
                 "status": .string("ready"), "policy_digest": .string(self.policy.digest),
                 "audit_entries": .integer(self.audit.size),
             ]))
+        }
+        router.get("openapi.yaml") { _, _ in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+                let document = FileManager.default.contents(atPath: url.path)
+            else {
+                throw ServiceError.unavailable("the OpenAPI document is missing from this build")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
         }
         router.get("metrics") { _, _ in
             Response(
