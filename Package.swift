@@ -144,7 +144,9 @@ let package = Package(
             dependencies: [
                 "CleanRoomServer", "CleanRoomAnalytics", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore",
                 "CleanRoomAudit", "CleanRoomIngest",
+                "CleanRoomRights",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

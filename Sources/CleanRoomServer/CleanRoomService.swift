@@ -56,15 +56,25 @@ public struct CleanRoomService: Sendable {
 
     /// The router of every route.
     public func router() -> Router<ServiceRequestContext> {
+        let routes = Router(context: ServiceRequestContext.self)
+        self.addRoutes(to: routes)
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: self.metrics))
+        router.add(middleware: RouteFallbackMiddleware(routes: routes.routes.map { route in
+            let path = route.path.description
+            return (path.hasPrefix("/") ? path : "/" + path, route.method)
+        }))
+        self.addRoutes(to: router)
+        return router
+    }
+
+    private func addRoutes(to router: Router<ServiceRequestContext>) {
         self.addHealthRoutes(to: router)
         let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(service: self))
         self.addAnalyticsRoutes(to: v1)
         self.addAuditRoutes(to: v1)
         self.addRightsRoutes(to: v1)
         self.addIngestRoutes(to: v1)
-        return router
     }
 
     /// Reads a request body of at most the policy's limit.

@@ -14,16 +14,18 @@ struct AuthenticationMiddleware: RouterMiddleware {
         next: (Request, ServiceRequestContext) async throws -> Response
     ) async throws -> Response {
         let client = context.client
-        if let wait = self.service.failures.retryAfter(for: client) {
+        let header = request.headers[.authorization] ?? ""
+        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
+        // Only a presented token can be a guess: a client that failed too often is held off before its next one
+        // is even checked, while a request without credentials is simply told to bring them.
+        if !header.isEmpty, let wait = self.service.failures.retryAfter(for: client) {
             throw ServiceError(
                 .tooManyRequests, code: "too_many_failures",
                 message: "too many failed authentications from this client; wait before trying again",
                 retryAfter: wait)
         }
-        let header = request.headers[.authorization] ?? ""
-        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
         guard let principal = self.service.tokens.principal(for: token) else {
-            self.service.failures.fail(client)
+            if !header.isEmpty { self.service.failures.fail(client) }
             self.service.metrics.failedAuthentication()
             do {
                 try self.service.audit.append(AuditRecord(
@@ -70,5 +72,42 @@ struct MetricsMiddleware: RouterMiddleware {
     private func record(_ context: ServiceRequestContext, status: Int, since started: ContinuousClock.Instant) {
         self.metrics.request(
             route: context.endpointPath ?? "unmatched", status: status, duration: ContinuousClock.now - started)
+    }
+}
+
+/// Answers requests no route takes in the service's error shape: 405 with `Allow` when the path exists under other
+/// methods, 404 otherwise.
+struct RouteFallbackMiddleware: RouterMiddleware {
+    /// Each route's path as components (`nil` for a `{parameter}`), with the methods it answers.
+    let routes: [(components: [Substring?], methods: [HTTPRequest.Method])]
+
+    init(routes: [(path: String, method: HTTPRequest.Method)]) {
+        var byPath: [String: [HTTPRequest.Method]] = [:]
+        for route in routes { byPath[route.path, default: []].append(route.method) }
+        self.routes = byPath.map { path, methods in
+            (path.split(separator: "/").map { $0.hasPrefix("{") ? nil : $0 }, methods)
+        }
+    }
+
+    func handle(
+        _ request: Request, context: ServiceRequestContext,
+        next: (Request, ServiceRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            let components = request.uri.path.split(separator: "/")
+            let methods = self.routes.filter { route in
+                route.components.count == components.count
+                    && zip(route.components, components).allSatisfy { $0 == nil || $0 == $1 }
+            }.flatMap(\.methods)
+            guard !methods.isEmpty else {
+                throw ServiceError(.notFound, code: "not_found", message: "no route is \(request.uri.path); see /openapi.yaml")
+            }
+            throw ServiceError(
+                .methodNotAllowed, code: "method_not_allowed",
+                message: "\(request.uri.path) answers \(methods.map(\.rawValue).sorted().joined(separator: ", "))",
+                allow: methods.map(\.rawValue).sorted().joined(separator: ", "))
+        }
     }
 }

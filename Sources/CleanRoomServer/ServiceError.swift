@@ -20,12 +20,15 @@ public struct ServiceError: HTTPResponseError, Sendable, Equatable {
     public var rule: String?
     /// Seconds to wait before retrying, for 429.
     public var retryAfter: Int?
+    /// The methods the path answers, for 405.
+    public var allow: String?
 
     /// An error with its status, code and message.
     public init(
         _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, rule: String? = nil,
-        retryAfter: Int? = nil
+        retryAfter: Int? = nil, allow: String? = nil
     ) {
+        self.allow = allow
         self.status = status
         self.code = code
         self.message = message
@@ -75,6 +78,7 @@ public struct ServiceError: HTTPResponseError, Sendable, Equatable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = Response.json(self.json, status: self.status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        if let allow { response.headers[.allow] = allow }
         return response
     }
 }

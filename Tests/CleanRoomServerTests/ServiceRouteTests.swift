@@ -203,3 +203,21 @@ struct OwnerRouteTests {
         }
     }
 }
+
+/// Requests no route takes.
+struct RouteFallbackTests {
+    @Test func anUnknownPathIs404AndAKnownPathUnderAnotherMethodIs405WithAllow() async throws {
+        let fixture = try ServiceFixture()
+        try await fixture.test { client in
+            let missing = try await client.execute(uri: "/v1/nothing", method: .get, headers: fixture.headers(.owner))
+            #expect(missing.status == .notFound)
+            #expect(missing.error["code"] as? String == "not_found")
+            let wrong = try await client.execute(uri: "/v1/query", method: .get, headers: fixture.headers(.owner))
+            #expect(wrong.status == .methodNotAllowed)
+            #expect(wrong.headers[.allow] == "POST")
+            let parameter = try await client.execute(uri: "/v1/audit/proof/3", method: .delete)
+            #expect(parameter.status == .methodNotAllowed)
+            #expect(parameter.headers[.allow] == "GET")
+        }
+    }
+}
