@@ -1,4 +1,5 @@
 internal import CleanRoomAnalytics
+internal import CleanRoomAudit
 internal import CleanRoomCore
 internal import Foundation
 public import Hummingbird
@@ -9,6 +10,7 @@ extension CleanRoomService {
     func addAnalyticsRoutes(to group: RouterGroup<ServiceRequestContext>) {
         group.post("query") { request, context in
             let principal = try self.require([.owner, .partner], context)
+            try self.admitQuery(principal, action: .query)
             let body = Data(try await self.body(of: request).readableBytesView)
             let query: Query
             do throws(AnalyticsError) {
@@ -24,6 +26,7 @@ extension CleanRoomService {
         }
         group.post("rules") { request, context in
             let principal = try self.require([.owner, .partner], context)
+            try self.admitQuery(principal, action: .rules)
             let body = Data(try await self.body(of: request).readableBytesView)
             let rules: RulesRequest
             do throws(AnalyticsError) {

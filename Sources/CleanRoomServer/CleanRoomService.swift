@@ -29,7 +29,8 @@ public struct CleanRoomService: Sendable {
     let ingestor: Ingestor
     let tokens: PrincipalTokens
     let metrics = ServiceMetrics()
-    let failures: FailureLimiter
+    let failures: RateLimiter
+    let queries: RateLimiter
 
     /// A service over opened parts of a home; `auditDirectory` and `auditOrigin` are where and how `audit` keeps
     /// its entries (for the auditor's routes); `identities` is the identity index the ingest gateway and the rights
@@ -40,7 +41,8 @@ public struct CleanRoomService: Sendable {
         auditDirectory: String, auditOrigin: String, engine: CohortEngine, identities: IdentityIndex,
         tokens: PrincipalTokens, failedAuthenticationLimit: Int = 10
     ) throws {
-        self.failures = FailureLimiter(limit: failedAuthenticationLimit)
+        self.failures = RateLimiter(limit: failedAuthenticationLimit)
+        self.queries = RateLimiter(limit: policy.limits.queriesPerMinute)
         self.identities = identities
         self.ingestor = try Ingestor(store: store, keyring: keyring, policy: policy, index: identities, audit: audit)
         self.store = store
@@ -94,6 +96,25 @@ public struct CleanRoomService: Sendable {
         guard let principal = context.principal else { throw ServiceError.unauthorized }
         guard roles.contains(principal.role) else { throw ServiceError.forbidden(role: principal.role.rawValue) }
         return principal
+    }
+
+    /// Counts a query of `principal` against the policy's queries per minute, refusing it (429, audited with the
+    /// rule `limits.queries_per_minute`) when over.
+    func admitQuery(_ principal: Policy.Principal, action: AuditAction) throws {
+        if let wait = self.queries.retryAfter(for: principal.name) {
+            do {
+                try self.audit.append(AuditRecord(
+                    principal: principal.name, role: principal.role.rawValue, action: action,
+                    decision: .refused("limits.queries_per_minute"), policyDigest: self.policy.digest))
+            } catch {
+                throw ServiceError.unavailable("the refusal could not be audited")
+            }
+            throw ServiceError(
+                .tooManyRequests, code: "too_many_queries",
+                message: "at most \(self.policy.limits.queriesPerMinute) queries a minute; wait before the next",
+                rule: "limits.queries_per_minute", retryAfter: wait)
+        }
+        self.queries.count(principal.name)
     }
 
     /// Appends an audit entry for a request that reads the audit log itself, or fails closed.

@@ -25,7 +25,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 retryAfter: wait)
         }
         guard let principal = self.service.tokens.principal(for: token) else {
-            if !header.isEmpty { self.service.failures.fail(client) }
+            if !header.isEmpty { self.service.failures.count(client) }
             self.service.metrics.failedAuthentication()
             do {
                 try self.service.audit.append(AuditRecord(

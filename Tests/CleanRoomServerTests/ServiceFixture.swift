@@ -24,11 +24,18 @@ final class ServiceFixture: @unchecked Sendable {
     let service: CleanRoomService
     private(set) var tokens: [Policy.Role: String] = [:]
 
-    init(failedAuthenticationLimit: Int = 10, exemptOwner: Bool = false) throws {
+    init(
+        failedAuthenticationLimit: Int = 10, exemptOwner: Bool = false, queriesPerMinute: Int = 120,
+        requestBodyBytes: Int = 67_108_864
+    ) throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("policies")
         var text = try String(contentsOf: folder.appendingPathComponent("default.yaml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "  k: 50\n", with: "  k: 5\n")
+        text = text.replacingOccurrences(
+            of: "queries_per_minute: 120", with: "queries_per_minute: \(queriesPerMinute)")
+        text = text.replacingOccurrences(
+            of: "request_body_bytes: 67108864", with: "request_body_bytes: \(requestBodyBytes)")
         if exemptOwner {
             text = text.replacingOccurrences(
                 of: "differencing_guard_exempt: []", with: "differencing_guard_exempt: [nordwind-analytics]")

@@ -221,3 +221,38 @@ struct RouteFallbackTests {
         }
     }
 }
+
+/// The policy's limits.
+struct LimitTests {
+    @Test func aPrincipalOverItsQueriesPerMinuteIsToldToWaitAndTheRefusalIsAudited() async throws {
+        let fixture = try ServiceFixture(queriesPerMinute: 3)
+        try await fixture.test { client in
+            for expected in [HTTPResponse.Status.ok, .ok, .ok, .tooManyRequests] {
+                let response = try await client.execute(
+                    uri: "/v1/query", method: .post, headers: fixture.headers(.owner),
+                    body: ByteBuffer(string: #"{"purpose": "analytics"}"#))
+                #expect(response.status == expected)
+                if expected == .tooManyRequests {
+                    #expect(response.error["rule"] as? String == "limits.queries_per_minute")
+                    #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 > 0)
+                }
+            }
+            // Another principal has its own allowance.
+            let partner = try await client.execute(
+                uri: "/v1/query", method: .post, headers: fixture.headers(.partner),
+                body: ByteBuffer(string: #"{"purpose": "ads_measurement"}"#))
+            #expect(partner.status == .ok)
+        }
+        #expect(try fixture.auditRecords().contains { $0.decision == .refused("limits.queries_per_minute") })
+    }
+
+    @Test func aBodyOverThePolicysSizeIsRefused() async throws {
+        let fixture = try ServiceFixture(requestBodyBytes: 100)
+        try await fixture.test { client in
+            let response = try await client.execute(
+                uri: "/v1/query", method: .post, headers: fixture.headers(.owner),
+                body: ByteBuffer(string: #"{"purpose": "analytics", "metrics": ["people"]"# + String(repeating: " ", count: 200) + "}"))
+            #expect(response.status == .contentTooLarge)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+internal import Foundation
+internal import Synchronization
+
+/// Counts events per key over a sliding minute and says how long a key over its limit must wait: failed
+/// authentications per client (token guessing is slowed down), queries per principal (the policy's
+/// `limits.queries_per_minute`).
+final class RateLimiter: Sendable {
+    private let limit: Int
+    private let window: TimeInterval
+    private let events = Mutex<[String: [Date]]>([:])
+
+    init(limit: Int = 10, window: TimeInterval = 60) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// The seconds `key` must wait, or `nil` when it is under its limit.
+    func retryAfter(for key: String, at time: Date = Date()) -> Int? {
+        self.events.withLock { events in
+            let recent = (events[key] ?? []).filter { time.timeIntervalSince($0) < self.window }
+            events[key] = recent.isEmpty ? nil : recent
+            guard recent.count >= self.limit, let oldest = recent.first else { return nil }
+            return max(1, Int((self.window - time.timeIntervalSince(oldest)).rounded(.up)))
+        }
+    }
+
+    /// Counts one event of `key`.
+    func count(_ key: String, at time: Date = Date()) {
+        self.events.withLock { $0[key, default: []].append(time) }
+    }
+}
