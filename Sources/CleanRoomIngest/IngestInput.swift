@@ -107,8 +107,12 @@ enum IngestInput {
         guard let stream = InputStream(fileAtPath: path) else {
             throw IngestError(code: .unreadableInput, message: "cannot read \(path)")
         }
-        let reader = try CSVReader(stream: stream, hasHeaderRow: true)
-        return reader.headerRow ?? []
+        do {
+            return try CSVReader(stream: stream, hasHeaderRow: true).headerRow ?? []
+        } catch {
+            throw IngestError(
+                code: .malformedInput, message: "\(path) is not CSV with a header row (an empty file has none)")
+        }
     }
 
     /// Calls `body` with each row of a CSV file with a header.

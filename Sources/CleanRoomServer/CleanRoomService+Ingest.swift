@@ -44,7 +44,9 @@ extension CleanRoomService {
             do {
                 summary = try await self.offThread { try self.ingestor.ingest(path: input, options: options) }
             } catch let error as IngestError {
-                throw ServiceError.badRequest(error.description)
+                throw ServiceError.badRequest(error.message)
+            } catch {
+                throw ServiceError.unavailable("the upload could not be ingested: \(error)")
             }
             if summary.batchesCommitted == 0 && summary.batchesAlreadyIngested > 0 {
                 throw ServiceError(

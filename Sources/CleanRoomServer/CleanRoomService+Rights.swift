@@ -52,8 +52,8 @@ extension CleanRoomService {
         }
         rights.get { request, context in
             let principal = try self.require([.owner], context)
-            let open = request.uri.queryParameters.get("open") == "true"
-            let overdue = request.uri.queryParameters.get("overdue") == "true"
+            let open = try Self.flag(request, "open")
+            let overdue = try Self.flag(request, "overdue")
             let requests = try self.desk(for: principal).requests(openOnly: open, overdueAt: overdue ? Date() : nil)
             let time = { (date: Date?) in date.map { CanonicalJSON.string($0.formatted(.iso8601)) } ?? .null }
             return Response.json(.object([
@@ -66,6 +66,15 @@ extension CleanRoomService {
                     ])
                 })
             ]))
+        }
+    }
+
+    /// A `true`/`false` query parameter, `false` when absent.
+    private static func flag(_ request: Request, _ name: String) throws -> Bool {
+        switch request.uri.queryParameters.get(name) {
+        case nil, "false": return false
+        case "true": return true
+        default: throw ServiceError.badRequest("\(name) is true or false", field: name)
         }
     }
 

