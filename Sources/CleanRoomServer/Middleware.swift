@@ -1,5 +1,6 @@
 internal import CleanRoomAudit
 internal import CleanRoomCore
+internal import Logging
 public import Hummingbird
 internal import Foundation
 internal import NIOCore
@@ -46,7 +47,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 }
 
-/// Counts every request and its latency by route and status.
+/// Counts every request and its latency by route and status, and logs it (route pattern, status, milliseconds:
+/// never a path's values, a body or a token).
 struct MetricsMiddleware: RouterMiddleware {
     let metrics: ServiceMetrics
 
@@ -70,8 +72,14 @@ struct MetricsMiddleware: RouterMiddleware {
     }
 
     private func record(_ context: ServiceRequestContext, status: Int, since started: ContinuousClock.Instant) {
-        self.metrics.request(
-            route: context.endpointPath ?? "unmatched", status: status, duration: ContinuousClock.now - started)
+        let route = context.endpointPath ?? "unmatched"
+        let duration = ContinuousClock.now - started
+        self.metrics.request(route: route, status: status, duration: duration)
+        context.logger.info(
+            "request",
+            metadata: [
+                "route": "\(route)", "status": "\(status)", "ms": "\(duration / .milliseconds(1))",
+            ])
     }
 }
 
