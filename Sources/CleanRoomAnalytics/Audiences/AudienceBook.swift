@@ -85,7 +85,8 @@ public final class AudienceBook: Sendable {
             }
         } catch {
             throw AudienceError(
-                code: .unavailable, message: "the audience could not be stored and audited, so it was not kept: \(error)")
+                code: .unavailable,
+                message: "the audience could not be stored and audited, so it was not kept: \(error)")
         }
         return Self.summary(audience)
     }
@@ -106,7 +107,8 @@ public final class AudienceBook: Sendable {
         }
     }
 
-    /// Deletes the audience `id` of the partner principal `principalName`.
+    /// Deletes the audience `id` of the partner principal `principalName`, after deleting every audience expired by
+    /// `time` (``expire(at:)``).
     ///
     /// - Throws: ``AudienceError``: `forbidden` when the principal is no partner holding `partner_matching`;
     ///   `notFound` when the principal has no audience `id` (unknown, expired, deleted or another's: the error does
@@ -115,6 +117,7 @@ public final class AudienceBook: Sendable {
         let request = Self.request(naming: id)
         do throws(AudienceError) {
             let principal = try self.partner(named: principalName)
+            try self.expire(at: time)
             let deleted: Bool
             do {
                 deleted = try self.store.write { transaction in
@@ -163,7 +166,8 @@ public final class AudienceBook: Sendable {
                 return expired.count
             }
         } catch {
-            throw AudienceError(code: .unavailable, message: "expired audiences could not be deleted and audited: \(error)")
+            throw AudienceError(
+                code: .unavailable, message: "expired audiences could not be deleted and audited: \(error)")
         }
     }
 
@@ -186,10 +190,8 @@ public final class AudienceBook: Sendable {
                 return try transaction.audiences.pseudonyms(ofAudience: id)
             }
             guard let blob else { throw Self.notFound }
-            // The pseudonyms are stored in ascending byte order, so their keys come ascending.
-            let keys = stride(from: 0, to: blob.count, by: Pseudonym.byteCount).map {
-                MatchIndex.lookupKey(of: blob[$0..<$0 + 8])
-            }
+            // The pseudonyms are stored ordered by key.
+            let keys = stride(from: 0, to: blob.count, by: Pseudonym.byteCount).map { PseudonymTable.key(blob, at: $0) }
             subjects = try self.matchIndex.subjects(matchingAscending: keys)
         } catch let error as AudienceError {
             throw error
@@ -223,13 +225,17 @@ public final class AudienceBook: Sendable {
         return principal
     }
 
-    /// The pseudonyms of `hashes` under the match key, 32 bytes each end to end in ascending byte order.
+    /// The pseudonyms of `hashes` under the match key, 32 bytes each end to end, ordered by their lookup keys (their
+    /// first 8 bytes, ``PseudonymTable/key(_:at:)``), so that an overlap reads the keys ascending.
     private func pseudonyms(of hashes: Set<MatchHash>) -> [UInt8] {
-        var words = hashes.map { PseudonymWords($0.pseudonym(using: self.matchKey).bytes) }
-        words.sort()
+        let codes = hashes.map { $0.pseudonym(using: self.matchKey).bytes }
+        var keys = codes.map { PseudonymTable.key($0) }
+        precondition(codes.count <= Int(UInt32.max), "an upload's hashes are numbered in 32 bits")
+        var order = codes.indices.map { UInt32($0) }
+        PseudonymTable.sort(&keys, carrying: &order)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(words.count * Pseudonym.byteCount)
-        for word in words { word.append(to: &bytes) }
+        bytes.reserveCapacity(codes.count * Pseudonym.byteCount)
+        for position in order { bytes += codes[Int(position)] }
         return bytes
     }
 
@@ -260,33 +266,6 @@ public final class AudienceBook: Sendable {
         } catch {
             throw AudienceError(
                 code: .unavailable, message: "the refusal could not be audited; nothing was done: \(error)")
-        }
-    }
-}
-
-/// A pseudonym's 32 bytes as four big-endian words, which sort as the bytes do.
-private struct PseudonymWords: Comparable {
-    let a: UInt64, b: UInt64, c: UInt64, d: UInt64
-
-    init(_ bytes: [UInt8]) {
-        func word(_ offset: Int) -> UInt64 {
-            bytes[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) }
-        }
-        self.a = word(0)
-        self.b = word(8)
-        self.c = word(16)
-        self.d = word(24)
-    }
-
-    static func < (lhs: PseudonymWords, rhs: PseudonymWords) -> Bool {
-        (lhs.a, lhs.b, lhs.c, lhs.d) < (rhs.a, rhs.b, rhs.c, rhs.d)
-    }
-
-    func append(to bytes: inout [UInt8]) {
-        for word in [self.a, self.b, self.c, self.d] {
-            for shift in stride(from: 56, through: 0, by: -8) {
-                bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-            }
         }
     }
 }

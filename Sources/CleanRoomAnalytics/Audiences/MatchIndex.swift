@@ -33,13 +33,13 @@ public final class MatchIndex: Sendable {
         self.table = Mutex(try Self.load(from: store))
     }
 
-    /// The number of entries held: one per distinct pseudonym of a person, plus, until the index next compacts itself, the old ones of
-    /// people changed since the last compaction.
+    /// The number of entries held as of the last lookup: one per distinct pseudonym of a person, plus, until the index
+    /// next compacts itself, the old ones of people changed since the last compaction.
     public var count: Int {
         self.table.withLock { $0.count }
     }
 
-    /// The people with a pseudonym whose lookup key is in `ascending` (see ``lookupKey(of:)``), each once per
+    /// The people with a pseudonym whose lookup key (``PseudonymTable/key(_:at:)``) is in `ascending`, each once per
     /// matching key, after applying every committed change.
     ///
     /// - Throws: what reading the changed people's pseudonyms throws; nothing is applied then, and the next call
@@ -57,11 +57,6 @@ public final class MatchIndex: Sendable {
             self.inbox.add(change)
             throw error
         }
-    }
-
-    /// The key a pseudonym is looked up by: its first 8 bytes, big-endian, so that keys sort as the pseudonyms do.
-    static func lookupKey(of pseudonym: some Collection<UInt8>) -> UInt64 {
-        PseudonymTable.key(pseudonym)
     }
 
     private func apply(_ change: StoreChange, to table: inout PseudonymTable) throws {

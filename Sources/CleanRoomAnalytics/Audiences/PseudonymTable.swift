@@ -1,5 +1,3 @@
-internal import CleanRoomCore
-
 /// The pseudonym → subject lookup of a ``MatchIndex``, in 12 bytes per pseudonym.
 ///
 /// - The **base** is two parallel arrays sorted by key: the first 8 bytes of each pseudonym (big-endian, so key
@@ -17,7 +15,7 @@ struct PseudonymTable: Sendable {
     /// The keys of ``changed``, to their person.
     private var changedKeys: [UInt64: UInt32] = [:]
 
-    /// The delta is merged once it holds more than this many entries or an eighth of the base.
+    /// The delta is merged once it holds more entries than this and than an eighth of the base.
     private let mergeFloor: Int
 
     /// A table of `keys[i]` belonging to `owners[i]`, the keys ascending (see ``sort(_:carrying:)``), whose delta is
@@ -29,9 +27,11 @@ struct PseudonymTable: Sendable {
         self.mergeFloor = mergeFloor
     }
 
-    /// The lookup key of a pseudonym: its first 8 bytes, big-endian.
-    static func key(_ bytes: some Collection<UInt8>) -> UInt64 {
-        bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    /// The lookup key of the pseudonym at `offset` of `bytes`: its first 8 bytes, big-endian, so that keys sort as
+    /// the pseudonyms do.
+    static func key(_ bytes: [UInt8], at offset: Int = 0) -> UInt64 {
+        precondition(offset >= 0 && offset + 8 <= bytes.count, "a key is read from 8 bytes")
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self).bigEndian }
     }
 
     /// The number of entries held: the pseudonyms, and until the next merge the old ones of people changed since.
@@ -61,8 +61,7 @@ struct PseudonymTable: Sendable {
         }
     }
 
-    /// Calls `body` with the subject of every key of `ascending` found: a person once per matching key (twice only if
-    /// two of their pseudonyms share a key, which is as rare as any two).
+    /// Calls `body` with the subject of every key of `ascending` found: a person once per matching key.
     func forEachSubject(matching ascending: [UInt64], _ body: (UInt32) -> Void) {
         let changed = self.changed
         let changedKeys = self.changedKeys
@@ -174,8 +173,8 @@ struct PseudonymTable: Sendable {
                     }
                     let middle = start + (end - start) / 2
                     let pivot = Self.median(keys[start], keys[middle], keys[end - 1])
-                    // Hoare partition: [start, split) ≤ pivot ≤ [split, end), both parts non-empty (the pivot is the
-                    // median of three of the range's keys, so neither part can take them all).
+                    // Hoare partition: [start, split) ≤ pivot ≤ [split, end), both parts non-empty (the pivot is
+                    // the median of three of the range's keys, so neither part can take them all).
                     var low = start - 1
                     var high = end
                     while true {

@@ -2,7 +2,7 @@ public import Foundation
 internal import GRDB
 
 /// Partners' uploaded audiences, held only as pseudonyms (DESIGN.md sections 4 and 6.6): one row per audience,
-/// its pseudonyms end to end in one BLOB, 32 bytes each, in ascending byte order.
+/// its pseudonyms end to end in one BLOB, 32 bytes each, in the order the caller gave them.
 ///
 /// Audiences hold no data of the owner's people, so writing them tells the change feed nothing.
 public struct AudienceRepository {
@@ -59,8 +59,8 @@ public struct AudienceRepository {
         }
     }
 
-    /// The pseudonyms of audience `id`, 32 bytes each end to end in ascending byte order; `nil` when there is no
-    /// such audience.
+    /// The pseudonyms of audience `id`, 32 bytes each end to end as they were stored; `nil` when there is no such
+    /// audience.
     public func pseudonyms(ofAudience id: String) throws -> [UInt8]? {
         try performing("read an audience's pseudonyms") {
             try Row.fetchOne(

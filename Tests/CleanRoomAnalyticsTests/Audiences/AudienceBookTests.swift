@@ -9,7 +9,7 @@ import Testing
 /// Uploading, listing, deleting and expiring audiences: stored only as pseudonyms, each partner's its own, audited
 /// with counts only.
 struct AudienceBookTests {
-    @Test func anUploadIsStoredAsSortedPseudonymsUnderTheMatchKeyAndListedWithoutThem() throws {
+    @Test func anUploadIsStoredAsPseudonymsUnderTheMatchKeyOrderedByKeyAndListedWithoutThem() throws {
         let home = try AudienceHome()
         let hashes = (1...3).map { Customer($0).hash() }
         let time = Date(timeIntervalSince1970: 1_790_000_000)
@@ -23,6 +23,7 @@ struct AudienceBookTests {
 
         let matchKey = HMACSHA256.Authenticator(key: home.keyring.matchKey)
         let stored = try #require(try home.store.read { try $0.audiences.pseudonyms(ofAudience: id) })
+        // Ordered by their first 8 bytes (which, for three random HMACs, is their byte order).
         let expected = hashes.map { $0.pseudonym(using: matchKey).bytes }.sorted { $0.lexicographicallyPrecedes($1) }
         #expect(stored == expected.flatMap { $0 })
         // No hash is anywhere in the database's files, in bytes or in hex.
@@ -117,7 +118,7 @@ struct AudienceBookTests {
         let home = try AudienceHome()
         let start = Date()
         let id = try home.upload([Customer(1).hash(), Customer(2).hash()], at: start)
-        _ = try home.upload([Customer(3).hash()], as: AudienceHome.publisher, at: start + 86_400)
+        let publishers = try home.upload([Customer(3).hash()], as: AudienceHome.publisher, at: start + 86_400)
         let beforeExpiry = start + 30 * 86_400 - 1
         #expect(try home.book.audiences(of: AudienceHome.advertiser, at: beforeExpiry).map(\.id) == [id])
         #expect(try home.book.expire(at: beforeExpiry) == 0)
@@ -127,8 +128,13 @@ struct AudienceBookTests {
         #expect(try home.store.read { try $0.audiences.count() } == 1)  // the publisher's, a day younger
         let overlap = #expect(throws: AnalyticsError.self) { try home.overlap(id, at: expiry) }
         #expect(overlap?.code == .notFound)
-        #expect(try home.book.expire(at: expiry + 86_400) == 1)
+        // An expired audience cannot be deleted either: it is gone.
+        let deletion = #expect(throws: AudienceError.self) {
+            try home.book.delete(publishers, as: AudienceHome.publisher, at: expiry + 86_400)
+        }
+        #expect(deletion?.code == .notFound)
         #expect(try home.store.read { try $0.audiences.count() } == 0)
+        #expect(try home.book.expire(at: expiry + 86_400) == 0)
 
         let expiries = try home.auditEntries().filter { $0.record.action == .audienceExpiry }
         #expect(expiries.map(\.record.principal) == [AudienceHome.advertiser, AudienceHome.publisher])

@@ -83,7 +83,7 @@ final class AudienceHome {
     /// The match index's lookup keys of `hashes`' pseudonyms, ascending.
     func lookupKeys(_ hashes: some Sequence<MatchHash>) -> [UInt64] {
         let matchKey = HMACSHA256.Authenticator(key: self.keyring.matchKey)
-        return hashes.map { MatchIndex.lookupKey(of: $0.pseudonym(using: matchKey).bytes) }.sorted()
+        return hashes.map { PseudonymTable.key($0.pseudonym(using: matchKey).bytes) }.sorted()
     }
 
     func desk() throws -> RightsDesk {

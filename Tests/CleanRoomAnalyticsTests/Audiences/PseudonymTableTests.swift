@@ -95,5 +95,6 @@ struct PseudonymTableTests {
     @Test func aKeyIsItsPseudonymsFirstEightBytesBigEndian() {
         let bytes: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8] + Array(repeating: 0xFF, count: 24)
         #expect(PseudonymTable.key(bytes) == 0x0102_0304_0506_0708)
+        #expect(PseudonymTable.key(bytes, at: 4) == 0x0506_0708_FFFF_FFFF)
     }
 }
