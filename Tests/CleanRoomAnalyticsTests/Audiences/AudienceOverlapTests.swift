@@ -1,6 +1,7 @@
 @testable import CleanRoomAnalytics
 import CleanRoomAudit
 import CleanRoomCore
+import CleanRoomCrypto
 import CleanRoomRights
 import CleanRoomStore
 import Foundation
@@ -56,6 +57,26 @@ struct AudienceOverlapTests {
         #expect(hashes.count == 12 * 5)
         #expect(kept.count == 11 * 5)
         #expect(Set(kept).count == 11)
+    }
+
+    @Test func aRetentionSweepRebuildsTheIndexWithoutThePeopleItRemoves() throws {
+        let home = try AudienceHome()
+        try home.customers(1...6)
+        // A person held for four years with nothing left but an e-mail, whom the sweep removes.
+        let old = Customer(40)
+        let matchKey = HMACSHA256.Authenticator(key: home.keyring.matchKey)
+        try home.store.write { transaction in
+            let subject = try transaction.subjects.create(at: Date() - 4 * 365 * 86_400)
+            try transaction.identifiers.add(StoredIdentifier(
+                subject: subject, kind: .email, sealed: [1, 2, 3],
+                variants: [.init(name: "basic", pseudonym: old.hash().pseudonym(using: matchKey))], addedAt: Date()))
+        }
+        let keys = home.lookupKeys([old.hash(), Customer(1).hash()])
+        #expect(try home.book.matchIndex.subjects(matchingAscending: keys).count == 2)
+        _ = try RetentionSweep(store: home.store, policy: home.policy, audit: home.audit, principal: ("cli", "admin"))
+            .run(at: Date())
+        #expect(try home.book.matchIndex.subjects(matchingAscending: keys).count == 1)
+        #expect(try home.book.matchIndex.subjects(matchingAscending: home.lookupKeys([old.hash()])).isEmpty)
     }
 
     // MARK: The probes of issue 7
