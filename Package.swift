@@ -75,6 +75,8 @@ let package = Package(
             dependencies: [
                 "CleanRoomCrypto", "CleanRoomCore", "CleanRoomStore", "CleanRoomAudit", "CleanRoomRights",
                 .product(name: "Yams", package: "Yams"),
+                // Customer Match CSV uploads of partner audiences.
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         // The HTTP service (Hummingbird 2): routes, authentication, roles, limits, metrics. The only importer of

@@ -43,6 +43,17 @@ public final class Analyst: Sendable {
     public func run(_ query: Query, as principalName: String, at time: Date = Date()) throws(AnalyticsError)
         -> QueryAnswer
     {
+        try self.answer(
+            query, as: principalName, at: time, action: .query, request: query.canonicalJSON, restriction: nil)
+    }
+
+    /// Answers `query` as ``run(_:as:at:)`` does, audited as `action` with `request`; when `restriction` is given it
+    /// picks, once the query is checked for the principal, the rows of the index the scan is restricted to (the
+    /// people an audience matched), and every rule of the privacy contract applies to what is left.
+    func answer(
+        _ query: Query, as principalName: String, at time: Date, action: AuditAction, request: CanonicalJSON,
+        restriction: ((Policy.Principal, CohortIndex) throws(AnalyticsError) -> SubjectSet)?
+    ) throws(AnalyticsError) -> QueryAnswer {
         let principal = self.policy.principal(named: principalName)
         let started = ContinuousClock.now
         do throws(AnalyticsError) {
@@ -51,7 +62,8 @@ public final class Analyst: Sendable {
             }
             try QueryPlan.check(query, principal: principal, policy: self.policy, segments: self.segments)
             let index = try self.currentIndex(at: time)
-            let plan = try QueryPlan.compile(query, index: index, segments: self.segments, at: time)
+            let rows = try restriction?(principal, index)
+            let plan = try QueryPlan.compile(query, index: index, segments: self.segments, at: time, restrictedTo: rows)
             let scan = QueryScan(plan, over: index)
             let released = Disclosure(k: self.policy.privacy.k).release(
                 scan.cells, labels: Self.labels(of: plan), listsEveryCell: !plan.dimensions.contains(where: \.isOpen),
@@ -63,14 +75,17 @@ public final class Analyst: Sendable {
             answer.timings.compute = ContinuousClock.now - started
             return try self.release(answer, cohorts: cohorts, principal: principal) { () throws(AnalyticsError) in
                 try self.auditAnswer(
-                    principal: principal, action: .query, purpose: query.purpose, request: query.canonicalJSON,
+                    principal: principal, action: action, purpose: query.purpose, request: request,
                     cohortSizes: cohorts.map(\.count), suppressedCells: answer.suppressedCellCount,
                     content: answer.contentJSON)
             }
-        } catch let error where error.code == .invalidQuery || error.code == .forbidden || error.code == .refused {
+        } catch let error
+            where error.code == .invalidQuery || error.code == .forbidden || error.code == .refused
+                || error.code == .notFound
+        {
             try self.auditRefusal(
-                error, action: .query, purpose: query.purpose, request: query.canonicalJSON,
-                principalName: principalName, role: principal?.role)
+                error, action: action, purpose: query.purpose, request: request, principalName: principalName,
+                role: principal?.role)
             throw error
         }
     }

@@ -38,6 +38,8 @@ struct QueryPlan: Sendable {
     let keptWithoutDataSince: Int64
     let conversionType: UInt8
     let contributionCap: Double?
+    /// The rows the scan is restricted to (an audience's matched people), on top of the purpose's; `nil`: none.
+    let restriction: SubjectSet?
 
     /// Whether any metric reads events (`people` alone does not).
     var needsEvents: Bool {
@@ -115,11 +117,12 @@ struct QueryPlan: Sendable {
         }
     }
 
-    /// Compiles a checked query against `index` at `time`.
+    /// Compiles a checked query against `index` at `time`, its scan restricted to the rows of `restriction` if set.
     ///
     /// - Throws: ``AnalyticsError`` `invalidQuery` when the breakdown would have too many cells.
     static func compile(
-        _ query: Query, index: CohortIndex, segments: SegmentCatalog, at time: Date
+        _ query: Query, index: CohortIndex, segments: SegmentCatalog, at time: Date,
+        restrictedTo restriction: SubjectSet? = nil
     ) throws(AnalyticsError) -> QueryPlan {
         let policy = index.policy
         let schema = policy.schema
@@ -165,7 +168,7 @@ struct QueryPlan: Sendable {
             dimensions: dimensions, cellCount: cellCount, now: now, windowFrom: windowFrom, windowTo: windowTo,
             typeCutoffs: typeCutoffs, attributeCutoffs: attributeCutoffs, keptWithoutDataSince: longest,
             conversionType: UInt8(schema.eventTypes.firstIndex { $0.name == query.conversionEvent }!),
-            contributionCap: policy.privacy.contributionCap)
+            contributionCap: policy.privacy.contributionCap, restriction: restriction)
     }
 
     /// The label of the cell of people in none of a breakdown's segments.

@@ -57,7 +57,8 @@ struct QueryScan: Sendable {
     /// touch plain memory with no reference counting.
     init(_ plan: QueryPlan, over index: CohortIndex) {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let cohort = index.present.intersection(index.allowed[plan.purposeIndex])
+        let purposeCohort = index.present.intersection(index.allowed[plan.purposeIndex])
+        let cohort = plan.restriction.map { purposeCohort.intersection($0) } ?? purposeCohort
         var cellOfRow = Self.attributePositions(plan, index: index, cohort: cohort, parts: parts)
         let tallier = RowTallier(plan: plan, index: index)
         var partResults = Array(repeating: RowTallier.Part(cells: [], fingerprints: []), count: parts)

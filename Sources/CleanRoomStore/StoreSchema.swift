@@ -42,6 +42,9 @@ enum StoreSchema {
         migrator.registerMigration("v7-differencing-guard") { db in
             try db.execute(sql: version7)
         }
+        migrator.registerMigration("v8-audiences") { db in
+            try db.execute(sql: version8)
+        }
         migrator.registerMigration("v9-principal-tokens") { db in
             try db.execute(sql: version9)
         }
@@ -52,6 +55,21 @@ enum StoreSchema {
     /// rerun that skips the batch can list them again.
     private static let version2 = """
         ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
+        """
+
+    /// Partners' uploaded audiences, only as pseudonyms: one row per audience (a few per partner), its pseudonyms
+    /// end to end in one BLOB after the columns a listing reads, so a listing never touches them.
+    private static let version8 = """
+        CREATE TABLE audiences (
+            id TEXT PRIMARY KEY NOT NULL,
+            owner TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            size INTEGER NOT NULL CHECK (size >= 0),
+            pseudonyms BLOB NOT NULL CHECK (length(pseudonyms) = 32 * size)
+        );
+        CREATE INDEX audiences_owner ON audiences(owner, created_at);
+        CREATE INDEX audiences_expiry ON audiences(expires_at);
         """
 
     /// The bearer token of each principal of the service, as its SHA-256 only (the token is shown once, when

@@ -33,4 +33,6 @@ public struct StoreTransaction {
     public var principalTokens: PrincipalTokenRepository { PrincipalTokenRepository(db: self.db) }
     /// GDPR rights requests and their deadlines.
     public var rightsRequests: RightsRequestRepository { RightsRequestRepository(db: self.db) }
+    /// Partners' uploaded audiences, as pseudonyms.
+    public var audiences: AudienceRepository { AudienceRepository(db: self.db) }
 }

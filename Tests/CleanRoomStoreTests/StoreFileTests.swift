@@ -9,7 +9,7 @@ struct StoreFileTests {
     static let allMigrations = [
         "v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows",
         "v4-attributes-one-row-per-subject", "v5-released-cohorts", "v6-data-keys-in-the-vault", "v7-differencing-guard",
-        "v9-principal-tokens",
+        "v8-audiences", "v9-principal-tokens",
     ]
 
     @Test func version4GathersASubjectsAttributesIntoOneRow() throws {

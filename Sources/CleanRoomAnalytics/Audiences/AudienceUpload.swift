@@ -1,0 +1,135 @@
+public import CleanRoomCore
+public import Foundation
+internal import CSV
+
+/// A partner's audience file, read: the distinct match hashes it holds (DESIGN.md section 4).
+///
+/// Two shapes are accepted, told apart by their first line that is not blank:
+/// - **hash lines**: one match hash per line — 64 hexadecimal characters in any case, or the 44 Base64 characters
+///   UID2 uses — white space around it and blank lines ignored;
+/// - **a Google Customer Match CSV**: a header row naming the columns, of which every `Email` and `Phone` column
+///   (any case) holds match hashes, already hashed as above; other columns are ignored, and so are empty cells.
+///
+/// A UTF-8 byte order mark is tolerated. A value that is not a match hash (an unhashed e-mail, a truncated hash)
+/// refuses the whole upload, naming its line and column but never the value. Duplicates count once.
+public struct AudienceUpload: Sendable {
+    /// The shape of an upload.
+    public enum Format: String, Sendable, Hashable {
+        /// One match hash per line.
+        case hashLines = "hash_lines"
+        /// A Google Customer Match CSV with hashed `Email` and/or `Phone` columns.
+        case customerMatchCSV = "customer_match_csv"
+    }
+
+    /// The most distinct match hashes an upload may hold unless told otherwise.
+    public static let defaultMaximumHashes = 10_000_000
+
+    /// The shape the upload had.
+    public let format: Format
+    /// The distinct match hashes.
+    public let hashes: Set<MatchHash>
+
+    /// Reads an upload's bytes.
+    ///
+    /// - Parameters:
+    ///   - body: the file, UTF-8.
+    ///   - maximumHashes: the most distinct match hashes accepted.
+    /// - Throws: ``AudienceError`` `invalidUpload` naming the line at fault (or saying the file is empty or not
+    ///   UTF-8); `tooManyHashes` past `maximumHashes`.
+    public init(parsing body: Data, maximumHashes: Int = Self.defaultMaximumHashes) throws(AudienceError) {
+        guard var text = String(validating: body, as: UTF8.self) else {
+            throw .invalid("the upload is not UTF-8 text; send match hashes one per line or as a Customer Match CSV")
+        }
+        if text.utf8.starts(with: [0xEF, 0xBB, 0xBF]) {
+            text.unicodeScalars.removeFirst()
+        }
+        var collector = HashCollector(maximum: maximumHashes)
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard let first = lines.firstIndex(where: { !Self.isBlank($0) }) else {
+            throw .invalid("the upload holds no match hash")
+        }
+        if (try? MatchHash(transport: String(decoding: lines[first], as: UTF8.self))) != nil {
+            for offset in first..<lines.count where !Self.isBlank(lines[offset]) {
+                try collector.add(String(decoding: lines[offset], as: UTF8.self), line: offset + 1, column: nil)
+            }
+            self.format = .hashLines
+        } else {
+            let start = lines[first].startIndex
+            try Self.readCustomerMatchCSV(String(text[start...]), firstLine: first + 1, into: &collector)
+            self.format = .customerMatchCSV
+        }
+        self.hashes = collector.hashes
+    }
+
+    /// The columns of a Customer Match CSV that hold match hashes, by their canonical name.
+    private static let hashColumns = ["email": "Email", "phone": "Phone"]
+
+    /// Reads the CSV starting at its header row, which is line `firstLine` of the upload.
+    private static func readCustomerMatchCSV(
+        _ text: String, firstLine: Int, into collector: inout HashCollector
+    ) throws(AudienceError) {
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: true)
+        } catch {
+            throw .invalid("line \(firstLine) is neither a match hash nor a CSV header row", line: firstLine)
+        }
+        let header = reader.headerRow ?? []
+        // The header is not echoed: a file without one would have its first values printed.
+        let columns = header.enumerated().compactMap { position, name in
+            Self.hashColumns[name.trimmingCharacters(in: .whitespaces).lowercased()].map { (position, $0) }
+        }
+        guard !columns.isEmpty else {
+            throw .invalid(
+                "line \(firstLine) is neither a match hash nor a Customer Match CSV header with an Email or Phone "
+                    + "column; send SHA-256 match hashes, one per line or in those columns", line: firstLine)
+        }
+        // A quoted field may span lines: each row starts after the line breaks inside the rows before it.
+        var line = firstLine + Self.lineBreaks(in: header) + 1
+        while let row = reader.next() {
+            for (position, name) in columns where position < row.count {
+                try collector.add(row[position], line: line, column: name)
+            }
+            line += Self.lineBreaks(in: row) + 1
+        }
+    }
+
+    private static func lineBreaks(in fields: [String]) -> Int {
+        fields.reduce(0) { total, field in total + field.utf8.count(where: { $0 == UInt8(ascii: "\n") }) }
+    }
+
+    private static func isBlank(_ line: Substring.UTF8View.SubSequence) -> Bool {
+        line.allSatisfy { $0 == UInt8(ascii: " ") || (0x09...0x0D).contains($0) }
+    }
+}
+
+/// The distinct match hashes read so far, up to a maximum.
+private struct HashCollector {
+    let maximum: Int
+    var hashes: Set<MatchHash> = []
+
+    init(maximum: Int) {
+        self.maximum = maximum
+    }
+
+    /// Adds the hash a value holds; a blank value is skipped.
+    mutating func add(_ value: String, line: Int, column: String?) throws(AudienceError) {
+        let hash: MatchHash
+        do {
+            hash = try MatchHash(transport: value)
+        } catch {
+            if value.unicodeScalars.allSatisfy(\.properties.isWhitespace) { return }
+            let place = column.map { "line \(line), column \($0)," } ?? "line \(line)"
+            throw .invalid(
+                "\(place) is not a match hash: give the SHA-256 of the normalized identifier as 64 hexadecimal "
+                    + "(or 44 Base64) characters; `cleanroom hash` makes them", line: line)
+        }
+        self.hashes.insert(hash)
+        if self.hashes.count > self.maximum {
+            throw AudienceError(
+                code: .tooManyHashes,
+                message: "the upload holds more than \(self.maximum) distinct match hashes; split it into smaller "
+                    + "audiences")
+        }
+    }
+}
