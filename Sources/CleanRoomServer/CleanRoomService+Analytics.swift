@@ -55,7 +55,7 @@ extension CleanRoomService {
     }
 
     /// Audits an unreadable request as refused, and returns the error to answer with.
-    private func refuse(_ error: AnalyticsError, principal: Policy.Principal) throws -> AnalyticsError {
+    func refuse(_ error: AnalyticsError, principal: Policy.Principal) throws -> AnalyticsError {
         do {
             return try self.analyst.refuseUnreadable(error, as: principal.name)
         } catch {
@@ -64,7 +64,7 @@ extension CleanRoomService {
     }
 
     /// Runs an analytics request, answering its errors in the service's error shape.
-    private func answer<Answer>(_ body: () throws(AnalyticsError) -> Answer) throws -> Answer {
+    func answer<Answer>(_ body: () throws(AnalyticsError) -> Answer) throws -> Answer {
         do {
             return try body()
         } catch {

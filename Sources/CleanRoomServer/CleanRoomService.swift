@@ -25,6 +25,7 @@ public struct CleanRoomService: Sendable {
     let auditDirectory: String
     let auditOrigin: String
     let analyst: Analyst
+    let audiences: AudienceBook
     let identities: IdentityIndex
     let ingestor: Ingestor
     let tokens: PrincipalTokens
@@ -44,6 +45,7 @@ public struct CleanRoomService: Sendable {
         self.failures = RateLimiter(limit: failedAuthenticationLimit)
         self.queries = RateLimiter(limit: policy.limits.queriesPerMinute)
         self.identities = identities
+        self.audiences = try AudienceBook(store: store, keyring: keyring, policy: policy, audit: audit)
         self.ingestor = try Ingestor(store: store, keyring: keyring, policy: policy, index: identities, audit: audit)
         self.store = store
         self.policy = policy
@@ -77,6 +79,7 @@ public struct CleanRoomService: Sendable {
         self.addAuditRoutes(to: v1)
         self.addRightsRoutes(to: v1)
         self.addIngestRoutes(to: v1)
+        self.addAudienceRoutes(to: v1)
     }
 
     /// Reads a request body of at most the policy's limit.

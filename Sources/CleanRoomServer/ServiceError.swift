@@ -37,13 +37,14 @@ public struct ServiceError: HTTPResponseError, Sendable, Equatable {
         self.retryAfter = retryAfter
     }
 
-    /// The HTTP form of an analytics error: 400 bad input, 403 not allowed, 422 refused by the privacy contract,
-    /// 503 when the answer could not be audited (fail closed).
+    /// The HTTP form of an analytics error: 400 bad input, 403 not allowed, 404 no such audience, 422 refused by the
+    /// privacy contract, 503 when the answer could not be audited (fail closed).
     public init(_ error: AnalyticsError) {
         let status: HTTPResponse.Status =
             switch error.code {
             case .invalidQuery, .invalidSegments: .badRequest
             case .forbidden: .forbidden
+            case .notFound: .notFound
             case .refused: .unprocessableContent
             default: .serviceUnavailable
             }

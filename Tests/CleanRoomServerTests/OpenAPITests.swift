@@ -29,7 +29,7 @@ struct OpenAPITests {
             return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
         })
         let documented = try self.documentedOperations()
-        #expect(routes.count == 17)
+        #expect(routes.count == 21)
         #expect(routes.subtracting(documented).isEmpty, "undocumented: \(routes.subtracting(documented).sorted())")
         #expect(documented.subtracting(routes).isEmpty, "documented, not served: \(documented.subtracting(routes).sorted())")
     }

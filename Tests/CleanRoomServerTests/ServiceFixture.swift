@@ -75,6 +75,24 @@ final class ServiceFixture: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: self.root)
     }
 
+    /// Ingests `count` more customers with e-mails `buyer.N@example.org`, consenting to partner matching.
+    func ingestEmails(count: Int) throws {
+        let lines = (1...count).map { person in
+            #"{"type":"customer","customer_id":"m-\#(person)","email":"buyer.\#(person)@example.org","#
+                + #""attributes":{"country":"DE"},"consent":{"partner_matching":true},"#
+                + #""consent_at":"2026-01-01T00:00:00Z"}"#
+        }
+        let file = self.root + "/emails.jsonl"
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        _ = try Ingestor(store: self.store, keyring: self.keyring, policy: self.policy,
+                         index: try IdentityIndex.load(from: self.store), audit: self.audit).ingest(path: file)
+    }
+
+    /// The hex match hash a partner uploads for `buyer.N@example.org`.
+    static func emailHash(_ person: Int) -> String {
+        MatchHash(normalized: "buyer.\(person)@example.org").hex
+    }
+
     /// Runs `body` with a client of the service's router.
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = Application(router: self.service.router())

@@ -11,6 +11,10 @@ import Testing
 struct ServiceRouteTests {
     /// Each authenticated route, with a request that succeeds for a role that may use it.
     static let routes: [(method: HTTPRequest.Method, uri: String, body: String?, roles: Set<Policy.Role>)] = [
+        (.post, "/v1/audiences", String(repeating: "ab", count: 32) + "\n", [.partner]),
+        (.get, "/v1/audiences", nil, [.partner]),
+        (.delete, "/v1/audiences/nosuchaudience", nil, [.partner]),
+        (.post, "/v1/audiences/nosuchaudience/overlap", nil, [.partner]),
         (.post, "/v1/query", #"{"purpose": "analytics", "groupBy": ["country"]}"#, [.owner]),
         (.post, "/v1/rules", #"{"purpose": "analytics", "minSupport": 0.1, "minConfidence": 0.5}"#, [.owner]),
         (.get, "/v1/segments", nil, [.owner, .partner]),
@@ -35,10 +39,12 @@ struct ServiceRouteTests {
                 for role in Policy.Role.allCases {
                     let response = try await client.execute(
                         uri: route.uri, method: route.method, headers: fixture.headers(role), body: body)
-                    // A partner may query, but not for the analytics purpose these bodies name: also 403.
+                    // A partner may query, but not for the analytics purpose these bodies name: also 403. An allowed
+                    // role gets its answer: created for an upload, not found for an audience nobody has.
+                    let allowed: Set<HTTPResponse.Status> = [.ok, .created, .notFound]
                     #expect(
-                        response.status == (route.roles.contains(role) ? .ok : .forbidden),
-                        "\(route.uri) as \(role): \(String(buffer: response.body))")
+                        route.roles.contains(role) ? allowed.contains(response.status) : response.status == .forbidden,
+                        "\(route.uri) as \(role): \(response.status) \(String(buffer: response.body))")
                 }
                 let none = try await client.execute(uri: route.uri, method: route.method, body: body)
                 #expect(none.status == .unauthorized, "\(route.uri) without a token")
@@ -253,6 +259,53 @@ struct LimitTests {
                 uri: "/v1/query", method: .post, headers: fixture.headers(.owner),
                 body: ByteBuffer(string: #"{"purpose": "analytics", "metrics": ["people"]"# + String(repeating: " ", count: 200) + "}"))
             #expect(response.status == .contentTooLarge)
+        }
+    }
+}
+
+/// Partner audiences over HTTP: the issue's probes.
+struct AudienceRouteTests {
+    @Test func uploadsListOverlapAndTheDifferencingGuardOverHTTP() async throws {
+        let fixture = try ServiceFixture()
+        try fixture.ingestEmails(count: 12)
+        try await fixture.test { client in
+            let partner = fixture.headers(.partner)
+            let all = (1...12).map { ServiceFixture.emailHash($0) }.joined(separator: "\n")
+            let upload = try await client.execute(
+                uri: "/v1/audiences", method: .post, headers: partner, body: ByteBuffer(string: all + "\n"))
+            #expect(upload.status == .created)
+            let id = try #require(upload.json["id"] as? String)
+            #expect(!String(buffer: upload.body).contains(ServiceFixture.emailHash(1)))
+            let listed = try await client.execute(uri: "/v1/audiences", method: .get, headers: partner)
+            #expect((listed.json["audiences"] as? [[String: Any]])?.first?["id"] as? String == id)
+
+            let overlap = try await client.execute(uri: "/v1/audiences/\(id)/overlap", method: .post, headers: partner)
+            #expect(overlap.status == .ok)
+            #expect((overlap.json["total"] as? [String: Any])?["people"] as? Int == 12)
+
+            // One hash alone: suppressed, never 0 or 1.
+            let one = try await client.execute(
+                uri: "/v1/audiences", method: .post, headers: partner,
+                body: ByteBuffer(string: ServiceFixture.emailHash(1) + "\n"))
+            let oneID = try #require(one.json["id"] as? String)
+            let single = try await client.execute(uri: "/v1/audiences/\(oneID)/overlap", method: .post, headers: partner)
+            #expect((single.json["total"] as? [String: Any])?["suppressed"] as? Bool == true)
+
+            // The same list without one hash: refused by the differencing guard.
+            let minusOne = (2...12).map { ServiceFixture.emailHash($0) }.joined(separator: "\n")
+            let second = try await client.execute(
+                uri: "/v1/audiences", method: .post, headers: partner, body: ByteBuffer(string: minusOne + "\n"))
+            let secondID = try #require(second.json["id"] as? String)
+            let refused = try await client.execute(
+                uri: "/v1/audiences/\(secondID)/overlap", method: .post, headers: partner)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.error["rule"] as? String == "privacy.differencing_guard")
+
+            // Deleted: gone for its partner.
+            #expect(try await client.execute(uri: "/v1/audiences/\(id)", method: .delete, headers: partner).status
+                == .noContent)
+            #expect(try await client.execute(uri: "/v1/audiences/\(id)/overlap", method: .post, headers: partner).status
+                == .notFound)
         }
     }
 }
