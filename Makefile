@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build bench bootstrap
+.PHONY: demo tour test build bench bootstrap
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -11,7 +11,12 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build
 
-demo: build
+# The whole product end to end: ingest, the service on loopback, a partner, the owner and an auditor over HTTP.
+demo: bootstrap
+	$(SWIFT) run cleanroom demo
+
+# The command-line tour: every `cleanroom` command in turn, with this folder as the home.
+tour: build
 	@bash scripts/demo.sh
 
 test: bootstrap

@@ -7,6 +7,8 @@ public import CleanRoomStore
 public import Hummingbird
 public import Logging
 internal import CleanRoomRights
+public import ServiceLifecycle
+internal import UnixSignals
 internal import Foundation
 internal import NIOCore
 
@@ -138,12 +140,35 @@ extension CleanRoomService {
     /// starting); in-flight requests finish before it returns. The caller then closes the audit log (its final
     /// checkpoint) and the store.
     public func serve(host: String, port: Int, logger: Logger) async throws {
-        let sweep = RetentionSweep(store: self.store, policy: self.policy, audit: self.audit, principal: ("service", "admin"))
-        var app = Application(
+        try await self.server(host: host, port: port, logger: logger).run()
+    }
+
+    /// The service's server on `host`:`port`, to run and stop in-process (``ServiceRunner``).
+    public func server(host: String, port: Int, logger: Logger) -> ServiceRunner {
+        let sweep = RetentionSweep(
+            store: self.store, policy: self.policy, audit: self.audit, principal: ("service", "admin"))
+        let app = Application(
             router: self.router(),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "cleanroom"),
             logger: logger)
-        app.addServices(RetentionService(sweep: sweep, interval: .seconds(86_400), logger: logger))
-        try await app.runService()
+        return ServiceRunner(group: ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [app, RetentionService(sweep: sweep, interval: .seconds(86_400), logger: logger)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)))
+    }
+}
+
+/// A running service that can also be stopped from inside the process, gracefully: in-flight requests finish.
+public struct ServiceRunner: Sendable {
+    let group: ServiceGroup
+
+    /// Runs until SIGTERM, SIGINT or ``stop()``.
+    public func run() async throws {
+        try await self.group.run()
+    }
+
+    /// Stops the service gracefully.
+    public func stop() async {
+        await self.group.triggerGracefulShutdown()
     }
 }

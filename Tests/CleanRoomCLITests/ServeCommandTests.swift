@@ -88,3 +88,29 @@ struct ServeCommandTests {
         #expect(sweeps.map(\.principal) == ["service"])
     }
 }
+
+/// `cleanroom demo`: the whole product end to end, run as the real binary.
+struct DemoRunCommandTests {
+    @Test func theDemoRunsEveryRoleOverHTTPAndLeavesAVerifiableLog() throws {
+        let binary = try CleanRoomBinary.locate()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let policies = URL(fileURLWithPath: repositoryPolicy).deletingLastPathComponent().path
+        let log = directory.path("demo.log")
+        let outcome = try binary.run(
+            ["demo", "--home", directory.path("home"), "--customers", "3000", "--policies", policies], log: log)
+        let output = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(outcome == .exited(0), "\(output)")
+        let home = CleanRoomHome(root: directory.path("home"))
+        var actions: Set<String> = []
+        try AuditReader.forEachEntry(in: home.auditDirectory) { actions.insert($0.record.action.rawValue) }
+        #expect(actions.isSuperset(of: [
+            "ingest_batch", "audience_upload", "audience_overlap", "query", "rules", "rights_request", "audit_read",
+        ]))
+        let summary = try AuditVerifier.verify(
+            directory: home.auditDirectory, publicKey: try Keyring.open(in: home.keysDirectory).auditSigningKey.publicKey,
+            origin: "cleanroom/audit")
+        #expect(summary.newestCheckpointSize == summary.size)
+        #expect(output.contains(#""verified":true"#))
+    }
+}
