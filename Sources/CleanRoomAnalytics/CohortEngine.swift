@@ -16,13 +16,13 @@ public final class CohortEngine: Sendable {
     private let store: Store
     private let policy: Policy
     private let index: Mutex<CohortIndex>
-    private let inbox: ChangeInbox
+    private let inbox: StoreChangeInbox
 
     /// Loads the index of `store` under `policy` and starts following the store's changes.
     public init(store: Store, policy: Policy, at time: Date = Date()) throws {
         self.store = store
         self.policy = policy
-        let inbox = ChangeInbox()
+        let inbox = StoreChangeInbox()
         store.observeChanges { change in inbox.add(change) }
         self.inbox = inbox
         self.index = Mutex(try CohortIndex.load(from: store, policy: policy, at: time))
@@ -63,25 +63,6 @@ public final class CohortEngine: Sendable {
                 }
             }
             return index
-        }
-    }
-}
-
-/// The changes committed since the engine last looked, merged.
-private final class ChangeInbox: Sendable {
-    private let pending = Mutex(StoreChange())
-
-    func add(_ change: StoreChange) {
-        self.pending.withLock { pending in
-            pending.subjects.formUnion(change.subjects)
-            pending.everyone = pending.everyone || change.everyone
-        }
-    }
-
-    func take() -> StoreChange {
-        self.pending.withLock { pending in
-            defer { pending = StoreChange() }
-            return pending
         }
     }
 }

@@ -1,7 +1,7 @@
-public import CleanRoomCore
-public import CleanRoomRights
-public import CleanRoomStore
-public import Foundation
+internal import CleanRoomCore
+internal import CleanRoomRights
+internal import CleanRoomStore
+internal import Foundation
 
 /// Everyone the store holds, in columns, as the queries read them (DESIGN.md section 9): built from the store at
 /// start and kept current person by person as the store changes (``CohortEngine``).

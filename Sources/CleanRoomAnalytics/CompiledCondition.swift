@@ -1,5 +1,5 @@
-public import CleanRoomCore
-public import Foundation
+internal import CleanRoomCore
+internal import Foundation
 internal import CleanRoomStore
 
 /// A ``Condition`` turned into codes and instants of one ``CohortIndex`` at one query time, ready to test rows.

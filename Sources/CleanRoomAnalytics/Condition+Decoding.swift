@@ -1,4 +1,4 @@
-public import CleanRoomCore
+internal import CleanRoomCore
 
 /// A coding key for any name, so that decoders can list the keys an object holds and refuse unknown ones.
 struct AnyKey: CodingKey {

@@ -1,4 +1,4 @@
-public import CleanRoomCore
+internal import CleanRoomCore
 
 /// The privacy contract of DESIGN.md section 6 applied to tallied cells: what may be released, and what must be
 /// suppressed so that no group of fewer than k people can be read off or derived.

@@ -1,4 +1,4 @@
-public import CleanRoomCore
+internal import CleanRoomCore
 internal import Foundation
 
 extension QueryAnswer {

@@ -1,5 +1,5 @@
-public import CleanRoomCore
-public import Foundation
+internal import CleanRoomCore
+internal import Foundation
 internal import CleanRoomStore
 
 /// A query checked against the policy and the principal, and compiled against one index at one time.

@@ -1,4 +1,4 @@
-public import CleanRoomCore
+internal import CleanRoomCore
 internal import CleanRoomCrypto
 internal import CleanRoomStore
 internal import Synchronization

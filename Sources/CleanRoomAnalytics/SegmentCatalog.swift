@@ -1,5 +1,5 @@
 public import CleanRoomCore
-public import Foundation
+internal import Foundation
 internal import Yams
 
 /// The owner's named segments (`policies/segments.yaml`): filters with a name, usable as a query's `segment`,

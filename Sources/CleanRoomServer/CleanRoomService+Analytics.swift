@@ -2,7 +2,7 @@ internal import CleanRoomAnalytics
 internal import CleanRoomAudit
 internal import CleanRoomCore
 internal import Foundation
-public import Hummingbird
+internal import Hummingbird
 internal import NIOCore
 
 extension CleanRoomService {

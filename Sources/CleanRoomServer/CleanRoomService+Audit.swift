@@ -2,7 +2,7 @@ internal import CleanRoomAudit
 internal import CleanRoomCore
 internal import CleanRoomCrypto
 internal import Foundation
-public import Hummingbird
+internal import Hummingbird
 
 extension CleanRoomService {
     /// The auditor's routes: `GET /v1/audit/entries?from=N&limit=M`, `/v1/audit/checkpoint`,

@@ -1,6 +1,6 @@
 internal import CleanRoomAudit
 internal import CleanRoomCore
-public import Hummingbird
+internal import Hummingbird
 internal import Foundation
 internal import NIOCore
 

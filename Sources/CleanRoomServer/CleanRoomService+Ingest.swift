@@ -2,7 +2,7 @@ internal import CleanRoomCore
 internal import CleanRoomIngest
 internal import Foundation
 internal import HTTPTypes
-public import Hummingbird
+internal import Hummingbird
 internal import NIOCore
 
 extension CleanRoomService {

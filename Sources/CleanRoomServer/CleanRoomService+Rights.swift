@@ -3,7 +3,7 @@ internal import CleanRoomRights
 internal import CleanRoomStore
 internal import Foundation
 internal import HTTPTypes
-public import Hummingbird
+internal import Hummingbird
 internal import NIOCore
 
 extension CleanRoomService {

@@ -7,7 +7,7 @@ public import CleanRoomStore
 public import Hummingbird
 public import Logging
 internal import CleanRoomRights
-public import ServiceLifecycle
+internal import ServiceLifecycle
 internal import UnixSignals
 internal import Foundation
 internal import NIOCore

@@ -1,7 +1,7 @@
 internal import CleanRoomAudit
 internal import CleanRoomCore
 internal import Logging
-public import Hummingbird
+internal import Hummingbird
 internal import Foundation
 internal import NIOCore
 

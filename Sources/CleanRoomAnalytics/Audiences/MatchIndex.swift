@@ -19,7 +19,7 @@ public final class MatchIndex: Sendable {
 
     private let store: Store
     private let table: Mutex<PseudonymTable>
-    private let inbox: MatchIndexInbox
+    private let inbox: StoreChangeInbox
 
     /// Loads the pseudonyms of `store` and starts following its changes.
     ///
@@ -27,7 +27,7 @@ public final class MatchIndex: Sendable {
     ///   does not fit the index's 32 bits.
     public init(store: Store) throws {
         self.store = store
-        let inbox = MatchIndexInbox()
+        let inbox = StoreChangeInbox()
         store.observeChanges { change in inbox.add(change) }
         self.inbox = inbox
         self.table = Mutex(try Self.load(from: store))
@@ -106,21 +106,3 @@ public final class MatchIndex: Sendable {
     }
 }
 
-/// The changes committed since the index last looked, merged.
-private final class MatchIndexInbox: Sendable {
-    private let pending = Mutex(StoreChange())
-
-    func add(_ change: StoreChange) {
-        self.pending.withLock { pending in
-            pending.subjects.formUnion(change.subjects)
-            pending.everyone = pending.everyone || change.everyone
-        }
-    }
-
-    func take() -> StoreChange {
-        self.pending.withLock { pending in
-            defer { pending = StoreChange() }
-            return pending
-        }
-    }
-}
