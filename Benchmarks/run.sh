@@ -45,3 +45,6 @@ bash "$here/query.sh" "${QUERY_CUSTOMERS:-1000000}" 10 21
 
 # Frequent itemsets on the FIMI data sets, beside pyfim and mlxtend.
 bash "$here/rules.sh"
+
+# The service under load: wrk against `cleanroom serve` on the same 1,000,000-people home.
+bash "$here/load.sh" 20 50
