@@ -35,10 +35,10 @@ public struct CleanRoomService: Sendable {
     let failures: RateLimiter
     let queries: RateLimiter
 
-    /// A service over opened parts of a home; `auditDirectory` and `auditOrigin` are where and how `audit` keeps
+    /// A service over opened parts of a home. `auditDirectory` and `auditOrigin` are where and how `audit` keeps
     /// its entries (for the auditor's routes); `identities` is the identity index the ingest gateway and the rights
-    /// desk share. A client that fails to authenticate `failedAuthenticationLimit`
-    /// times within a minute is refused until the minute is over.
+    /// desk share. A client that fails to authenticate `failedAuthenticationLimit` times within a minute is refused
+    /// until the minute is over.
     public init(
         store: Store, policy: Policy, segments: SegmentCatalog, keyring: Keyring, audit: AuditLog,
         auditDirectory: String, auditOrigin: String, engine: CohortEngine, identities: IdentityIndex,
