@@ -32,7 +32,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 try self.service.audit.append(AuditRecord(
                     principal: "anonymous", role: "none", action: .authenticationFailure,
                     request: .object([
-                        "route": .string(request.uri.path),
+                        "route": .string(context.endpointPath ?? "unmatched"),
                         "credentials": .string(header.isEmpty ? "none" : "invalid"),
                     ]),
                     decision: .refused("auth.invalid_token"), policyDigest: self.service.policy.digest))
