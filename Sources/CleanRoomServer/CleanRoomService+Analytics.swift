@@ -18,7 +18,7 @@ extension CleanRoomService {
             } catch {
                 throw ServiceError(try self.refuse(error, principal: principal))
             }
-            let answer = try self.answer { () throws(AnalyticsError) in
+            let answer = try await self.answer { () throws(AnalyticsError) in
                 try self.analyst.run(query, as: principal.name)
             }
             self.metrics.suppressed(cells: answer.suppressedCellCount)
@@ -34,7 +34,7 @@ extension CleanRoomService {
             } catch {
                 throw ServiceError(try self.refuse(error, principal: principal))
             }
-            let answer = try self.answer { () throws(AnalyticsError) in
+            let answer = try await self.answer { () throws(AnalyticsError) in
                 try self.analyst.rules(rules, as: principal.name)
             }
             return Response.json(answer.json)
@@ -63,12 +63,17 @@ extension CleanRoomService {
         }
     }
 
-    /// Runs an analytics request, answering its errors in the service's error shape.
-    func answer<Answer>(_ body: () throws(AnalyticsError) -> Answer) throws -> Answer {
-        do {
-            return try body()
-        } catch {
-            throw ServiceError(error)
+    /// Runs an analytics request on a thread of its own (a scan and the audit's sync would hold an event loop),
+    /// answering its errors in the service's error shape.
+    func answer<Answer: Sendable>(_ body: @escaping @Sendable () throws(AnalyticsError) -> Answer) async throws
+        -> Answer
+    {
+        try await self.offThread { () throws -> Answer in
+            do throws(AnalyticsError) {
+                return try body()
+            } catch {
+                throw ServiceError(error)
+            }
         }
     }
 }

@@ -55,7 +55,7 @@ extension CleanRoomService {
                 throw ServiceError(try self.refuse(error, principal: principal))
             }
             let id = context.parameters.get("id") ?? ""
-            let answer = try self.answer { () throws(AnalyticsError) in
+            let answer = try await self.answer { () throws(AnalyticsError) in
                 try self.analyst.overlap(audience: id, in: self.audiences, query: query, as: principal.name)
             }
             self.metrics.suppressed(cells: answer.suppressedCellCount)
