@@ -64,11 +64,13 @@ extension CleanRoomService {
     }
 
     /// Runs an analytics request on a thread of its own (a scan and the audit's sync would hold an event loop),
-    /// answering its errors in the service's error shape.
+    /// once one of the compute slots is free, answering its errors in the service's error shape.
     func answer<Answer: Sendable>(_ body: @escaping @Sendable () throws(AnalyticsError) -> Answer) async throws
         -> Answer
     {
-        try await self.offThread { () throws -> Answer in
+        await self.computeSlots.acquire()
+        defer { self.computeSlots.release() }
+        return try await self.offThread { () throws -> Answer in
             do throws(AnalyticsError) {
                 return try body()
             } catch {
