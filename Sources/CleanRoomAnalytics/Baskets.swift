@@ -13,8 +13,8 @@ struct Baskets {
     init(_ request: RulesRequest, index: CohortIndex, at time: Date) {
         let schema = index.policy.schema
         guard let purpose = index.purposeIndex(request.purpose),
-            let type = schema.eventTypes.firstIndex(where: { $0.name == request.eventType }),
-            let category = schema.category(named: schema.eventTypes[type].category)
+            let code = index.eventTypeCodes[request.eventType],
+            let category = schema.category(named: schema.eventTypes[Int(code)].category)
         else { return }
         let retained = category.retention.subtracted(from: time).storedMilliseconds
         let (from, to): (Int64, Int64) =
@@ -23,7 +23,6 @@ struct Baskets {
             case .within(let period): (max(retained, period.subtracted(from: time).storedMilliseconds), .max)
             case .between(let start, let end): (max(retained, start.storedMilliseconds), end.storedMilliseconds)
             }
-        let code = UInt8(type)
         index.present.intersection(index.allowed[purpose]).forEach { row in
             var items: Set<UInt32> = []
             let start = Int(index.eventStart[row])

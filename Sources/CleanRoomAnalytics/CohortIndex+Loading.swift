@@ -33,7 +33,7 @@ extension CohortIndex {
     /// Lays every event out person by person in two passes, without a second copy: the first counts each person's
     /// events, the second puts each event at its place; then each person's stretch is ordered by time.
     private mutating func loadEvents(_ transaction: StoreTransaction) throws {
-        let types = Dictionary(uniqueKeysWithValues: self.policy.schema.eventTypes.enumerated().map { ($1.name, UInt8($0)) })
+        let types = self.eventTypeCodes
         var counts = Array(repeating: 0, count: self.rowCount + 1)
         try transaction.events.forEachSubjectAndType { subject, type in
             guard types[type] != nil, let row = self.row(of: subject) else { return }

@@ -19,6 +19,9 @@ public struct CohortIndex: Sendable {
     let binding: PurposeBinding
     /// The purposes, in the order of ``allowed``.
     let purposes: [String]
+    /// The column of each declared attribute, and the code of each declared event type (policy order).
+    let attributeColumns: [String: Int]
+    let eventTypeCodes: [String: UInt8]
 
     var subjectIDs: [Int64] = []
     var rowOfSubject: [Int64: Int32] = [:]
@@ -56,6 +59,10 @@ public struct CohortIndex: Sendable {
         self.policy = policy
         self.binding = PurposeBinding(policy: policy)
         self.purposes = policy.purposes.map(\.name)
+        self.attributeColumns = Dictionary(
+            uniqueKeysWithValues: policy.schema.attributes.enumerated().map { ($1.name, $0) })
+        self.eventTypeCodes = Dictionary(
+            uniqueKeysWithValues: policy.schema.eventTypes.enumerated().map { ($1.name, UInt8($0)) })
         let attributes = policy.schema.attributes.count
         self.attributeCodes = Array(repeating: [], count: attributes)
         self.attributeSetAt = Array(repeating: [], count: attributes)
@@ -165,15 +172,15 @@ public struct CohortIndex: Sendable {
 
     /// Sets an attribute value of `row`; an attribute the policy does not declare is left out.
     mutating func setAttribute(_ name: String, _ value: String, at time: Int64, row: Int) {
-        guard let column = self.policy.schema.attributes.firstIndex(where: { $0.name == name }) else { return }
+        guard let column = self.attributeColumns[name] else { return }
         self.attributeCodes[column][row] = self.attributeValues[column].code(adding: value)
         self.attributeSetAt[column][row] = time
     }
 
     /// Appends an event to the arena; an event type the policy does not declare is left out (`false`).
     mutating func appendEvent(_ event: StoredEvent) -> Bool {
-        guard let type = self.policy.schema.eventTypes.firstIndex(where: { $0.name == event.type }) else { return false }
-        self.eventType.append(UInt8(type))
+        guard let type = self.eventTypeCodes[event.type] else { return false }
+        self.eventType.append(type)
         self.eventTime.append(event.occurredAt.storedMilliseconds)
         self.eventAmount.append(event.amount ?? .nan)
         self.eventItemStart.append(UInt32(self.items.count))

@@ -113,7 +113,7 @@ enum ConditionCompiler {
         return conditions.map { condition in
             switch condition {
             case .attribute(let condition):
-                let column = index.policy.schema.attributes.firstIndex { $0.name == condition.attribute }!
+                let column = index.attributeColumns[condition.attribute]!
                 let dictionary = index.attributeValues[column]
                 var accepted = Array(repeating: false, count: dictionary.count)
                 for value in condition.values {
@@ -123,7 +123,7 @@ enum ConditionCompiler {
                     column: column, accepted: accepted, negated: condition.negated,
                     setSince: attributeCutoffs[column])
             case .event(let condition):
-                let type = index.policy.schema.eventTypes.firstIndex { $0.name == condition.event }!
+                let type = Int(index.eventTypeCodes[condition.event]!)
                 let retained = typeCutoffs[type]
                 return .event(CompiledEventCondition(
                     type: UInt8(type),

@@ -145,7 +145,7 @@ struct QueryPlan: Sendable {
                 return Dimension(
                     name: name, labels: query.segments + [Self.noSegment], isOpen: false, source: .segments(members))
             }
-            let column = schema.attributes.firstIndex { $0.name == name }!
+            let column = index.attributeColumns[name]!
             return Self.attributeDimension(schema.attributes[column], column: column, index: index,
                                            setSince: attributeCutoffs[column])
         }
@@ -167,7 +167,7 @@ struct QueryPlan: Sendable {
             query: query, purposeIndex: index.purposeIndex(query.purpose)!, filters: filters,
             dimensions: dimensions, cellCount: cellCount, now: now, windowFrom: windowFrom, windowTo: windowTo,
             typeCutoffs: typeCutoffs, attributeCutoffs: attributeCutoffs, keptWithoutDataSince: longest,
-            conversionType: UInt8(schema.eventTypes.firstIndex { $0.name == query.conversionEvent }!),
+            conversionType: index.eventTypeCodes[query.conversionEvent]!,
             contributionCap: policy.privacy.contributionCap, restriction: restriction)
     }
 
