@@ -49,22 +49,29 @@ struct QueryPlan: Sendable {
     /// The most cells one answer may have.
     static let maximumCells = 100_000
 
+    /// Checks that `principal` may ask anything at all for `purpose`: an owner or partner, a declared purpose, one
+    /// of the principal's. Queries and rules requests share it.
+    ///
+    /// - Throws: ``AnalyticsError`` `forbidden` (`role.query`, `principal.purpose`) or `invalidQuery` (`purpose`).
+    static func checkQuerying(_ purpose: String, principal: Policy.Principal, policy: Policy) throws(AnalyticsError) {
+        guard principal.role == .owner || principal.role == .partner else {
+            throw .forbidden("a principal with role \(principal.role.rawValue) runs no queries", rule: "role.query")
+        }
+        guard policy.purpose(named: purpose) != nil else {
+            throw .invalid("the policy declares no purpose \(purpose)", field: "purpose")
+        }
+        guard principal.purposes.contains(purpose) else {
+            throw .forbidden("\(principal.name) may not query for \(purpose)", rule: "principal.purpose")
+        }
+    }
+
     /// Checks `query` for `principal` under `policy` and `segments`.
     ///
     /// - Throws: ``AnalyticsError`` `invalidQuery` (with the field) or `forbidden` (with the policy rule).
     static func check(
         _ query: Query, principal: Policy.Principal, policy: Policy, segments: SegmentCatalog
     ) throws(AnalyticsError) {
-        guard principal.role == .owner || principal.role == .partner else {
-            throw .forbidden("a principal with role \(principal.role.rawValue) runs no queries", rule: "role.query")
-        }
-        guard policy.purpose(named: query.purpose) != nil else {
-            throw .invalid("the policy declares no purpose \(query.purpose)", field: "purpose")
-        }
-        guard principal.purposes.contains(query.purpose) else {
-            throw .forbidden(
-                "\(principal.name) may not query for \(query.purpose)", rule: "principal.purpose")
-        }
+        try Self.checkQuerying(query.purpose, principal: principal, policy: policy)
         guard !query.metrics.isEmpty, Set(query.metrics).count == query.metrics.count else {
             throw .invalid("name each metric once, at least one", field: "metrics")
         }

@@ -52,15 +52,7 @@ public struct RulesRequest: Sendable, Hashable {
     ///
     /// - Throws: ``AnalyticsError`` `invalidQuery` (with the field) or `forbidden` (with the rule).
     func check(principal: Policy.Principal, policy: Policy) throws(AnalyticsError) {
-        guard principal.role == .owner || principal.role == .partner else {
-            throw .forbidden("a principal with role \(principal.role.rawValue) runs no queries", rule: "role.query")
-        }
-        guard policy.purpose(named: self.purpose) != nil else {
-            throw .invalid("the policy declares no purpose \(self.purpose)", field: "purpose")
-        }
-        guard principal.purposes.contains(self.purpose) else {
-            throw .forbidden("\(principal.name) may not query for \(self.purpose)", rule: "principal.purpose")
-        }
+        try QueryPlan.checkQuerying(self.purpose, principal: principal, policy: policy)
         guard self.minimumSupport > 0, self.minimumSupport <= 1 else {
             throw .invalid("the minimum support is a share of people, above 0 and at most 1", field: "minSupport")
         }
