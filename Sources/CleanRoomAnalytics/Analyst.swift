@@ -65,13 +65,14 @@ public final class Analyst: Sendable {
             let rows = try restriction?(principal, index)
             let plan = try QueryPlan.compile(query, index: index, segments: self.segments, at: time, restrictedTo: rows)
             let scan = QueryScan(plan, over: index)
+            let labels = Self.labels(of: plan)
             let released = Disclosure(k: self.policy.privacy.k).release(
-                scan.cells, labels: Self.labels(of: plan), listsEveryCell: !plan.dimensions.contains(where: \.isOpen),
+                scan.cells, labels: labels, listsEveryCell: !plan.dimensions.contains(where: \.isOpen),
                 metrics: query.metrics)
             var answer = QueryAnswer(
                 dimensions: query.groupBy, metrics: query.metrics, cells: released.cells, other: released.other,
                 total: released.total, k: self.policy.privacy.k, auditSequence: 0)
-            let cohorts = self.releasedCohorts(answer, plan: plan, scan: scan, index: index)
+            let cohorts = self.releasedCohorts(answer, labels: labels, plan: plan, scan: scan, index: index)
             answer.timings.compute = ContinuousClock.now - started
             return try self.release(answer, cohorts: cohorts, principal: principal) { () throws(AnalyticsError) in
                 try self.auditAnswer(
@@ -179,9 +180,8 @@ public final class Analyst: Sendable {
     /// The cohorts behind the released numbers: the total first (when released), then each released cell and the
     /// pooled "other" cell. The scan fingerprinted them; only those not met before are gathered and encoded.
     private func releasedCohorts(
-        _ answer: QueryAnswer, plan: QueryPlan, scan: QueryScan, index: CohortIndex
+        _ answer: QueryAnswer, labels: [[String?]], plan: QueryPlan, scan: QueryScan, index: CohortIndex
     ) -> [ReleasedCohort] {
-        let labels = Self.labels(of: plan)
         let positions = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var listed = Array(repeating: false, count: labels.count)
         var releasedCells: [Int] = []
