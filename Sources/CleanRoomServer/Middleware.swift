@@ -110,11 +110,11 @@ struct RouteFallbackMiddleware: RouterMiddleware {
                     && zip(route.components, components).allSatisfy { $0 == nil || $0 == $1 }
             }.flatMap(\.methods)
             guard !methods.isEmpty else {
-                throw ServiceError(.notFound, code: "not_found", message: "no route is \(request.uri.path); see /openapi.yaml")
+                throw ServiceError(.notFound, code: "not_found", message: "no route has this path; see /openapi.yaml")
             }
             throw ServiceError(
                 .methodNotAllowed, code: "method_not_allowed",
-                message: "\(request.uri.path) answers \(methods.map(\.rawValue).sorted().joined(separator: ", "))",
+                message: "this path answers \(methods.map(\.rawValue).sorted().joined(separator: ", ")) only",
                 allow: methods.map(\.rawValue).sorted().joined(separator: ", "))
         }
     }
