@@ -14,26 +14,41 @@ internal import Synchronization
 /// about before; then the audit entry is written and synced, the cohorts are recorded (for access requests and
 /// the guard), and only then is the answer returned. A refused query is audited too, with the rule that refused
 /// it. If the audit entry or the record cannot be written, nothing is returned.
+///
+/// Under load: at most `concurrentComputations` scans or minings run at once; an identical query on an unchanged
+/// index within the same second reuses the computed answer (``AnswerCache``) but is checked, guarded, audited and
+/// recorded on its own; answers about cohorts the principal was already answered about need no new guard
+/// comparison and share audit syncs and record commits with the answers released beside them.
 public final class Analyst: Sendable {
     private let engine: CohortEngine
     private let store: Store
     private let policy: Policy
     private let segments: SegmentCatalog
     private let audit: AuditLog
-    /// Serializes guard checks with the records they depend on, so two queries cannot both pass on the same
-    /// history.
+    /// Serializes guard checks of new cohorts with the records they depend on, so two queries cannot both pass on
+    /// the same history.
     private let releases: Mutex<Void>
+    private let computations: ComputeGate
+    private let answers = AnswerCache()
+    private let recorder: ReleaseRecorder
+    private let guardedCohorts = GuardedCohortDigests()
     /// Cohorts already encoded, so a repeated question costs one pass over its people.
     private let cohortCache = ReleasedCohortCache()
 
-    /// An analyst over `engine`'s index of `store`, under `policy` and `segments`, auditing into `audit`.
-    public init(engine: CohortEngine, store: Store, policy: Policy, segments: SegmentCatalog, audit: AuditLog) {
+    /// An analyst over `engine`'s index of `store`, under `policy` and `segments`, auditing into `audit`, running at
+    /// most `concurrentComputations` scans or minings at once (by default, one per core).
+    public init(
+        engine: CohortEngine, store: Store, policy: Policy, segments: SegmentCatalog, audit: AuditLog,
+        concurrentComputations: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.engine = engine
         self.store = store
         self.policy = policy
         self.segments = segments
         self.audit = audit
         self.releases = Mutex(())
+        self.computations = ComputeGate(limit: concurrentComputations)
+        self.recorder = ReleaseRecorder(store: store)
     }
 
     /// Runs `query` for the principal named `principalName` as of `time`.
@@ -61,18 +76,23 @@ public final class Analyst: Sendable {
                 throw AnalyticsError.forbidden("no principal is called \(principalName)", rule: "principal.unknown")
             }
             try QueryPlan.check(query, principal: principal, policy: self.policy, segments: self.segments)
-            let index = try self.currentIndex(at: time)
-            let rows = try restriction?(principal, index)
-            let plan = try QueryPlan.compile(query, index: index, segments: self.segments, at: time, restrictedTo: rows)
-            let scan = QueryScan(plan, over: index)
-            let labels = Self.labels(of: plan)
-            let released = Disclosure(k: self.policy.privacy.k).release(
-                scan.cells, labels: labels, listsEveryCell: !plan.dimensions.contains(where: \.isOpen),
-                metrics: query.metrics)
-            var answer = QueryAnswer(
-                dimensions: query.groupBy, metrics: query.metrics, cells: released.cells, other: released.other,
-                total: released.total, k: self.policy.privacy.k, auditSequence: 0)
-            let cohorts = self.releasedCohorts(answer, labels: labels, plan: plan, scan: scan, index: index)
+            let (index, generation) = try self.currentIndex(at: time)
+            let computed: AnswerCache.Entry
+            if let restriction {
+                computed = try self.computations.run { () throws(AnalyticsError) in
+                    try self.compute(query, over: index, at: time, restrictedTo: try restriction(principal, index))
+                }
+            } else {
+                let key = AnswerCache.Key(query: query.canonicalJSON.text, generation: generation)
+                computed = try self.answers.answer(key, at: time) { () throws(AnalyticsError) in
+                    try self.computations.run { () throws(AnalyticsError) in
+                        try self.compute(query, over: index, at: time, restrictedTo: nil)
+                    }
+                }
+            }
+            var answer = computed.answer
+            let cohorts = computed.cohorts
+            answer.timings = ReleaseTimings()
             answer.timings.compute = ContinuousClock.now - started
             return try self.release(answer, cohorts: cohorts, principal: principal) { () throws(AnalyticsError) in
                 try self.auditAnswer(
@@ -91,6 +111,24 @@ public final class Analyst: Sendable {
         }
     }
 
+    /// Scans `index` for `query` (only `rows` when given) and applies the privacy contract's thresholds: the answer
+    /// before the guard and the audit, and the cohorts behind its released numbers.
+    private func compute(
+        _ query: Query, over index: CohortIndex, at time: Date, restrictedTo rows: SubjectSet?
+    ) throws(AnalyticsError) -> AnswerCache.Entry {
+        let plan = try QueryPlan.compile(query, index: index, segments: self.segments, at: time, restrictedTo: rows)
+        let scan = QueryScan(plan, over: index)
+        let labels = Self.labels(of: plan)
+        let released = Disclosure(k: self.policy.privacy.k).release(
+            scan.cells, labels: labels, listsEveryCell: !plan.dimensions.contains(where: \.isOpen),
+            metrics: query.metrics)
+        let answer = QueryAnswer(
+            dimensions: query.groupBy, metrics: query.metrics, cells: released.cells, other: released.other,
+            total: released.total, k: self.policy.privacy.k, auditSequence: 0)
+        let cohorts = self.releasedCohorts(answer, labels: labels, plan: plan, scan: scan, index: index)
+        return AnswerCache.Entry(answer: answer, cohorts: cohorts)
+    }
+
     /// Mines association rules for the principal named `principalName` as of `time` and releases those the privacy
     /// contract allows (``RuleRelease``): every rule's itemsets backed by at least max(k, s·N) people, no inference
     /// channel to a smaller group, the differencing guard over the people mined, and the audit entry first.
@@ -107,21 +145,25 @@ public final class Analyst: Sendable {
                 throw AnalyticsError.forbidden("no principal is called \(principalName)", rule: "principal.unknown")
             }
             try request.check(principal: principal, policy: self.policy)
-            let index = try self.currentIndex(at: time)
+            let index = try self.currentIndex(at: time).index
             let baskets = Baskets(request, index: index, at: time)
             let people = baskets.transactions.count
-            var released: [AssociationRule] = []
             if people >= k {
-                let minimumCount = max(k, Int((request.minimumSupport * Double(people)).rounded(.up)))
-                let itemsets = FrequentItemsetMiner(minimumSupport: minimumCount, maximumLength: request.maximumLength)
-                    .mine(baskets.transactions)
-                var candidates = AssociationRules.generate(from: itemsets, minimumConfidence: request.minimumConfidence)
-                if let item = request.item {
-                    let code = index.itemValues.code(of: item) ?? .max
-                    candidates = candidates.filter { $0.antecedent == [code] && $0.consequent.count == 1 }
+                let (candidates, released) = self.computations.run {
+                    let minimumCount = max(k, Int((request.minimumSupport * Double(people)).rounded(.up)))
+                    let itemsets = FrequentItemsetMiner(
+                        minimumSupport: minimumCount, maximumLength: request.maximumLength
+                    ).mine(baskets.transactions)
+                    var candidates = AssociationRules.generate(
+                        from: itemsets, minimumConfidence: request.minimumConfidence)
+                    if let item = request.item {
+                        let code = index.itemValues.code(of: item) ?? .max
+                        candidates = candidates.filter { $0.antecedent == [code] && $0.consequent.count == 1 }
+                    }
+                    let released = RuleRelease(k: k).release(candidates, transactionCount: people)
+                        .sorted { ($0.confidence, $0.support) > ($1.confidence, $1.support) }
+                    return (candidates, released)
                 }
-                released = RuleRelease(k: k).release(candidates, transactionCount: people)
-                    .sorted { ($0.confidence, $0.support) > ($1.confidence, $1.support) }
                 let withheld = candidates.count - released.count
                 var answer = RulesAnswer(
                     people: people, rules: released.map { Self.named($0, index: index, people: people) },
@@ -277,33 +319,46 @@ public final class Analyst: Sendable {
 
     // MARK: Release
 
-    private func currentIndex(at time: Date) throws(AnalyticsError) -> CohortIndex {
+    private func currentIndex(at time: Date) throws(AnalyticsError) -> (index: CohortIndex, generation: Int) {
         do {
-            return try self.engine.current(at: time)
+            return try self.engine.versioned(at: time)
         } catch {
             throw AnalyticsError(code: .unavailable, message: "the cohort index could not be brought up to date: \(error)")
         }
     }
 
     /// Checks `cohorts` against the principal's earlier releases, then runs `audit` (which writes the entry and
-    /// returns its sequence number) and records the cohorts, all under one lock so that no other release slips
-    /// between; returns `answer` with its audit sequence and timings.
+    /// returns its sequence number) and records the cohorts; returns `answer` with its audit sequence and timings.
+    ///
+    /// Cohorts new to the principal are checked, audited and recorded under one lock, so that no other new cohort
+    /// slips between the check and the record. Cohorts the principal was answered about before (and principals the
+    /// policy exempts from the guard) need no check, so they take no lock: their audit entries and records join
+    /// whichever sync and commit come next.
     private func release<Answer: AuditedAnswer>(
         _ answer: Answer, cohorts: [ReleasedCohort], principal: Policy.Principal, audit: () throws(AnalyticsError) -> Int
     ) throws(AnalyticsError) -> Answer {
         var answer = answer
-        try self.releases.withLock { _ throws(AnalyticsError) in
+        let known = self.guardedCohorts.containsAll(cohorts, for: principal.name)
+        func auditAndRecord() throws(AnalyticsError) {
             var mark = ContinuousClock.now
-            if !self.policy.privacy.differencingGuardExemptions.contains(principal.name) {
-                try self.checkDifferencing(cohorts, principal: principal.name)
-            }
-            answer.timings.differencingGuard = ContinuousClock.now - mark
-            mark = ContinuousClock.now
             answer.auditSequence = try audit()
             answer.timings.audit = ContinuousClock.now - mark
             mark = ContinuousClock.now
-            try self.record(cohorts, auditSequence: answer.auditSequence, principal: principal.name)
+            try self.record(cohorts, known: known, auditSequence: answer.auditSequence, principal: principal.name)
             answer.timings.record = ContinuousClock.now - mark
+        }
+        if known || self.policy.privacy.differencingGuardExemptions.contains(principal.name) {
+            try auditAndRecord()
+        } else {
+            try self.releases.withLock { _ throws(AnalyticsError) in
+                let mark = ContinuousClock.now
+                try self.checkDifferencing(cohorts, principal: principal.name)
+                answer.timings.differencingGuard = ContinuousClock.now - mark
+                try auditAndRecord()
+            }
+        }
+        if !known {
+            self.guardedCohorts.insert(cohorts, for: principal.name)
         }
         return answer
     }
@@ -324,19 +379,12 @@ public final class Analyst: Sendable {
         }
     }
 
-    private func record(_ cohorts: [ReleasedCohort], auditSequence: Int, principal: String) throws(AnalyticsError) {
+    private func record(
+        _ cohorts: [ReleasedCohort], known: Bool, auditSequence: Int, principal: String
+    ) throws(AnalyticsError) {
         do {
-            try self.store.write { transaction in
-                if let total = cohorts.first {
-                    try transaction.cohortReleases.record(
-                        auditSequence: auditSequence, members: total.members, digest: total.digest)
-                }
-                for cohort in cohorts {
-                    try transaction.cohortReleases.guardCohort(
-                        principal: principal, members: cohort.members, size: cohort.count,
-                        digest: cohort.digest, auditSequence: auditSequence)
-                }
-            }
+            try self.recorder.record(ReleaseRecorder.Release(
+                auditSequence: auditSequence, principal: principal, cohorts: cohorts, cohortsAreKnown: known))
         } catch {
             throw AnalyticsError(
                 code: .unavailable,

@@ -15,7 +15,8 @@ internal import Synchronization
 public final class CohortEngine: Sendable {
     private let store: Store
     private let policy: Policy
-    private let index: Mutex<CohortIndex>
+    /// The index, and how many times a change was applied to it since loading.
+    private let state: Mutex<(index: CohortIndex, generation: Int)>
     private let inbox: StoreChangeInbox
 
     /// Loads the index of `store` under `policy` and starts following the store's changes.
@@ -25,11 +26,18 @@ public final class CohortEngine: Sendable {
         let inbox = StoreChangeInbox()
         store.observeChanges { change in inbox.add(change) }
         self.inbox = inbox
-        self.index = Mutex(try CohortIndex.load(from: store, policy: policy, at: time))
+        self.state = Mutex((try CohortIndex.load(from: store, policy: policy, at: time), 0))
     }
 
     /// The index with every committed change applied, as of `time`.
     public func current(at time: Date = Date()) throws -> CohortIndex {
+        try self.versioned(at: time).index
+    }
+
+    /// The index with every committed change applied, as of `time`, and its generation: a number that changes
+    /// whenever anything in the index does (a write, a bulk change, a consent signal coming into effect), so an
+    /// answer computed on one generation stays true of the people as long as the generation is the same.
+    public func versioned(at time: Date = Date()) throws -> (index: CohortIndex, generation: Int) {
         let change = self.inbox.take()
         do {
             return try self.apply(change, at: time)
@@ -40,16 +48,16 @@ public final class CohortEngine: Sendable {
         }
     }
 
-    private func apply(_ change: StoreChange, at time: Date) throws -> CohortIndex {
-        try self.index.withLock { index in
+    private func apply(_ change: StoreChange, at time: Date) throws -> (index: CohortIndex, generation: Int) {
+        try self.state.withLock { state in
             if change.everyone {
-                index = try CohortIndex.load(from: self.store, policy: self.policy, at: time)
-                return index
+                state = (try CohortIndex.load(from: self.store, policy: self.policy, at: time), state.generation + 1)
+                return state
             }
-            let due = index.nextConsentChange.map { $0 <= time.storedMilliseconds } == true
-                ? index.subjectsDue(at: time.storedMilliseconds) : []
+            let due = state.index.nextConsentChange.map { $0 <= time.storedMilliseconds } == true
+                ? state.index.subjectsDue(at: time.storedMilliseconds) : []
             let subjects = change.subjects.union(due)
-            guard !subjects.isEmpty else { return index }
+            guard !subjects.isEmpty else { return state }
             let people = try self.store.read { transaction in
                 try subjects.sorted().map { subject in
                     (subject, try CohortIndex.person(subject, in: transaction))
@@ -57,12 +65,13 @@ public final class CohortEngine: Sendable {
             }
             for (subject, person) in people {
                 if let person {
-                    index.put(person, decidingAt: time)
+                    state.index.put(person, decidingAt: time)
                 } else {
-                    index.remove(subject)
+                    state.index.remove(subject)
                 }
             }
-            return index
+            state.generation += 1
+            return state
         }
     }
 }

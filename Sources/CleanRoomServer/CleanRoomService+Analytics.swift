@@ -63,14 +63,13 @@ extension CleanRoomService {
         }
     }
 
-    /// Runs an analytics request on a thread of its own (a scan and the audit's sync would hold an event loop),
-    /// once one of the compute slots is free, answering its errors in the service's error shape.
+    /// Runs an analytics request on a thread of its own (a scan and the audit's sync would hold an event loop; the
+    /// analyst lets only as many scans run at once as there are cores), answering its errors in the service's error
+    /// shape.
     func answer<Answer: Sendable>(_ body: @escaping @Sendable () throws(AnalyticsError) -> Answer) async throws
         -> Answer
     {
-        await self.computeSlots.acquire()
-        defer { self.computeSlots.release() }
-        return try await self.offThread { () throws -> Answer in
+        try await self.offThread { () throws -> Answer in
             do throws(AnalyticsError) {
                 return try body()
             } catch {

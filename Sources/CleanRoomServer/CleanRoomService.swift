@@ -34,8 +34,6 @@ public struct CleanRoomService: Sendable {
     let metrics = ServiceMetrics()
     let failures: RateLimiter
     let queries: RateLimiter
-    /// As many analytics computations at once as the machine has cores.
-    let computeSlots = ComputeSlots(limit: ProcessInfo.processInfo.activeProcessorCount)
 
     /// A service over opened parts of a home. `auditDirectory` and `auditOrigin` are where and how `audit` keeps
     /// its entries (for the auditor's routes); `identities` is the identity index the ingest gateway and the rights

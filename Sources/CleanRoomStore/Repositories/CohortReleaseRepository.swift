@@ -12,6 +12,14 @@ public struct CohortReleaseRepository {
     /// - Throws: ``StoreError`` `constraint` when that entry already has a cohort.
     public func record(auditSequence sequence: Int, members: CohortMembers, digest: [UInt8]) throws {
         try self.keep(members, digest: digest)
+        try self.link(auditSequence: sequence, toStoredCohort: digest)
+    }
+
+    /// Records that the computation audited as entry `sequence` was computed over the cohort already stored under
+    /// `digest` (by ``record(auditSequence:members:digest:)`` or ``guardCohort(principal:members:size:digest:auditSequence:)``).
+    ///
+    /// - Throws: ``StoreError`` `constraint` when no cohort is stored under `digest` or the entry already has one.
+    public func link(auditSequence sequence: Int, toStoredCohort digest: [UInt8]) throws {
         try performing("record a released cohort") {
             var release = try DirectStatement(
                 self.db, sql: "INSERT INTO cohort_releases (audit_sequence, cohort_digest) VALUES (?, ?)")
