@@ -4,6 +4,7 @@ internal import Foundation
 internal import HTTPTypes
 internal import Hummingbird
 internal import NIOCore
+internal import NIOPosix
 
 extension CleanRoomService {
     /// `POST /v1/ingest?format=jsonl|csv&kind=customers|events|consents&source=NAME` for owners: the body (JSON
@@ -87,10 +88,18 @@ extension CleanRoomService {
         }
     }
 
-    /// Runs blocking work (SQLite, file I/O) on a thread of its own, off the server's event loops.
+    /// Runs blocking work (SQLite, file I/O, the audit's sync) on one of the service's blocking threads, off the
+    /// server's event loops.
     func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-        }
+        try await Self.blockingThreads.runIfActive(work)
     }
+
+    /// The process's threads for blocking work: a few per core, enough for many answers to wait on one audit sync
+    /// together, few enough that the event loops are not crowded out. Like `NIOThreadPool.singleton`, it lives as
+    /// long as the process.
+    private static let blockingThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4 * ProcessInfo.processInfo.activeProcessorCount)
+        pool.start()
+        return pool
+    }()
 }
