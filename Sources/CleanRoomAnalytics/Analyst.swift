@@ -284,6 +284,9 @@ public final class Analyst: Sendable {
     /// people (DESIGN.md section 6.4).
     private func checkDifferencing(_ cohorts: [ReleasedCohort], principal: String) throws(AnalyticsError) {
         let k = self.policy.privacy.k
+        if self.guardedCohorts.containsRefused(cohorts, for: principal) {
+            throw Self.differencingRefusal(k: k)
+        }
         for cohort in cohorts {
             let size = cohort.count
             let earlier: [CohortMembers]
@@ -306,15 +309,19 @@ public final class Analyst: Sendable {
                         code: .unavailable, message: "the differencing guard cannot read an earlier cohort: \(error)")
                 }
                 if difference > 0 && difference < k {
-                    throw AnalyticsError(
-                        code: .refused,
-                        message: "the answer would be about a group of people that differs by fewer than \(k) from "
-                            + "a group you were answered about before, which would reveal those few people; "
-                            + "widen or change the query",
-                        rule: "privacy.differencing_guard")
+                    self.guardedCohorts.insertRefused(cohort, for: principal)
+                    throw Self.differencingRefusal(k: k)
                 }
             }
         }
+    }
+
+    private static func differencingRefusal(k: Int) -> AnalyticsError {
+        AnalyticsError(
+            code: .refused,
+            message: "the answer would be about a group of people that differs by fewer than \(k) from a group you "
+                + "were answered about before, which would reveal those few people; widen or change the query",
+            rule: "privacy.differencing_guard")
     }
 
     // MARK: Release

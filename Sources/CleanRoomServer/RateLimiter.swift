@@ -1,3 +1,4 @@
+internal import DequeModule
 internal import Foundation
 internal import Synchronization
 
@@ -7,7 +8,8 @@ internal import Synchronization
 final class RateLimiter: Sendable {
     private let limit: Int
     private let window: TimeInterval
-    private let events = Mutex<[String: [Date]]>([:])
+    /// Each key's events in the last window, oldest first.
+    private let events = Mutex<[String: Deque<Date>]>([:])
 
     init(limit: Int = 10, window: TimeInterval = 60) {
         self.limit = limit
@@ -17,8 +19,11 @@ final class RateLimiter: Sendable {
     /// The seconds `key` must wait, or `nil` when it is under its limit.
     func retryAfter(for key: String, at time: Date = Date()) -> Int? {
         self.events.withLock { events in
-            let recent = (events[key] ?? []).filter { time.timeIntervalSince($0) < self.window }
-            events[key] = recent.isEmpty ? nil : recent
+            guard var recent = events.removeValue(forKey: key) else { return nil }
+            while let oldest = recent.first, time.timeIntervalSince(oldest) >= self.window {
+                recent.removeFirst()
+            }
+            if !recent.isEmpty { events[key] = recent }
             guard recent.count >= self.limit, let oldest = recent.first else { return nil }
             return max(1, Int((self.window - time.timeIntervalSince(oldest)).rounded(.up)))
         }

@@ -112,6 +112,12 @@ struct ReleaseUnderLoadTests {
         minusOne.conditions.append(.attribute(.init(attribute: "age_band", values: ["65+"], negated: true)))
         let error = #expect(throws: AnalyticsError.self) { try analyst.run(minusOne, as: Self.partner) }
         #expect(error?.rule == "privacy.differencing_guard")
+        // Asked again, it is refused again (without a new comparison) and audited again.
+        let refusals = try fixture.auditEntries().filter { $0.record.decision == .refused("privacy.differencing_guard") }
+        let again = #expect(throws: AnalyticsError.self) { try analyst.run(minusOne, as: Self.partner) }
+        #expect(again?.rule == "privacy.differencing_guard")
+        #expect(try fixture.auditEntries().filter { $0.record.decision == .refused("privacy.differencing_guard") }.count
+            == refusals.count + 1)
         // Another principal's history is its own: the first time it asks, its cohort is new to it.
         #expect(try analyst.run(minusOne, as: "dailynews-media").total.values[.people] == 20)
     }
