@@ -8,7 +8,8 @@ internal import Foundation
 /// signal coming into effect makes a new one, so those reach the very next answer) and for at most
 /// ``lifetime`` after it was computed: what can differ is only the passing of time inside that second (a
 /// window's edge, a retention period's end). When several callers miss the same key at once, one computes and
-/// the others wait for its result.
+/// the others wait for its result. Once an answer is three quarters through its lifetime, the next caller
+/// computes its successor while the others are still given it, so a busy key never makes everyone wait.
 final class AnswerCache: @unchecked Sendable {
     /// What identifies an answer: the query's canonical text and the index generation it was computed on.
     struct Key: Hashable {
@@ -22,9 +23,9 @@ final class AnswerCache: @unchecked Sendable {
         var cohorts: [ReleasedCohort]
     }
 
-    private enum Slot {
-        case computing
-        case ready(Entry, computedAt: Date)
+    private struct Slot {
+        var ready: (entry: Entry, computedAt: Date)?
+        var isComputing = false
     }
 
     /// How long an answer is reused.
@@ -45,43 +46,47 @@ final class AnswerCache: @unchecked Sendable {
         _ key: Key, at time: Date, compute: () throws(Failure) -> Entry
     ) throws(Failure) -> Entry {
         self.condition.lock()
-        while case .computing? = self.slots[key] {
+        while true {
+            let slot = self.slots[key]
+            if let ready = slot?.ready, let age = self.age(of: ready.computedAt, at: time) {
+                if slot?.isComputing == true || age < 0.75 * self.lifetime {
+                    self.condition.unlock()
+                    return ready.entry
+                }
+                break  // This caller refreshes it.
+            }
+            guard slot?.isComputing == true else { break }
             self.condition.wait()
         }
-        if case .ready(let entry, let computedAt)? = self.slots[key], self.isFresh(computedAt, at: time) {
-            self.condition.unlock()
-            return entry
-        }
         self.evictStale(at: time)
-        self.slots[key] = .computing
+        self.slots[key, default: Slot()].isComputing = true
         self.condition.unlock()
 
         let result = Result(catching: compute)
         self.condition.lock()
-        switch result {
-        case .success(let entry): self.slots[key] = .ready(entry, computedAt: time)
-        case .failure: self.slots[key] = nil
+        self.slots[key]?.isComputing = false
+        if case .success(let entry) = result {
+            self.slots[key]?.ready = (entry, time)
         }
         self.condition.broadcast()
         self.condition.unlock()
         return try result.get()
     }
 
-    /// Drops answers past their lifetime, and everything ready when still full. Called locked.
+    /// Drops answers past their lifetime, and everything not being computed when still full. Called locked.
     private func evictStale(at time: Date) {
         guard self.slots.count >= self.capacity else { return }
         self.slots = self.slots.filter { _, slot in
-            switch slot {
-            case .computing: true
-            case .ready(_, let computedAt): self.isFresh(computedAt, at: time)
-            }
+            slot.isComputing || slot.ready.flatMap { self.age(of: $0.computedAt, at: time) } != nil
         }
         if self.slots.count >= self.capacity {
-            self.slots = self.slots.filter { _, slot in if case .computing = slot { true } else { false } }
+            self.slots = self.slots.filter { $0.value.isComputing }
         }
     }
 
-    private func isFresh(_ computedAt: Date, at time: Date) -> Bool {
-        (0..<self.lifetime).contains(time.timeIntervalSince(computedAt))
+    /// How long before `time` an answer computed at `computedAt` was computed, `nil` when not within its lifetime.
+    private func age(of computedAt: Date, at time: Date) -> TimeInterval? {
+        let age = time.timeIntervalSince(computedAt)
+        return (0..<self.lifetime).contains(age) ? age : nil
     }
 }

@@ -46,7 +46,35 @@ struct ReleaseUnderLoadTests {
         #expect(ask(2, after: 0.6) == 2)  // a new generation: a write, a withdrawal, an erasure
         #expect(ask(2, after: 1.7) == 3)  // past its lifetime
         #expect(ask(2, after: 1.6) == 4)  // a time before the answer's never gets it
-        #expect(computed.value == 4)
+        #expect(ask(2, after: 2.3) == 4)
+        #expect(ask(2, after: 2.4) == 5)  // three quarters through its lifetime: refreshed
+        #expect(ask(2, after: 2.5) == 5)
+        #expect(computed.value == 5)
+    }
+
+    @Test func whileOneCallerRefreshesAnAnswerTheOthersAreStillGivenIt() {
+        let cache = AnswerCache(lifetime: 1)
+        let key = AnswerCache.Key(query: "{}", generation: 0)
+        let start = Date(timeIntervalSince1970: 1_790_000_000)
+        _ = cache.answer(key, at: start) { Self.entry(1) }
+        let refreshing = DispatchSemaphore(value: 0)
+        let mayFinish = DispatchSemaphore(value: 0)
+        let refreshed = DispatchGroup()
+        refreshed.enter()
+        Thread.detachNewThread {
+            _ = cache.answer(key, at: start + 0.8) {
+                refreshing.signal()
+                mayFinish.wait()
+                return Self.entry(2)
+            }
+            refreshed.leave()
+        }
+        refreshing.wait()
+        // The refresh is under way: another caller is given the first answer at once, not kept waiting.
+        #expect(cache.answer(key, at: start + 0.9) { Self.entry(3) }.answer.total.values[.people] == 1)
+        mayFinish.signal()
+        refreshed.wait()
+        #expect(cache.answer(key, at: start + 1.2) { Self.entry(3) }.answer.total.values[.people] == 2)
     }
 
     @Test func aFailureIsNotKept() {
