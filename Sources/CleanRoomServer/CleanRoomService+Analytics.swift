@@ -11,14 +11,14 @@ extension CleanRoomService {
         group.post("query") { request, context in
             let principal = try self.require([.owner, .partner], context)
             try self.admitQuery(principal, action: .query)
-            let body = Data(try await self.body(of: request).readableBytesView)
+            let body = Data(try await self.body(of: request, context).readableBytesView)
             let query: Query
             do throws(AnalyticsError) {
                 query = try Query.decode(json: body)
             } catch {
                 throw ServiceError(try self.refuse(error, principal: principal))
             }
-            let answer = try await self.answer { () throws(AnalyticsError) in
+            let answer = try await self.answer(context) { () throws(AnalyticsError) in
                 try self.analyst.run(query, as: principal.name)
             }
             self.metrics.suppressed(cells: answer.suppressedCellCount)
@@ -27,14 +27,14 @@ extension CleanRoomService {
         group.post("rules") { request, context in
             let principal = try self.require([.owner, .partner], context)
             try self.admitQuery(principal, action: .rules)
-            let body = Data(try await self.body(of: request).readableBytesView)
+            let body = Data(try await self.body(of: request, context).readableBytesView)
             let rules: RulesRequest
             do throws(AnalyticsError) {
                 rules = try RulesRequest.decode(json: body)
             } catch {
                 throw ServiceError(try self.refuse(error, principal: principal))
             }
-            let answer = try await self.answer { () throws(AnalyticsError) in
+            let answer = try await self.answer(context) { () throws(AnalyticsError) in
                 try self.analyst.rules(rules, as: principal.name)
             }
             return Response.json(answer.json)
@@ -63,13 +63,13 @@ extension CleanRoomService {
         }
     }
 
-    /// Runs an analytics request on a thread of its own (a scan and the audit's sync would hold an event loop; the
-    /// analyst lets only as many scans run at once as there are cores), answering its errors in the service's error
-    /// shape.
-    func answer<Answer: Sendable>(_ body: @escaping @Sendable () throws(AnalyticsError) -> Answer) async throws
-        -> Answer
-    {
-        try await self.offThread { () throws -> Answer in
+    /// Runs an analytics request on a blocking thread (a scan and the audit's sync would hold an event loop; the
+    /// analyst lets only as many scans run at once as there are cores) within the request's deadline, answering its
+    /// errors in the service's error shape.
+    func answer<Answer: Sendable>(
+        _ context: ServiceRequestContext, _ body: @escaping @Sendable () throws(AnalyticsError) -> Answer
+    ) async throws -> Answer {
+        try await self.offThread(within: context.deadline) { () throws -> Answer in
             do throws(AnalyticsError) {
                 return try body()
             } catch {

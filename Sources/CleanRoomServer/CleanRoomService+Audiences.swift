@@ -15,8 +15,8 @@ extension CleanRoomService {
         let audiences = group.group("audiences")
         audiences.post { request, context in
             let principal = try self.require([.partner], context)
-            let body = Data(try await self.body(of: request).readableBytesView)
-            let summary = try await self.offThread { () throws -> AudienceSummary in
+            let body = Data(try await self.body(of: request, context).readableBytesView)
+            let summary = try await self.offThread(within: context.deadline) { () throws -> AudienceSummary in
                 do throws(AudienceError) {
                     return try self.audiences.upload(body, as: principal.name)
                 } catch {
@@ -46,7 +46,7 @@ extension CleanRoomService {
         audiences.post("{id}/overlap") { request, context in
             let principal = try self.require([.partner], context)
             try self.admitQuery(principal, action: .audienceOverlap)
-            let body = try await self.body(of: request)
+            let body = try await self.body(of: request, context)
             let query: Query
             do throws(AnalyticsError) {
                 query = body.readableBytes == 0
@@ -55,7 +55,7 @@ extension CleanRoomService {
                 throw ServiceError(try self.refuse(error, principal: principal))
             }
             let id = context.parameters.get("id") ?? ""
-            let answer = try await self.answer { () throws(AnalyticsError) in
+            let answer = try await self.answer(context) { () throws(AnalyticsError) in
                 try self.analyst.overlap(audience: id, in: self.audiences, query: query, as: principal.name)
             }
             self.metrics.suppressed(cells: answer.suppressedCellCount)

@@ -37,13 +37,14 @@ extension CleanRoomService {
                 at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             defer { try? FileManager.default.removeItem(at: folder) }
             let input = folder.appendingPathComponent("upload." + format.rawValue).path
-            try await self.receive(request, into: input)
+            try await self.receive(request, into: input, before: context.deadline)
             let options = Ingestor.Options(
                 format: format, kind: kind, source: parameters.get("source"), batchSize: self.policy.limits.rowsPerBatch,
                 idempotencyKey: key, rejectsPath: folder.appendingPathComponent("rejects.jsonl").path)
             let summary: IngestSummary
             do {
-                summary = try await self.offThread { try self.ingestor.ingest(path: input, options: options) }
+                // Once received, an ingest runs to its end whatever the deadline: it commits batch by batch.
+                summary = try await self.offThread(within: nil) { try self.ingestor.ingest(path: input, options: options) }
             } catch let error as IngestError {
                 throw ServiceError.badRequest(error.message)
             } catch {
@@ -70,28 +71,36 @@ extension CleanRoomService {
         }
     }
 
-    /// Streams the request body into a new private file, refusing more than the policy's request size.
-    private func receive(_ request: Request, into path: String) async throws {
+    /// Streams the request body into a new private file before `deadline`, refusing more than the policy's request
+    /// size.
+    private func receive(_ request: Request, into path: String, before deadline: RequestDeadline?) async throws {
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         else { throw ServiceError.unavailable("the upload could not be stored for ingest") }
-        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? file.close() }
-        var received = 0
-        for try await buffer in request.body {
-            received += buffer.readableBytes
-            guard received <= self.policy.limits.requestBodyBytes else {
-                throw ServiceError(
-                    .contentTooLarge, code: "too_large",
-                    message: "the upload is larger than \(self.policy.limits.requestBodyBytes) bytes; split it")
+        let limit = self.policy.limits.requestBodyBytes
+        let stream = { @Sendable () async throws in
+            let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            defer { try? file.close() }
+            var received = 0
+            for try await buffer in request.body {
+                received += buffer.readableBytes
+                guard received <= limit else {
+                    throw ServiceError(
+                        .contentTooLarge, code: "too_large", message: "the upload is larger than \(limit) bytes; split it")
+                }
+                try file.write(contentsOf: Data(buffer.readableBytesView))
             }
-            try file.write(contentsOf: Data(buffer.readableBytesView))
         }
+        guard let deadline else { return try await stream() }
+        try await deadline.race(deadline.bodyTimedOut, stream)
     }
 
     /// Runs blocking work (SQLite, file I/O, the audit's sync) on one of the service's blocking threads, off the
-    /// server's event loops.
-    func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await Self.blockingThreads.runIfActive(work)
+    /// server's event loops, answering when `deadline` passes first (see ``RequestDeadline``).
+    func offThread<T: Sendable>(
+        within deadline: RequestDeadline?, _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        guard let deadline else { return try await Self.blockingThreads.runIfActive(work) }
+        return try await deadline.runBlocking(on: Self.blockingThreads, work)
     }
 
     /// The process's threads for blocking work: a few per core, enough for many answers to wait on one audit sync

@@ -17,7 +17,7 @@ extension CleanRoomService {
         for kind in ["withdraw", "object", "access", "erase"] {
             rights.post(RouterPath(kind)) { request, context in
                 let principal = try self.require([.owner], context)
-                let fields = try self.jsonObject(try await self.body(of: request))
+                let fields = try self.jsonObject(try await self.body(of: request, context))
                 let person = try Self.person(in: fields)
                 let desk = try self.desk(for: principal)
                 let outcome: RightsDesk.Outcome

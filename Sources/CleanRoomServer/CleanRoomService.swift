@@ -66,6 +66,7 @@ public struct CleanRoomService: Sendable {
         self.addRoutes(to: routes)
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: self.metrics))
+        router.add(middleware: DeadlineMiddleware(seconds: self.policy.limits.requestTimeoutSeconds))
         router.add(middleware: RouteFallbackMiddleware(routes: routes.routes.map { route in
             let path = route.path.description
             return (path.hasPrefix("/") ? path : "/" + path, route.method)
@@ -84,16 +85,22 @@ public struct CleanRoomService: Sendable {
         self.addAudienceRoutes(to: v1)
     }
 
-    /// Reads a request body of at most the policy's limit.
-    func body(of request: Request) async throws -> ByteBuffer {
-        var request = request
-        do {
-            return try await request.collectBody(upTo: self.policy.limits.requestBodyBytes)
-        } catch {
-            throw ServiceError(
-                .contentTooLarge, code: "too_large",
-                message: "the request body is larger than \(self.policy.limits.requestBodyBytes) bytes")
+    /// Reads a request body of at most the policy's limit, before the request's deadline.
+    func body(of request: Request, _ context: ServiceRequestContext) async throws -> ByteBuffer {
+        let limit = self.policy.limits.requestBodyBytes
+        let collect = { @Sendable () async throws -> ByteBuffer in
+            var request = request
+            do {
+                return try await request.collectBody(upTo: limit)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                throw ServiceError(
+                    .contentTooLarge, code: "too_large", message: "the request body is larger than \(limit) bytes")
+            }
         }
+        guard let deadline = context.deadline else { return try await collect() }
+        return try await deadline.race(deadline.bodyTimedOut, collect)
     }
 
     /// Refuses unless the request's principal has one of `roles`; returns the principal.

@@ -8,6 +8,8 @@ public struct ServiceRequestContext: RequestContext {
     public var principal: Policy.Principal?
     /// The client's address, for limiting failed authentications (`unknown` when the channel has none).
     public let client: String
+    /// When the request must be answered by, once the deadline middleware has set it.
+    var deadline: RequestDeadline?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

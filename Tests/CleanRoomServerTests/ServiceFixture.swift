@@ -26,7 +26,7 @@ final class ServiceFixture: @unchecked Sendable {
 
     init(
         failedAuthenticationLimit: Int = 10, exemptOwner: Bool = false, queriesPerMinute: Int = 120,
-        requestBodyBytes: Int = 67_108_864
+        requestBodyBytes: Int = 67_108_864, requestTimeoutSeconds: Int = 30
     ) throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("policies")
@@ -36,6 +36,8 @@ final class ServiceFixture: @unchecked Sendable {
             of: "queries_per_minute: 120", with: "queries_per_minute: \(queriesPerMinute)")
         text = text.replacingOccurrences(
             of: "request_body_bytes: 67108864", with: "request_body_bytes: \(requestBodyBytes)")
+        text = text.replacingOccurrences(
+            of: "request_timeout_seconds: 30", with: "request_timeout_seconds: \(requestTimeoutSeconds)")
         if exemptOwner {
             text = text.replacingOccurrences(
                 of: "differencing_guard_exempt: []", with: "differencing_guard_exempt: [nordwind-analytics]")
@@ -93,10 +95,12 @@ final class ServiceFixture: @unchecked Sendable {
         MatchHash(normalized: "buyer.\(person)@example.org").hex
     }
 
-    /// Runs `body` with a client of the service's router.
-    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: self.service.router())
-        try await app.test(.router, body)
+    /// Runs `body` with a client of the service's router (`.live`: through a server on a loopback port).
+    func test(
+        _ mode: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let app = Application(router: self.service.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(mode, body)
     }
 
     /// The Authorization header of `role`'s principal.

@@ -1,0 +1,109 @@
+import CleanRoomAudit
+import CleanRoomCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOPosix
+import Synchronization
+import Testing
+
+@testable import CleanRoomServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The policy's `limits.request_timeout_seconds` through a real socket, and the deadline's two races on their own.
+struct RequestDeadlineTests {
+    @Test func aBodyThatDoesNotArriveInTimeIsAnswered408AndNothingIsDone() async throws {
+        let fixture = try ServiceFixture(requestTimeoutSeconds: 1)
+        let token = try #require(fixture.tokens[.partner])
+        let entries = fixture.audit.size
+        try await fixture.test(.live) { client in
+            let port = try #require(client.port)
+            let started = ContinuousClock.now
+            // A client that announces 100 bytes of query and sends 10, then waits.
+            let response = try Self.exchange(
+                port: port,
+                "POST /v1/query HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"purpose\"")
+            let waited = ContinuousClock.now - started
+            #expect(response.hasPrefix("HTTP/1.1 408"))
+            #expect(response.contains("\"code\":\"request_timeout\""))
+            // Not before the deadline; the bound above is loose, for a machine busy with other tests.
+            #expect(waited >= .milliseconds(900) && waited < .seconds(60))
+        }
+        #expect(fixture.audit.size == entries)
+    }
+
+    @Test func blockingWorkPastTheDeadlineIsAnswered503WhileItFinishesOnItsOwn() async throws {
+        let deadline = RequestDeadline(seconds: 1)
+        let threads = NIOThreadPool(numberOfThreads: 1)
+        threads.start()
+        let finished = Mutex(false)
+        let mayFinish = DispatchSemaphore(value: 0)
+        let error = await #expect(throws: ServiceError.self) {
+            try await deadline.runBlocking(on: threads) {
+                mayFinish.wait()
+                finished.withLock { $0 = true }
+            }
+        }
+        #expect(error?.status == .serviceUnavailable)
+        #expect(error?.rule == "limits.request_timeout_seconds")
+        #expect(error?.retryAfter == 1)
+        #expect(!finished.withLock { $0 })
+        mayFinish.signal()
+        try await threads.shutdownGracefully()  // waits for the work
+        #expect(finished.withLock { $0 })
+        // Work that finishes in time is answered with its result.
+        let quick = NIOThreadPool(numberOfThreads: 1)
+        quick.start()
+        #expect(try await RequestDeadline(seconds: 1).runBlocking(on: quick) { 42 } == 42)
+        try await quick.shutdownGracefully()
+    }
+
+    @Test func asyncWorkPastTheDeadlineIsCancelled() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: ServiceError.self) {
+            try await RequestDeadline(seconds: 1).race(.unavailable("late")) {
+                try await Task.sleep(for: .seconds(30))
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(25))
+        #expect(try await RequestDeadline(seconds: 1).race(.unavailable("late")) { 7 } == 7)
+    }
+
+    /// Sends `request` to the loopback `port` and returns what comes back until the server closes or 60 s pass.
+    static func exchange(port: Int, _ request: String) throws -> String {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(socket >= 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        #expect(connected == 0)
+        _ = Array(request.utf8).withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { break }
+            received += buffer[..<count]
+            if let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n"),
+                text.contains("}}")
+            {
+                break
+            }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+}
