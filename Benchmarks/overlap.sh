@@ -50,7 +50,8 @@ results="$here/.build/overlap-cleanroom.jsonl"
 overlap='{"purpose": "partner_matching", "metrics": ["people"]}'
 for run in $(seq 0 "$runs"); do
     start=$(date +%s%N)
-    audience=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: text/plain' \
+    # `Expect:` stops curl from asking for a 100 Continue first (the service sends none, so curl would wait 1 s).
+    audience=$(curl -sf -X POST -H 'Expect:' -H "Authorization: Bearer $token" -H 'Content-Type: text/plain' \
         --data-binary @"$data/partner.txt" "http://127.0.0.1:$port/v1/audiences" |
         "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["id"])')
     uploaded=$(date +%s%N)

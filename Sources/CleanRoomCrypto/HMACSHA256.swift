@@ -58,6 +58,28 @@ public enum HMACSHA256 {
             MACContext(copying: self.keyed).authenticationCode(for: message)
         }
 
+        /// Returns the HMAC-SHA256 of each of the messages `messages` holds end to end, `messageLength` bytes each,
+        /// end to end in the same order (32 bytes each): the fast path for many short messages, which keys one
+        /// context and restarts it for each message instead of duplicating a keyed one.
+        public func authenticationCodes(ofMessagesIn messages: [UInt8], messageLength: Int) -> [UInt8] {
+            precondition(messageLength > 0 && messages.count.isMultiple(of: messageLength), "whole messages")
+            let context = MACContext(copying: self.keyed)
+            let count = messages.count / messageLength
+            return [UInt8](unsafeUninitializedCapacity: count * HMACSHA256.byteCount) { codes, initialized in
+                messages.withUnsafeBytes { input in
+                    for index in 0..<count {
+                        context.restart()
+                        context.authenticate(
+                            UnsafeRawBufferPointer(rebasing: input[(index * messageLength)..<((index + 1) * messageLength)]),
+                            into: UnsafeMutableRawBufferPointer(
+                                rebasing: UnsafeMutableRawBufferPointer(codes)[
+                                    (index * HMACSHA256.byteCount)..<((index + 1) * HMACSHA256.byteCount)]))
+                    }
+                }
+                initialized = count * HMACSHA256.byteCount
+            }
+        }
+
         /// Tells whether `code` is the HMAC-SHA256 of `message` under this key, comparing in constant time.
         public func isValidAuthenticationCode(_ code: [UInt8], for message: [UInt8]) -> Bool {
             ConstantTime.isEqual(code, self.authenticationCode(for: message))
@@ -97,13 +119,26 @@ private final class MACContext: @unchecked Sendable {
     /// Feeds `message` and returns the code; the context is finished afterwards.
     func authenticationCode(for message: [UInt8]) -> [UInt8] {
         var code = [UInt8](repeating: 0, count: HMACSHA256.byteCount)
-        var length = 0
-        let updated = message.withUnsafeBytes { input in
-            EVP_MAC_update(self.context, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count)
+        message.withUnsafeBytes { input in
+            code.withUnsafeMutableBytes { output in self.authenticate(input, into: output) }
         }
-        let finished = EVP_MAC_final(self.context, &code, &length, code.count)
-        precondition(updated == 1 && finished == 1 && length == HMACSHA256.byteCount, "HMAC-SHA256 failed")
         return code
+    }
+
+    /// Feeds `message` and writes the code into `code` (32 bytes); the context is finished afterwards.
+    func authenticate(_ message: UnsafeRawBufferPointer, into code: UnsafeMutableRawBufferPointer) {
+        var length = 0
+        let updated = EVP_MAC_update(self.context, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count)
+        let finished = EVP_MAC_final(
+            self.context, code.baseAddress?.assumingMemoryBound(to: UInt8.self), &length, code.count)
+        precondition(updated == 1 && finished == 1 && length == HMACSHA256.byteCount, "HMAC-SHA256 failed")
+    }
+
+    /// Makes a finished context ready for the next message under the same key (OpenSSL keeps the key when
+    /// `EVP_MAC_init` is given none).
+    func restart() {
+        let result = EVP_MAC_init(self.context, nil, 0, nil)
+        precondition(result == 1, "EVP_MAC_init(HMAC-SHA256) failed: out of memory")
     }
 
     private static func duplicate(_ source: OpaquePointer) -> OpaquePointer {

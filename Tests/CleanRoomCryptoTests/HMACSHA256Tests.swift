@@ -71,6 +71,29 @@ struct HMACSHA256Tests {
         #expect(longer != authenticator.authenticationCode(for: vector.data))
     }
 
+    @Test(arguments: vectors)
+    func batchOfMessagesMatchesRFC4231ForEachOfThem(_ vector: Vector) {
+        let authenticator = HMACSHA256.Authenticator(key: vector.key)
+        let published = bytes(vector.code)
+        // The vector's message three times over, then each code checked: the restart between messages keeps the key.
+        let codes = authenticator.authenticationCodes(
+            ofMessagesIn: vector.data + vector.data + vector.data, messageLength: vector.data.count)
+        #expect(codes.count == 3 * HMACSHA256.byteCount)
+        for index in 0..<3 {
+            let code = codes[(index * HMACSHA256.byteCount)..<((index + 1) * HMACSHA256.byteCount)]
+            #expect(Array(code.prefix(published.count)) == published)
+        }
+    }
+
+    @Test func batchOfDifferentMessagesGivesEachItsOwnCode() {
+        let authenticator = HMACSHA256.Authenticator(key: Array("match key".utf8))
+        let messages = (0..<100).map { index in (0..<32).map { UInt8((index * 7 + $0 * 13) % 256) } }
+        let codes = authenticator.authenticationCodes(ofMessagesIn: messages.flatMap { $0 }, messageLength: 32)
+        let expected = messages.flatMap { authenticator.authenticationCode(for: $0) }
+        #expect(codes == expected)
+        #expect(authenticator.authenticationCodes(ofMessagesIn: [], messageLength: 32).isEmpty)
+    }
+
     @Test func authenticatorIsSharedSafelyAcrossTasks() async throws {
         let key = try SymmetricKey.generate()
         let authenticator = HMACSHA256.Authenticator(key: key)

@@ -3,6 +3,7 @@ public import CleanRoomCore
 public import CleanRoomCrypto
 public import CleanRoomStore
 public import Foundation
+internal import Synchronization
 
 /// Partners' hashed audiences (DESIGN.md sections 4 and 6.6): uploaded, listed, deleted and expired, each upload
 /// kept only as pseudonyms, and matched against the owner's people by the ``matchIndex``.
@@ -66,12 +67,12 @@ public final class AudienceBook: Sendable {
                 principalName: principalName)
             throw error
         }
-        let pseudonyms = self.pseudonyms(of: upload.hashes)
+        let pseudonyms = self.pseudonyms(of: upload)
         let audience: StoredAudience
         do {
             audience = StoredAudience(
                 id: try AudienceID.generate(), owner: principal.name, createdAt: time,
-                expiresAt: self.policy.audiences.retention.added(to: time), size: upload.hashes.count)
+                expiresAt: self.policy.audiences.retention.added(to: time), size: upload.count)
             try self.store.write { transaction in
                 try transaction.audiences.insert(audience, pseudonyms: pseudonyms)
                 try self.audit.append(AuditRecord(
@@ -227,15 +228,28 @@ public final class AudienceBook: Sendable {
 
     /// The pseudonyms of `hashes` under the match key, 32 bytes each end to end, ordered by their lookup keys (their
     /// first 8 bytes, ``PseudonymTable/key(_:at:)``), so that an overlap reads the keys ascending.
-    private func pseudonyms(of hashes: Set<MatchHash>) -> [UInt8] {
-        let codes = hashes.map { $0.pseudonym(using: self.matchKey).bytes }
-        var keys = codes.map { PseudonymTable.key($0) }
-        precondition(codes.count <= Int(UInt32.max), "an upload's hashes are numbered in 32 bits")
-        var order = codes.indices.map { UInt32($0) }
+    /// The pseudonyms of the upload's hashes, 32 bytes each, end to end, ordered by key: computed on every core,
+    /// a share of the hashes each.
+    private func pseudonyms(of upload: AudienceUpload) -> [UInt8] {
+        let size = Pseudonym.byteCount
+        let count = upload.count
+        precondition(count <= Int(UInt32.max), "an upload's hashes are numbered in 32 bits")
+        let shares = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 10_000))
+        let codes = Mutex([[UInt8]](repeating: [], count: shares))
+        DispatchQueue.concurrentPerform(iterations: shares) { share in
+            let range = (count * share / shares)..<(count * (share + 1) / shares)
+            let computed = self.matchKey.authenticationCodes(
+                ofMessagesIn: Array(upload.digests[(range.lowerBound * size)..<(range.upperBound * size)]),
+                messageLength: size)
+            codes.withLock { $0[share] = computed }
+        }
+        let all = codes.withLock { $0 }.flatMap { $0 }
+        var keys = (0..<count).map { PseudonymTable.key(all, at: $0 * size) }
+        var order = (0..<count).map { UInt32($0) }
         PseudonymTable.sort(&keys, carrying: &order)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(codes.count * Pseudonym.byteCount)
-        for position in order { bytes += codes[Int(position)] }
+        bytes.reserveCapacity(all.count)
+        for position in order { bytes += all[(Int(position) * size)..<((Int(position) + 1) * size)] }
         return bytes
     }
 

@@ -1,6 +1,7 @@
 public import CleanRoomCore
 public import Foundation
 internal import CSV
+internal import CleanRoomCrypto
 
 /// A partner's audience file, read: the distinct match hashes it holds (DESIGN.md section 4).
 ///
@@ -26,8 +27,18 @@ public struct AudienceUpload: Sendable {
 
     /// The shape the upload had.
     public let format: Format
+    /// The distinct match hashes, 32 bytes each, end to end, ordered by their first 8 bytes.
+    let digests: [UInt8]
+
+    /// The number of distinct match hashes.
+    public var count: Int { self.digests.count / SHA256.byteCount }
+
     /// The distinct match hashes.
-    public let hashes: Set<MatchHash>
+    public var hashes: Set<MatchHash> {
+        Set(stride(from: 0, to: self.digests.count, by: SHA256.byteCount).compactMap { start in
+            MatchHash(bytes: self.digests[start..<(start + SHA256.byteCount)])
+        })
+    }
 
     /// Reads an upload's bytes.
     ///
@@ -43,22 +54,52 @@ public struct AudienceUpload: Sendable {
         if text.utf8.starts(with: [0xEF, 0xBB, 0xBF]) {
             text.unicodeScalars.removeFirst()
         }
-        var collector = HashCollector(maximum: maximumHashes)
-        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        guard let first = lines.firstIndex(where: { !Self.isBlank($0) }) else {
+        var collector = HashCollector()
+        let bytes = Array(text.utf8)
+        let lines = Self.lineRanges(of: bytes)
+        guard let first = lines.firstIndex(where: { !Self.isBlank(bytes[$0]) }) else {
             throw .invalid("the upload holds no match hash")
         }
-        if (try? MatchHash(transport: String(decoding: lines[first], as: UTF8.self))) != nil {
-            for offset in first..<lines.count where !Self.isBlank(lines[offset]) {
-                try collector.add(String(decoding: lines[offset], as: UTF8.self), line: offset + 1, column: nil)
+        if (try? MatchHash(transport: String(decoding: bytes[lines[first]], as: UTF8.self))) != nil {
+            for offset in first..<lines.count {
+                let line = Self.trimmingASCIIWhiteSpace(bytes[lines[offset]])
+                if line.isEmpty { continue }
+                // 64 hexadecimal characters, by far the most common line, straight from the bytes; anything else
+                // (Base64, other white space, a bad line) through the text form.
+                if !collector.add(hexadecimal: line) {
+                    try collector.add(String(decoding: line, as: UTF8.self), line: offset + 1, column: nil)
+                }
             }
             self.format = .hashLines
         } else {
-            let start = lines[first].startIndex
+            let start = text.utf8.index(text.utf8.startIndex, offsetBy: lines[first].lowerBound)
             try Self.readCustomerMatchCSV(String(text[start...]), firstLine: first + 1, into: &collector)
             self.format = .customerMatchCSV
         }
-        self.hashes = collector.hashes
+        self.digests = try collector.distinct(maximum: maximumHashes)
+    }
+
+    /// The range of each line of `bytes`, without its `\n`.
+    private static func lineRanges(of bytes: [UInt8]) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = 0
+        while let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            lines.append(start..<end)
+            start = end + 1
+        }
+        lines.append(start..<bytes.count)
+        return lines
+    }
+
+    private static func isASCIIWhiteSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || (0x09...0x0D).contains(byte)
+    }
+
+    private static func trimmingASCIIWhiteSpace(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard let first = line.firstIndex(where: { !Self.isASCIIWhiteSpace($0) }),
+            let last = line.lastIndex(where: { !Self.isASCIIWhiteSpace($0) })
+        else { return line[line.startIndex..<line.startIndex] }
+        return line[first...last]
     }
 
     /// The columns of a Customer Match CSV that hold match hashes, by their canonical name.
@@ -98,19 +139,14 @@ public struct AudienceUpload: Sendable {
         fields.reduce(0) { total, field in total + field.utf8.count(where: { $0 == UInt8(ascii: "\n") }) }
     }
 
-    private static func isBlank(_ line: Substring.UTF8View.SubSequence) -> Bool {
-        line.allSatisfy { $0 == UInt8(ascii: " ") || (0x09...0x0D).contains($0) }
+    private static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+        line.allSatisfy(Self.isASCIIWhiteSpace)
     }
 }
 
-/// The distinct match hashes read so far, up to a maximum.
+/// The match hashes read so far, 32 bytes each, end to end, repeats included.
 private struct HashCollector {
-    let maximum: Int
-    var hashes: Set<MatchHash> = []
-
-    init(maximum: Int) {
-        self.maximum = maximum
-    }
+    var digests: [UInt8] = []
 
     /// Adds the hash a value holds; a blank value is skipped.
     mutating func add(_ value: String, line: Int, column: String?) throws(AudienceError) {
@@ -124,12 +160,43 @@ private struct HashCollector {
                 "\(place) is not a match hash: give the SHA-256 of the normalized identifier as 64 hexadecimal "
                     + "(or 44 Base64) characters; `cleanroom hash` makes them", line: line)
         }
-        self.hashes.insert(hash)
-        if self.hashes.count > self.maximum {
+        self.digests += hash.bytes
+    }
+
+    /// Adds the hash when `characters` are exactly 64 hexadecimal characters; returns whether they were.
+    mutating func add(hexadecimal characters: ArraySlice<UInt8>) -> Bool {
+        characters.count == 2 * SHA256.byteCount && Hex.decode(utf8: characters, appendingTo: &self.digests)
+    }
+
+    /// The distinct hashes, ordered by their first 8 bytes (the standard library's sort, whose time no order of
+    /// a partner's values can drive up).
+    ///
+    /// - Throws: ``AudienceError`` `tooManyHashes` past `maximum`.
+    func distinct(maximum: Int) throws(AudienceError) -> [UInt8] {
+        let size = SHA256.byteCount
+        let count = self.digests.count / size
+        let prefixes = self.digests.withUnsafeBytes { bytes in
+            (0..<count).map { UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: $0 * size, as: UInt64.self)) }
+        }
+        let order = (0..<count).sorted { prefixes[$0] < prefixes[$1] }
+        var distinct: [UInt8] = []
+        distinct.reserveCapacity(self.digests.count)
+        var runStart = 0
+        for (position, index) in order.enumerated() {
+            let hash = self.digests[(index * size)..<((index + 1) * size)]
+            if position > 0 && prefixes[order[position - 1]] != prefixes[index] { runStart = distinct.count }
+            // Equal prefixes: compare with the hashes of the run kept so far (almost always none or one).
+            let repeated = stride(from: runStart, to: distinct.count, by: size).contains { kept in
+                distinct[kept..<(kept + size)].elementsEqual(hash)
+            }
+            if !repeated { distinct += hash }
+        }
+        guard distinct.count / size <= maximum else {
             throw AudienceError(
                 code: .tooManyHashes,
-                message: "the upload holds more than \(self.maximum) distinct match hashes; split it into smaller "
+                message: "the upload holds more than \(maximum) distinct match hashes; split it into smaller "
                     + "audiences")
         }
+        return distinct
     }
 }

@@ -37,6 +37,12 @@ public struct MatchHash: Hashable, Sendable, CustomStringConvertible, CustomDebu
         self.bytes = decoded
     }
 
+    /// The hash whose 32 bytes are `bytes`; `nil` for another length.
+    public init?(bytes: some Collection<UInt8>) {
+        guard bytes.count == SHA256.byteCount else { return nil }
+        self.bytes = Array(bytes)
+    }
+
     /// The 64 lowercase hexadecimal characters.
     public var hex: String { Hex.encode(self.bytes) }
 

@@ -31,6 +31,16 @@ struct AudienceUploadTests {
         #expect(try self.parse(lines.joined(separator: "\n")).hashes.count == 2)
     }
 
+    @Test func hashesSharingTheirFirstBytesAreStillTwoAndEachRepeatCountsOnce() throws {
+        // Sorted by their first 8 bytes, these fall in one run; only the repeats inside it are dropped.
+        let prefix = String(repeating: "ab", count: 8)
+        let first = prefix + String(repeating: "0", count: 48)
+        let second = prefix + String(repeating: "1", count: 48)
+        let upload = try self.parse([first, second, first.uppercased(), second, self.hashes[0].hex].joined(separator: "\n"))
+        #expect(upload.count == 3)
+        #expect(upload.hashes.map(\.hex).sorted() == [first, second, self.hashes[0].hex].sorted())
+    }
+
     @Test(arguments: [
         ("anna.berg1@gmail.com", 3),  // an unhashed e-mail
         (String(repeating: "a", count: 63), 3),  // one character short
