@@ -48,3 +48,6 @@ bash "$here/rules.sh"
 
 # The service under load: wrk against `cleanroom serve` on the same 1,000,000-people home.
 bash "$here/load.sh" 20 50
+
+# A partner's 1,000,000-hash audience, uploaded and overlapped over HTTP, beside DuckDB joining the same hashes.
+bash "$here/overlap.sh" 5
