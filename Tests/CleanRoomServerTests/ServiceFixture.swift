@@ -79,12 +79,17 @@ final class ServiceFixture: @unchecked Sendable {
 
     /// Ingests `count` more customers with e-mails `buyer.N@example.org`, consenting to partner matching.
     func ingestEmails(count: Int) throws {
-        let lines = (1...count).map { person in
-            #"{"type":"customer","customer_id":"m-\#(person)","email":"buyer.\#(person)@example.org","#
+        try self.ingestEmails((1...count).map { "buyer.\($0)@example.org" })
+    }
+
+    /// Ingests one more customer in DE for each of `emails`, consenting to partner matching.
+    func ingestEmails(_ emails: [String]) throws {
+        let lines = emails.map { email in
+            #"{"type":"customer","customer_id":"m-\#(email)","email":"\#(email)","#
                 + #""attributes":{"country":"DE"},"consent":{"partner_matching":true},"#
                 + #""consent_at":"2026-01-01T00:00:00Z"}"#
         }
-        let file = self.root + "/emails.jsonl"
+        let file = self.root + "/emails-\(UUID().uuidString).jsonl"
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: file))
         _ = try Ingestor(store: self.store, keyring: self.keyring, policy: self.policy,
                          index: try IdentityIndex.load(from: self.store), audit: self.audit).ingest(path: file)

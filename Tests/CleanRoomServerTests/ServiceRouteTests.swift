@@ -265,6 +265,41 @@ struct LimitTests {
 
 /// Partner audiences over HTTP: the probes.
 struct AudienceRouteTests {
+    @Test func decoysAroundOneTargetAndOtherNormalizationProfilesLearnNothingOverHTTP() async throws {
+        let fixture = try ServiceFixture()
+        // Gmail addresses with dots and a +tag: each e-mail profile gives another hash of the same person.
+        let numbers = 1...12
+        try fixture.ingestEmails(numbers.map { "Anna.Berg\($0)+shop@gmail.com" })
+        let basic = { @Sendable (number: Int) in MatchHash(normalized: "anna.berg\(number)+shop@gmail.com").hex }
+        let google = { @Sendable (number: Int) in MatchHash(normalized: "annaberg\(number)@gmail.com").hex }
+        let gmailDots = { @Sendable (number: Int) in MatchHash(normalized: "annaberg\(number)+shop@gmail.com").hex }
+        let decoys = (1...4).map { MatchHash(normalized: "decoy-\($0)-\(UUID().uuidString)@example.com").hex }
+        try await fixture.test { client in
+            let partner = fixture.headers(.partner)
+            func overlap(_ hashes: [String]) async throws -> TestResponse {
+                let upload = try await client.execute(
+                    uri: "/v1/audiences", method: .post, headers: partner,
+                    body: ByteBuffer(string: hashes.joined(separator: "\n") + "\n"))
+                let id = try #require(upload.json["id"] as? String)
+                return try await client.execute(uri: "/v1/audiences/\(id)/overlap", method: .post, headers: partner)
+            }
+            func total(_ response: TestResponse) -> [String: Any] { response.json["total"] as? [String: Any] ?? [:] }
+            // k − 1 decoys and one target: suppressed, whether the target matches or not.
+            #expect(total(try await overlap(decoys + [basic(7)]))["suppressed"] as? Bool == true)
+            #expect(total(try await overlap(decoys + [basic(99)]))["suppressed"] as? Bool == true)
+            // The target under every profile is still one person: the decoys do not reach k with it.
+            #expect(total(try await overlap(decoys + [basic(7), google(7), gmailDots(7)]))["suppressed"] as? Bool
+                == true)
+            // The whole list under one profile, then under another: the same 12 people, so the same answer.
+            #expect(total(try await overlap(numbers.map(google)))["people"] as? Int == 12)
+            #expect(total(try await overlap(numbers.map(basic)))["people"] as? Int == 12)
+            // Under another profile without one person: refused by the differencing guard.
+            let refused = try await overlap(numbers.dropLast().map(gmailDots))
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.error["rule"] as? String == "privacy.differencing_guard")
+        }
+    }
+
     @Test func uploadsListOverlapAndTheDifferencingGuardOverHTTP() async throws {
         let fixture = try ServiceFixture()
         try fixture.ingestEmails(count: 12)
