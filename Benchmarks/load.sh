@@ -13,24 +13,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 seconds="${1:-20}"
 connections="${2:-50}"
-work="$here/.build/query-1000000-10"
 command -v wrk > /dev/null || { sudo apt-get install -y wrk || apt-get install -y wrk; }
-[ -f "$work/ready" ] || bash "$here/query.sh" 1000000 10 3 > /dev/null
 
 swift build -c release --package-path "$root" --product cleanroom >&2
 cleanroom="$(swift build -c release --package-path "$root" --show-bin-path)/cleanroom"
-home="$here/.build/load-home"
-rm -rf "$home" && cp -a "$work/home" "$home"
-# The load is one partner's: lift its per-minute allowance for the run (recorded in the log as a policy change).
-sed -i 's/queries_per_minute: 120/queries_per_minute: 100000000/' "$home/policies/default.yaml"
-token=$("$cleanroom" principal add alpina-outdoor --role partner --home "$home")
-
-port=$((20000 + RANDOM % 20000))
-"$cleanroom" serve --home "$home" --port "$port" > "$here/.build/load-serve.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$port/readyz" > /dev/null
+source "$here/serve-home.sh"
+serve_home load
 
 # The queries: the first alone for "same", all of them in turn for "mix".
 queries=(

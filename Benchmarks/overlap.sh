@@ -12,9 +12,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 runs="${1:-5}"
-work="$here/.build/query-1000000-10"
 data="$here/.build/overlap-1000000"
-[ -f "$work/ready" ] || bash "$here/query.sh" 1000000 10 3 > /dev/null
 venv="$here/.peers"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -c "import duckdb" 2> /dev/null || "$venv/bin/pip" install -q duckdb
@@ -35,15 +33,8 @@ if [ ! -f "$data/ready" ]; then
     touch "$data/ready"
 fi
 
-home="$here/.build/overlap-home"
-rm -rf "$home" && cp -a "$work/home" "$home"
-sed -i 's/queries_per_minute: 120/queries_per_minute: 100000/' "$home/policies/default.yaml"
-token=$("$cleanroom" principal add alpina-outdoor --role partner --home "$home")
-port=$((20000 + RANDOM % 20000))
-"$cleanroom" serve --home "$home" --port "$port" > "$here/.build/overlap-serve.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.2; done
+source "$here/serve-home.sh"
+serve_home overlap
 
 results="$here/.build/overlap-cleanroom.jsonl"
 : > "$results"
