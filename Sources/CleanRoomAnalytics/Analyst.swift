@@ -105,7 +105,7 @@ public final class Analyst: Sendable {
                 || error.code == .notFound
         {
             try self.auditRefusal(
-                error, action: action, purpose: query.purpose, request: request, principalName: principalName,
+                rule: error.rule ?? "query.invalid", action: action, purpose: query.purpose, request: request, principalName: principalName,
                 role: principal?.role)
             throw error
         }
@@ -183,7 +183,7 @@ public final class Analyst: Sendable {
             return answer
         } catch let error where error.code == .invalidQuery || error.code == .forbidden || error.code == .refused {
             try self.auditRefusal(
-                error, action: .rules, purpose: request.purpose, request: request.canonicalJSON,
+                rule: error.rule ?? "query.invalid", action: .rules, purpose: request.purpose, request: request.canonicalJSON,
                 principalName: principalName, role: principal?.role)
             throw error
         }
@@ -204,16 +204,10 @@ public final class Analyst: Sendable {
     public func refuseUnreadable(_ error: AnalyticsError, as principalName: String) throws(AnalyticsError)
         -> AnalyticsError
     {
-        let role = self.policy.principal(named: principalName)?.role
-        do {
-            try self.audit.append(AuditRecord(
-                principal: role == nil ? "unknown" : principalName, role: role?.rawValue ?? "none", action: .query,
-                request: .object(["unreadable_field": .string(error.field ?? "")]),
-                decision: .refused("query.invalid"), policyDigest: self.policy.digest))
-        } catch {
-            throw AnalyticsError(
-                code: .unavailable, message: "the refusal could not be audited; nothing is answered: \(error)")
-        }
+        try self.auditRefusal(
+            rule: "query.invalid", action: .query, purpose: nil,
+            request: .object(["unreadable_field": .string(error.field ?? "")]), principalName: principalName,
+            role: self.policy.principal(named: principalName)?.role)
         return error
     }
 
@@ -401,13 +395,13 @@ public final class Analyst: Sendable {
     }
 
     private func auditRefusal(
-        _ error: AnalyticsError, action: AuditAction, purpose: String, request: CanonicalJSON, principalName: String,
+        rule: String, action: AuditAction, purpose: String?, request: CanonicalJSON, principalName: String,
         role: Policy.Role?
     ) throws(AnalyticsError) {
         do {
             try self.audit.append(AuditRecord(
                 principal: role == nil ? "unknown" : principalName, role: role?.rawValue ?? "none", action: action,
-                purpose: purpose, request: request, decision: .refused(error.rule ?? "query.invalid"),
+                purpose: purpose, request: request, decision: .refused(rule),
                 policyDigest: self.policy.digest))
         } catch {
             throw AnalyticsError(
