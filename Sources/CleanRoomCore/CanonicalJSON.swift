@@ -33,7 +33,9 @@ public enum CanonicalJSON: Sendable, Equatable {
         return output
     }
 
-    private func write(to output: inout [UInt8]) {
+    /// Appends the canonical text of this value to `output`: for writers of a fixed shape that lay out the
+    /// surrounding object themselves, keys already in canonical order.
+    public func write(to output: inout [UInt8]) {
         switch self {
         case .object(let members):
             output.append(UInt8(ascii: "{"))

@@ -250,13 +250,22 @@ struct BatchWork {
     /// currency and sorted items.
     static func eventKey(_ event: EventRecord) -> [UInt8] {
         let milliseconds = Int((event.at.timeIntervalSince1970 * 1000).rounded())
-        let identity = CanonicalJSON.object([
-            "type": .string(event.type), "at_ms": .integer(milliseconds),
-            "amount": event.amount.map(CanonicalJSON.number) ?? .null,
-            "currency": event.currency.map(CanonicalJSON.string) ?? .null,
-            "items": .array(event.items.sorted().map(CanonicalJSON.string)),
-        ])
-        return SHA256.hash(identity.utf8)
+        // The canonical text of {"amount", "at_ms", "currency", "items", "type"}, laid out in that (canonical) key
+        // order by hand: building the object and sorting its keys for every event cost more than the hash.
+        var identity: [UInt8] = []
+        identity.reserveCapacity(160)
+        identity += #"{"amount":"#.utf8
+        (event.amount.map(CanonicalJSON.number) ?? .null).write(to: &identity)
+        identity += #","at_ms":"#.utf8
+        CanonicalJSON.integer(milliseconds).write(to: &identity)
+        identity += #","currency":"#.utf8
+        (event.currency.map(CanonicalJSON.string) ?? .null).write(to: &identity)
+        identity += #","items":"#.utf8
+        CanonicalJSON.array(event.items.sorted().map(CanonicalJSON.string)).write(to: &identity)
+        identity += #","type":"#.utf8
+        CanonicalJSON.string(event.type).write(to: &identity)
+        identity.append(UInt8(ascii: "}"))
+        return SHA256.hash(identity)
     }
 }
 

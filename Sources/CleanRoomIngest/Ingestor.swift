@@ -199,14 +199,24 @@ public final class Ingestor: Sendable {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let lower = rows.count * chunk / chunks
             let upper = rows.count * (chunk + 1) / chunks
+            var previous: LastResolution?
             for index in lower..<upper {
-                output.buffer[index] = self.prepare(rows[index], kind: kind)
+                output.buffer[index] = self.prepare(rows[index], kind: kind, previous: &previous)
             }
         }
         return results.map { $0! }
     }
 
-    private func prepare(_ row: IngestInput.Row, kind: Kind?) -> PreparedRow {
+    /// The identifiers of the last event of a chunk and what they resolved to: an export lists a person's events
+    /// one after another, so most events reuse it instead of hashing the same identifier again. An identifier's
+    /// pseudonyms never change; whether it is suppressed is then read at the person's first event of the chunk
+    /// instead of at each, which is no more a race with an erasure than preparing rows in parallel already is.
+    struct LastResolution {
+        var identifiers: RawIdentifiers
+        var resolved: ResolvedIdentifiers
+    }
+
+    private func prepare(_ row: IngestInput.Row, kind: Kind?, previous: inout LastResolution?) -> PreparedRow {
         let outcome = self.parse(row, kind: kind).flatMap { record -> Result<PreparedRecord, IngestReject> in
             do {
                 switch record {
@@ -218,10 +228,14 @@ public final class Ingestor: Sendable {
                         identifiers: try self.resolve(customer.identifiers, region: region, line: row.line, allVariants: true),
                         customer: (time, AttributeRow(customer.attributes, at: time))))
                 case .event(let event):
-                    return .success(PreparedRecord(
-                        record: record,
-                        identifiers: try self.resolve(event.identifiers, region: nil, line: row.line, allVariants: false),
-                        eventKey: BatchWork.eventKey(event)))
+                    let resolved: ResolvedIdentifiers
+                    if let previous, previous.identifiers == event.identifiers {
+                        resolved = previous.resolved
+                    } else {
+                        resolved = try self.resolve(event.identifiers, region: nil, line: row.line, allVariants: false)
+                        previous = LastResolution(identifiers: event.identifiers, resolved: resolved)
+                    }
+                    return .success(PreparedRecord(record: record, identifiers: resolved, eventKey: BatchWork.eventKey(event)))
                 case .consent(let consent):
                     return .success(PreparedRecord(
                         record: record,

@@ -414,7 +414,67 @@ enum RFC3339 {
     private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     static func parse(_ text: String) -> Date? {
+        if let date = Self.parseUTC(text) { return date }
         if let date = try? Self.whole.parse(text) { return date }
         return try? Self.fractional.parse(text)
+    }
+
+    /// The fast path for the usual shape, `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with a valid date and time: computed
+    /// straight from the digits. Anything else (an offset, a leap second, a lenient spelling) goes to Foundation's
+    /// parser as before, so the fast path changes no answer, only the time it takes.
+    static func parseUTC(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            guard bytes.count >= 20, bytes[bytes.count - 1] == UInt8(ascii: "Z") else { return nil }
+            func number(_ start: Int, _ count: Int) -> Int? {
+                var value = 0
+                for index in start..<(start + count) {
+                    let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            let separators = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")]
+            guard separators.allSatisfy({ bytes[$0.0] == UInt8(ascii: $0.1.unicodeScalars.first!) }),
+                let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+                (1...12).contains(month), (1...Self.days(inMonth: month, year: year)).contains(day),
+                hour < 24, minute < 60, second < 60
+            else { return nil }
+            var fraction = 0.0
+            if bytes.count > 20 {
+                // `.` and 1 to 9 digits before the `Z`.
+                let digits = bytes.count - 21
+                guard bytes[19] == UInt8(ascii: "."), (1...9).contains(digits), let value = number(20, digits) else {
+                    return nil
+                }
+                fraction = Double(value) / pow(10, Double(digits))
+            } else if bytes[19] != UInt8(ascii: "Z") {
+                return nil
+            }
+            let days = Self.daysSinceEpoch(year: year, month: month, day: day)
+            let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
+            return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        }
+    }
+
+    private static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 to the given day of the proleptic Gregorian calendar (Howard Hinnant's
+    /// `days_from_civil`).
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let year = month <= 2 ? year - 1 : year
+        let era = (year >= 0 ? year : year - 399) / 400
+        let yearOfEra = year - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }
