@@ -59,15 +59,30 @@ public struct IdentifierRepository {
 
     /// Calls `body` with the pseudonym of every variant whose name satisfies `include` (e.g. only the
     /// canonical variants an identity index holds), in arrival order of the identifiers; the others are
-    /// skipped without being decoded.
+    /// skipped without being decoded. Read through SQLite's C API: an identity index of millions loads at start.
     public func forEachPseudonym(
         where include: (Substring) -> Bool, _ body: (StoredPseudonym) throws -> Void
     ) throws {
         try performing("read the pseudonyms") {
-            let rows = try Row.fetchCursor(
+            var rows = try DirectStatement(
                 self.db, sql: "SELECT subject_id, kind, variants, pseudonyms FROM identifiers ORDER BY id")
-            while let row = try rows.next() {
-                try Self.pseudonyms(row, where: include).forEach(body)
+            try rows.forEachRow { row in
+                let subject = SubjectID(row.int64(0))
+                guard let kind = IdentifierKind(rawValue: row.text(1)) else {
+                    throw StoreError(code: .corrupt, message: "identifiers.kind holds an unknown identifier kind")
+                }
+                let names = row.text(2).split(separator: ",", omittingEmptySubsequences: false)
+                let bytes = row.blob(3)
+                guard bytes.count == names.count * Pseudonym.byteCount else {
+                    throw StoreError(code: .corrupt, message: "an identifier's pseudonyms do not match its variant names")
+                }
+                for (position, name) in names.enumerated() where include(name) {
+                    let start = position * Pseudonym.byteCount
+                    guard let pseudonym = Pseudonym(bytes: Array(bytes[start..<(start + Pseudonym.byteCount)])) else {
+                        throw StoreError(code: .corrupt, message: "a pseudonym in identifiers is not 32 bytes long")
+                    }
+                    try body(StoredPseudonym(pseudonym: pseudonym, kind: kind, variant: String(name), subject: subject))
+                }
             }
         }
     }
