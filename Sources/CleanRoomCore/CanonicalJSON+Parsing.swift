@@ -68,6 +68,7 @@ extension CanonicalJSON {
         mutating func object(depth: Int) throws(ParseError) -> CanonicalJSON {
             self.index += 1
             var members: [String: CanonicalJSON] = [:]
+            members.reserveCapacity(8)
             self.skipWhiteSpace()
             if self.index < self.bytes.count && self.bytes[self.index] == UInt8(ascii: "}") {
                 self.index += 1
@@ -122,16 +123,20 @@ extension CanonicalJSON {
             self.index += 1
             var output: [UInt8] = []
             let start = self.index
-            // Fast path: no escapes.
+            // Fast path: no escapes. ASCII text needs no UTF-8 validation, which is generic and not cheap.
+            var allBytes: UInt8 = 0
             while self.index < self.bytes.count {
                 let byte = self.bytes[self.index]
                 if byte == UInt8(ascii: "\"") {
-                    let text = String(validating: self.bytes[start..<self.index], as: UTF8.self)
+                    let characters = self.bytes[start..<self.index]
+                    let text = allBytes < 0x80
+                        ? String(decoding: characters, as: UTF8.self) : String(validating: characters, as: UTF8.self)
                     self.index += 1
                     guard let text else { throw ParseError(offset: start, message: "expected UTF-8") }
                     return text
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                allBytes |= byte
                 self.index += 1
             }
             output.append(contentsOf: self.bytes[start..<self.index])
