@@ -34,7 +34,17 @@ enum IngestInput {
             }
             if chunk.isEmpty { break }
             let bytes = Array(chunk)
-            lines += bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            var (breaks, allBytes) = (0, UInt8(0))
+            for byte in bytes {
+                breaks += byte == UInt8(ascii: "\n") ? 1 : 0
+                allBytes |= byte
+            }
+            lines += breaks
+            // ASCII is UTF-8: most exports need no validation at all.
+            if allBytes < 0x80 && carry.isEmpty {
+                offset += bytes.count
+                continue
+            }
             // Validate UTF-8 over chunk boundaries: keep an unfinished sequence for the next chunk.
             let text = carry + bytes
             let complete = Self.completePrefixLength(text)
