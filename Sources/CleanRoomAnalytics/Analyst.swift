@@ -146,7 +146,7 @@ public final class Analyst: Sendable {
             }
             try request.check(principal: principal, policy: self.policy)
             let index = try self.currentIndex(at: time).index
-            let baskets = Baskets(request, index: index, at: time)
+            let baskets = self.computations.run { Baskets(request, index: index, at: time) }
             let people = baskets.transactions.count
             if people >= k {
                 let (candidates, released) = self.computations.run {

@@ -37,41 +37,46 @@ public final class CohortEngine: Sendable {
     /// The index with every committed change applied, as of `time`, and its generation: a number that changes
     /// whenever anything in the index does (a write, a bulk change, a consent signal coming into effect), so an
     /// answer computed on one generation stays true of the people as long as the generation is the same.
+    ///
+    /// The changes are taken from the inbox under the index's lock: a caller that arrives after a write was
+    /// acknowledged either applies it or waits for the caller applying it, and never gets the index from before.
     public func versioned(at time: Date = Date()) throws -> (index: CohortIndex, generation: Int) {
-        let change = self.inbox.take()
-        do {
-            return try self.apply(change, at: time)
-        } catch {
-            // Nothing was applied: keep the change for the next call.
-            self.inbox.add(change)
-            throw error
+        try self.state.withLock { state in
+            let change = self.inbox.take()
+            do {
+                return try self.apply(change, to: &state, at: time)
+            } catch {
+                // Nothing was applied: keep the change for the next call.
+                self.inbox.add(change)
+                throw error
+            }
         }
     }
 
-    private func apply(_ change: StoreChange, at time: Date) throws -> (index: CohortIndex, generation: Int) {
-        try self.state.withLock { state in
-            if change.everyone {
-                state = (try CohortIndex.load(from: self.store, policy: self.policy, at: time), state.generation + 1)
-                return state
-            }
-            let due = state.index.nextConsentChange.map { $0 <= time.storedMilliseconds } == true
-                ? state.index.subjectsDue(at: time.storedMilliseconds) : []
-            let subjects = change.subjects.union(due)
-            guard !subjects.isEmpty else { return state }
-            let people = try self.store.read { transaction in
-                try subjects.sorted().map { subject in
-                    (subject, try CohortIndex.person(subject, in: transaction))
-                }
-            }
-            for (subject, person) in people {
-                if let person {
-                    state.index.put(person, decidingAt: time)
-                } else {
-                    state.index.remove(subject)
-                }
-            }
-            state.generation += 1
+    private func apply(
+        _ change: StoreChange, to state: inout (index: CohortIndex, generation: Int), at time: Date
+    ) throws -> (index: CohortIndex, generation: Int) {
+        if change.everyone {
+            state = (try CohortIndex.load(from: self.store, policy: self.policy, at: time), state.generation + 1)
             return state
         }
+        let due = state.index.nextConsentChange.map { $0 <= time.storedMilliseconds } == true
+            ? state.index.subjectsDue(at: time.storedMilliseconds) : []
+        let subjects = change.subjects.union(due)
+        guard !subjects.isEmpty else { return state }
+        let people = try self.store.read { transaction in
+            try subjects.sorted().map { subject in
+                (subject, try CohortIndex.person(subject, in: transaction))
+            }
+        }
+        for (subject, person) in people {
+            if let person {
+                state.index.put(person, decidingAt: time)
+            } else {
+                state.index.remove(subject)
+            }
+        }
+        state.generation += 1
+        return state
     }
 }

@@ -5,8 +5,9 @@ internal import Foundation
 /// committed wait together and are written by the next one, so a busy service pays one synced commit for many
 /// answers, and none returns before its own record is durable.
 ///
-/// A failed transaction fails every release in it (none of them is recorded, so none is answered); the next
-/// ones start a new transaction.
+/// Each release is written in a savepoint of its own, so one that cannot be written fails alone; a transaction
+/// that cannot commit fails every release in it (none of them is recorded, so none is answered). The next ones
+/// start a new transaction.
 final class ReleaseRecorder: @unchecked Sendable {
     /// One answer's cohorts: the first one (the total when released) is linked to the audit entry for access
     /// requests, and each is noted for the principal's differencing guard.
@@ -60,20 +61,31 @@ final class ReleaseRecorder: @unchecked Sendable {
         self.pending.removeAll(keepingCapacity: true)
         self.isWriting = true
         self.condition.unlock()
-        let result = Result {
-            try self.store.write { transaction in
-                for (_, release) in batch {
-                    try Self.write(release, in: transaction)
-                }
-            }
-        }
+        let failures = Self.write(batch, to: self.store)
         self.condition.lock()
         self.isWriting = false
-        if case .failure(let error) = result {
-            for (ticket, _) in batch { self.failures[ticket] = error }
-        }
+        self.failures.merge(failures) { first, _ in first }
         self.finishedBelow = batch[batch.count - 1].ticket + 1
         self.condition.broadcast()
+    }
+
+    /// Writes `batch` in one transaction, each release in a savepoint; returns the failures by ticket.
+    static func write(_ batch: [(ticket: Int, release: Release)], to store: Store) -> [Int: any Error] {
+        var failures: [Int: any Error] = [:]
+        do {
+            try store.write { transaction in
+                for (ticket, release) in batch {
+                    do {
+                        try transaction.savepoint { try Self.write(release, in: transaction) }
+                    } catch {
+                        failures[ticket] = error
+                    }
+                }
+            }
+        } catch {
+            for (ticket, _) in batch { failures[ticket] = error }
+        }
+        return failures
     }
 
     private static func write(_ release: Release, in transaction: StoreTransaction) throws {

@@ -43,8 +43,13 @@ extension CleanRoomService {
                 idempotencyKey: key, rejectsPath: folder.appendingPathComponent("rejects.jsonl").path)
             let summary: IngestSummary
             do {
-                // Once received, an ingest runs to its end whatever the deadline: it commits batch by batch.
-                summary = try await self.offThread(within: nil) { try self.ingestor.ingest(path: input, options: options) }
+                // Once received, an ingest runs to its end whatever the deadline (it commits batch by batch), on a
+                // thread of its own: it may take minutes, and must neither wait behind queries nor hold up theirs.
+                summary = try await withCheckedThrowingContinuation { continuation in
+                    Thread.detachNewThread {
+                        continuation.resume(with: Result { try self.ingestor.ingest(path: input, options: options) })
+                    }
+                }
             } catch let error as IngestError {
                 throw ServiceError.badRequest(error.message)
             } catch {
@@ -94,8 +99,8 @@ extension CleanRoomService {
         try await deadline.race(deadline.bodyTimedOut, stream)
     }
 
-    /// Runs blocking work (SQLite, file I/O, the audit's sync) on one of the service's blocking threads, off the
-    /// server's event loops, answering when `deadline` passes first (see ``RequestDeadline``).
+    /// Runs blocking work (a scan, the audit's sync, an upload's pseudonyms) on one of the service's blocking
+    /// threads, off the server's event loops, answering when `deadline` passes first (see ``RequestDeadline``).
     func offThread<T: Sendable>(
         within deadline: RequestDeadline?, _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {

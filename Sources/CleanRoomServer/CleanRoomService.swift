@@ -92,9 +92,7 @@ public struct CleanRoomService: Sendable {
             var request = request
             do {
                 return try await request.collectBody(upTo: limit)
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
+            } catch is NIOTooManyBytesError {
                 throw ServiceError(
                     .contentTooLarge, code: "too_large", message: "the request body is larger than \(limit) bytes")
             }

@@ -39,8 +39,8 @@ struct RequestDeadline: Sendable {
         }
     }
 
-    /// Runs blocking `work` on one of `threads`, throwing ``timedOut`` when the deadline passes first (`work` then
-    /// goes on to its end, its result dropped).
+    /// Runs blocking `work` on one of `threads`, throwing ``timedOut`` when the deadline passes first: work already
+    /// under way then goes on to its end, its result dropped; work still waiting for a thread is skipped.
     func runBlocking<T: Sendable>(on threads: NIOThreadPool, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         let timedOut = self.timedOut
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -49,6 +49,8 @@ struct RequestDeadline: Sendable {
                 answer.withLock { $0.take() }?.resume(throwing: timedOut)
             }
             threads.submit { state in
+                // Answered already (the deadline passed while this waited for a thread): nothing to do.
+                guard answer.withLock({ $0 != nil }) else { return }
                 let result: Result<T, any Error> = state == .active
                     ? Result { try work() } : .failure(ServiceError.unavailable("the service is shutting down"))
                 timer.cancel()

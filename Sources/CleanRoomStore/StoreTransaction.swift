@@ -35,4 +35,16 @@ public struct StoreTransaction {
     public var rightsRequests: RightsRequestRepository { RightsRequestRepository(db: self.db) }
     /// Partners' uploaded audiences, as pseudonyms.
     public var audiences: AudienceRepository { AudienceRepository(db: self.db) }
+
+    /// Runs `body` in a savepoint: when it throws, its writes are rolled back and the error is rethrown while the
+    /// transaction goes on, so that independent writes batched into one transaction are kept or dropped each on its
+    /// own. For rows only: data-key changes and the change feed are not rolled back with it.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        try self.db.inSavepoint {
+            result = try body()
+            return .commit
+        }
+        return result!
+    }
 }

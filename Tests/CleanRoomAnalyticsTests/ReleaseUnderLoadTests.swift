@@ -189,5 +189,15 @@ struct ReleaseUnderLoadTests {
         try recorder.record(.init(auditSequence: 3, principal: Self.partner, cohorts: [cohort], cohortsAreKnown: true))
         let linked = try fixture.store.read { try $0.cohortReleases.auditSequences(including: people[1]) }
         #expect(linked == [2, 3])
+
+        // In one transaction with others, it fails alone: the releases around it are recorded.
+        let stranger = ReleasedCohort(ascending: Array(people.suffix(2)))
+        let failures = ReleaseRecorder.write([
+            (10, .init(auditSequence: 10, principal: Self.partner, cohorts: [cohort], cohortsAreKnown: true)),
+            (11, .init(auditSequence: 11, principal: Self.partner, cohorts: [stranger], cohortsAreKnown: true)),
+            (12, .init(auditSequence: 12, principal: Self.partner, cohorts: [cohort], cohortsAreKnown: true)),
+        ], to: fixture.store)
+        #expect(Array(failures.keys) == [11])
+        #expect(try fixture.store.read { try $0.cohortReleases.auditSequences(including: people[1]) } == [2, 3, 10, 12])
     }
 }

@@ -15,8 +15,13 @@ import Testing
 #endif
 
 /// The policy's `limits.request_timeout_seconds` through a real socket, and the deadline's two races on their own.
+///
+/// No test bounds how late an answer may come: with the whole suite running, other tests' blocking work can hold
+/// the threads that wake timers for many seconds. A race that failed to cut its work short instead runs into the
+/// time limit (its work would take an hour).
 struct RequestDeadlineTests {
-    @Test func aBodyThatDoesNotArriveInTimeIsAnswered408AndNothingIsDone() async throws {
+    @Test(.timeLimit(.minutes(3)))
+    func aBodyThatDoesNotArriveInTimeIsAnswered408AndNothingIsDone() async throws {
         let fixture = try ServiceFixture(requestTimeoutSeconds: 1)
         let token = try #require(fixture.tokens[.partner])
         let entries = fixture.audit.size
@@ -31,8 +36,7 @@ struct RequestDeadlineTests {
             let waited = ContinuousClock.now - started
             #expect(response.hasPrefix("HTTP/1.1 408"))
             #expect(response.contains("\"code\":\"request_timeout\""))
-            // Not before the deadline; the bound above is loose, for a machine busy with other tests.
-            #expect(waited >= .milliseconds(900) && waited < .seconds(60))
+            #expect(waited >= .milliseconds(900))
         }
         #expect(fixture.audit.size == entries)
     }
@@ -63,18 +67,17 @@ struct RequestDeadlineTests {
         try await quick.shutdownGracefully()
     }
 
-    @Test func asyncWorkPastTheDeadlineIsCancelled() async throws {
-        let started = ContinuousClock.now
+    @Test(.timeLimit(.minutes(3)))
+    func asyncWorkPastTheDeadlineIsCancelled() async throws {
         await #expect(throws: ServiceError.self) {
             try await RequestDeadline(seconds: 1).race(.unavailable("late")) {
-                try await Task.sleep(for: .seconds(30))
+                try await Task.sleep(for: .seconds(3_600))
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(25))
         #expect(try await RequestDeadline(seconds: 1).race(.unavailable("late")) { 7 } == 7)
     }
 
-    /// Sends `request` to the loopback `port` and returns what comes back until the server closes or 60 s pass.
+    /// Sends `request` to the loopback `port` and returns what comes back until the server closes or 170 s pass.
     static func exchange(port: Int, _ request: String) throws -> String {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #expect(socket >= 0)
@@ -83,7 +86,7 @@ struct RequestDeadlineTests {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        var timeout = timeval(tv_sec: 170, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let connected = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {

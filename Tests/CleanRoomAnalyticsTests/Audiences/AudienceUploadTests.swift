@@ -1,5 +1,6 @@
 @testable import CleanRoomAnalytics
 import CleanRoomCore
+import CleanRoomCrypto
 import Foundation
 import Testing
 
@@ -39,6 +40,15 @@ struct AudienceUploadTests {
         let upload = try self.parse([first, second, first.uppercased(), second, self.hashes[0].hex].joined(separator: "\n"))
         #expect(upload.count == 3)
         #expect(upload.hashes.map(\.hex).sorted() == [first, second, self.hashes[0].hex].sorted())
+    }
+
+    @Test func manyHashesSharingOnePrefixAreEachCountedOnceInOrder() throws {
+        // A partner may choose its values: thousands with one 8-byte prefix, each twice, shuffled.
+        let prefix = String(repeating: "ab", count: 8)
+        let distinct = (0..<3_000).map { prefix + String(format: "%048x", $0 * 7_919) }
+        let upload = try self.parse((distinct + distinct).shuffled().joined(separator: "\n"), maximumHashes: 3_000)
+        #expect(upload.count == 3_000)
+        #expect(upload.digests == distinct.sorted().flatMap { Hex.decode($0)! })
     }
 
     @Test(arguments: [
