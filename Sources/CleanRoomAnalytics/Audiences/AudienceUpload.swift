@@ -179,20 +179,29 @@ private struct HashCollector {
         var distinct: [UInt8] = []
         distinct.reserveCapacity(self.digests.count)
         self.digests.withUnsafeBytes { bytes in
-            let prefixes = (0..<count).map {
-                UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: $0 * size, as: UInt64.self))
+            let compareHashes = { (first: Int, second: Int) in
+                memcmp(bytes.baseAddress! + first * size, bytes.baseAddress! + second * size, size)
             }
-            let order = (0..<count).sorted { first, second in
-                if prefixes[first] != prefixes[second] { return prefixes[first] < prefixes[second] }
-                return memcmp(bytes.baseAddress! + first * size, bytes.baseAddress! + second * size, size) < 0
+            // Sorted by prefix with the index beside it (contiguous keys sort fast), then each run of equal prefixes
+            // (almost always one hash) by the whole hash.
+            var order = (0..<count).map { index in
+                (prefix: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: index * size, as: UInt64.self)),
+                 index: index)
+            }
+            order.sort { $0.prefix < $1.prefix }
+            var runStart = 0
+            while runStart < order.count {
+                var runEnd = runStart + 1
+                while runEnd < order.count && order[runEnd].prefix == order[runStart].prefix { runEnd += 1 }
+                if runEnd - runStart > 1 {
+                    order[runStart..<runEnd].sort { compareHashes($0.index, $1.index) < 0 }
+                }
+                runStart = runEnd
             }
             var previous: Int?
-            for index in order {
-                let hash = UnsafeRawBufferPointer(rebasing: bytes[(index * size)..<((index + 1) * size)])
-                if let previous, memcmp(bytes.baseAddress! + previous * size, hash.baseAddress!, size) == 0 {
-                    continue
-                }
-                distinct += hash
+            for (_, index) in order {
+                if let previous, compareHashes(previous, index) == 0 { continue }
+                distinct += UnsafeRawBufferPointer(rebasing: bytes[(index * size)..<((index + 1) * size)])
                 previous = index
             }
         }
