@@ -60,6 +60,26 @@ struct RequestDeadlineTests {
         mayFinish.signal()
         try await threads.shutdownGracefully()  // waits for the work
         #expect(finished.withLock { $0 })
+        // Work still waiting for a thread when its deadline passes is skipped: the client was answered already.
+        let busy = NIOThreadPool(numberOfThreads: 1)
+        busy.start()
+        let occupied = DispatchSemaphore(value: 0)
+        let occupying = Mutex(false)
+        let occupier = Task {
+            try await RequestDeadline(seconds: 60).runBlocking(on: busy) {
+                occupying.withLock { $0 = true }
+                occupied.wait()
+            }
+        }
+        while !occupying.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        let skippedRan = Mutex(false)
+        await #expect(throws: ServiceError.self) {
+            try await RequestDeadline(seconds: 1).runBlocking(on: busy) { skippedRan.withLock { $0 = true } }
+        }
+        occupied.signal()
+        try await occupier.value
+        try await busy.shutdownGracefully()
+        #expect(!skippedRan.withLock { $0 })
         // Work that finishes in time is answered with its result.
         let quick = NIOThreadPool(numberOfThreads: 1)
         quick.start()
