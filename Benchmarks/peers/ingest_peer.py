@@ -82,7 +82,8 @@ KEK_VERSION = 1
 SCHEMA_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Sources", "CleanRoomStore",
                              "StoreSchema.swift")
 MIGRATIONS = ("v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows",
-              "v4-attributes-one-row-per-subject", "v5-released-cohorts", "v6-data-keys-in-the-vault")
+              "v4-attributes-one-row-per-subject", "v5-released-cohorts", "v6-data-keys-in-the-vault",
+              "v7-differencing-guard", "v8-audiences", "v9-principal-tokens")
 SCHEMA_V2 = """\
 ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
 """
@@ -118,6 +119,35 @@ DROP TABLE data_keys;
 CREATE TABLE pending_key_deletions (
     subject_id INTEGER PRIMARY KEY
 );
+"""
+SCHEMA_V7 = """\
+CREATE TABLE guarded_cohorts (
+    principal TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    cohort_digest BLOB NOT NULL REFERENCES cohorts(digest),
+    first_audit_sequence INTEGER NOT NULL,
+    PRIMARY KEY (principal, size, cohort_digest)
+) WITHOUT ROWID;
+"""
+SCHEMA_V8 = """\
+CREATE TABLE audiences (
+    id TEXT PRIMARY KEY NOT NULL,
+    owner TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    pseudonyms BLOB NOT NULL CHECK (length(pseudonyms) = 32 * size)
+);
+CREATE INDEX audiences_owner ON audiences(owner, created_at);
+CREATE INDEX audiences_expiry ON audiences(expires_at);
+"""
+SCHEMA_V9 = """\
+CREATE TABLE principal_tokens (
+    principal TEXT PRIMARY KEY,
+    token_digest BLOB NOT NULL UNIQUE CHECK (length(token_digest) = 32),
+    role TEXT NOT NULL,
+    issued_at INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 VAULT_SCHEMA = """\
 CREATE TABLE IF NOT EXISTS data_keys (
@@ -236,6 +266,7 @@ def check_schema_matches_source():
         match = re.search(r'version%d = """\n(.*?)\n *"""' % number, swift, re.DOTALL)
         return match and "\n".join(line[8:] for line in match.group(1).split("\n")) + "\n"
     if (version(1) != SCHEMA or version(2) != SCHEMA_V2 or version(4) != SCHEMA_V4 or version(5) != SCHEMA_V5 or version(6) != SCHEMA_V6
+            or version(7) != SCHEMA_V7 or version(8) != SCHEMA_V8 or version(9) != SCHEMA_V9
             or swift.count("registerMigration(") != len(MIGRATIONS)
             or 'migrate: version3' not in swift):
         print("warning: Sources/CleanRoomStore/StoreSchema.swift differs from the peer's SCHEMA; update it",
@@ -826,6 +857,7 @@ def open_database(path, vault_schema=None):
     has_schema = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'grdb_migrations'").fetchone()
     if not has_schema:
         db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 + SCHEMA_V3 + SCHEMA_V4 + SCHEMA_V5 + SCHEMA_V6 +
+                         SCHEMA_V7 + SCHEMA_V8 + SCHEMA_V9 +
                          "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);\n" +
                          "".join("INSERT INTO grdb_migrations VALUES ('%s');\n" % name for name in MIGRATIONS) +
                          "COMMIT;")
