@@ -71,7 +71,9 @@ public struct IdentifierRepository {
                 guard let kind = IdentifierKind(rawValue: row.text(1)) else {
                     throw StoreError(code: .corrupt, message: "identifiers.kind holds an unknown identifier kind")
                 }
-                let names = row.text(2).split(separator: ",", omittingEmptySubsequences: false)
+                // Split as bytes: the names are ASCII, and splitting a String by Character walks grapheme clusters.
+                let names = row.text(2).utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+                    .map { Substring($0) }
                 let bytes = row.blob(3)
                 guard bytes.count == names.count * Pseudonym.byteCount else {
                     throw StoreError(code: .corrupt, message: "an identifier's pseudonyms do not match its variant names")
