@@ -71,19 +71,9 @@ public struct IdentifierRepository {
                 guard let kind = IdentifierKind(rawValue: row.text(1)) else {
                     throw StoreError(code: .corrupt, message: "identifiers.kind holds an unknown identifier kind")
                 }
-                // Split as bytes: the names are ASCII, and splitting a String by Character walks grapheme clusters.
-                let names = row.text(2).utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
-                    .map { Substring($0) }
-                let bytes = row.blob(3)
-                guard bytes.count == names.count * Pseudonym.byteCount else {
-                    throw StoreError(code: .corrupt, message: "an identifier's pseudonyms do not match its variant names")
-                }
-                for (position, name) in names.enumerated() where include(name) {
-                    let start = position * Pseudonym.byteCount
-                    guard let pseudonym = Pseudonym(bytes: Array(bytes[start..<(start + Pseudonym.byteCount)])) else {
-                        throw StoreError(code: .corrupt, message: "a pseudonym in identifiers is not 32 bytes long")
-                    }
-                    try body(StoredPseudonym(pseudonym: pseudonym, kind: kind, variant: String(name), subject: subject))
+                for variant in try Self.variants(names: row.text(2), pseudonyms: row.blob(3), where: include) {
+                    try body(StoredPseudonym(
+                        pseudonym: variant.pseudonym, kind: kind, variant: variant.name, subject: subject))
                 }
             }
         }
@@ -123,14 +113,22 @@ public struct IdentifierRepository {
         }
     }
 
-    /// The variants of an identifiers row whose columns start with subject_id, kind, variants, pseudonyms:
-    /// names separated by commas, and their pseudonyms end to end in the same order. Only those whose name
-    /// satisfies `include` are decoded.
+    /// The variants of an identifiers row whose columns start with subject_id, kind, variants, pseudonyms.
     private static func variants(
         _ row: Row, where include: (Substring) -> Bool = { _ in true }
     ) throws -> [StoredIdentifier.Variant] {
-        let names = (row[2] as String).split(separator: ",", omittingEmptySubsequences: false)
-        let bytes = row.bytes(at: 3)
+        try row.bytes(at: 3).withUnsafeBytes { bytes in
+            try Self.variants(names: row[2], pseudonyms: bytes, where: include)
+        }
+    }
+
+    /// The variants an identifiers row stores: `names` separated by commas, and their pseudonyms end to end in
+    /// the same order. Only those whose name satisfies `include` are decoded.
+    private static func variants(
+        names: String, pseudonyms bytes: UnsafeRawBufferPointer, where include: (Substring) -> Bool
+    ) throws -> [StoredIdentifier.Variant] {
+        // Split as bytes: the names are ASCII, and splitting a String by Character walks grapheme clusters.
+        let names = names.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map(Substring.init)
         guard bytes.count == names.count * Pseudonym.byteCount else {
             throw StoreError(code: .corrupt, message: "an identifier's pseudonyms do not match its variant names")
         }
