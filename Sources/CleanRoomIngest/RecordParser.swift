@@ -435,8 +435,7 @@ enum RFC3339 {
                 }
                 return value
             }
-            let separators = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")]
-            guard separators.allSatisfy({ bytes[$0.0] == UInt8(ascii: $0.1.unicodeScalars.first!) }),
+            guard Self.separators.allSatisfy({ bytes[$0.offset] == $0.byte }),
                 let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
                 let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
                 (1...12).contains(month), (1...Self.days(inMonth: month, year: year)).contains(day),
@@ -458,6 +457,12 @@ enum RFC3339 {
             return Date(timeIntervalSince1970: Double(seconds) + fraction)
         }
     }
+
+    /// Where `YYYY-MM-DDTHH:MM:SS` has its separators.
+    private static let separators: [(offset: Int, byte: UInt8)] = [
+        (4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")), (10, UInt8(ascii: "T")), (13, UInt8(ascii: ":")),
+        (16, UInt8(ascii: ":")),
+    ]
 
     private static func days(inMonth month: Int, year: Int) -> Int {
         switch month {
