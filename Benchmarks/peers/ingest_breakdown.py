@@ -83,8 +83,9 @@ def parse_samples(lines):
             if thread is not None and frames:
                 yield thread, frames
             thread, frames = None, []
-        elif not line[0].isspace():
-            # `-F pid,tid,…` writes `PID/TID`, `-F tid,…` writes `TID`; a `comm` field may come first.
+        elif FRAME.match(line) is None:
+            # `-F pid,tid,…` writes `PID/TID`, `-F tid,…` writes `TID` (right-aligned by some perf versions); a
+            # `comm` field may come first. Frames are the lines that end in `(dso)`.
             match = re.search(r"(?:^|\s)(?:(\d+)/)?(\d+)(?:\s|$)", line)
             if match is None:
                 raise SystemExit(f"no thread id in the sample header {line[:80]!r}: use perf script -F pid,tid,…")

@@ -27,9 +27,14 @@ public final class IdentityIndex: @unchecked Sendable {
         /// The kind is folded into the first word: the same pseudonym under two kinds gives two keys, and two
         /// different pseudonyms, differing in 256 random bits, never meet.
         init(_ pseudonym: Pseudonym, kind: IdentifierKind? = nil) {
-            let bytes = pseudonym.bytes
+            self = pseudonym.bytes.withUnsafeBytes { Key(bytes: $0, kind: kind) }
+        }
+
+        /// The key of the 32 bytes of a pseudonym, read as four big-endian words.
+        init(bytes: UnsafeRawBufferPointer, kind: IdentifierKind?) {
+            precondition(bytes.count == Pseudonym.byteCount, "a pseudonym is 32 bytes")
             func word(_ offset: Int) -> UInt64 {
-                bytes[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) }
+                UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             }
             self.a = word(0) ^ Self.tag(kind)
             self.b = word(8)
@@ -59,11 +64,12 @@ public final class IdentityIndex: @unchecked Sendable {
     /// Builds the index from every identifier in `store`.
     public static func load(from store: Store) throws -> IdentityIndex {
         let index = IdentityIndex()
-        let canonical = Set(IdentifierKind.allCases.map { Substring(IdentifierNormalizer.canonicalRule(of: $0).description) })
         try store.read { transaction in
             index.subjects.reserveCapacity(try transaction.identifiers.count())
-            try transaction.identifiers.forEachPseudonym(where: { canonical.contains($0) }) { stored in
-                index.subjects[Key(stored.pseudonym, kind: stored.kind)] = stored.subject
+            try transaction.identifiers.forEachPseudonym(
+                ofVariant: { IdentifierNormalizer.canonicalRule(of: $0).description }
+            ) { subject, kind, pseudonym in
+                index.subjects[Key(bytes: pseudonym, kind: kind)] = subject
             }
         }
         return index

@@ -131,7 +131,8 @@ public final class Ingestor: Sendable {
         }
         do {
             while let rows = try reader.next() {
-                let next = PreparingBatch(rows: rows, number: batchNumber, kind: kind, ingestor: self)
+                let next = PreparingBatch(
+                    rows: rows, number: batchNumber, kind: kind, idempotencyKey: options.idempotencyKey, ingestor: self)
                 batchNumber += 1
                 try commitInFlight()
                 inFlight = next
@@ -149,10 +150,9 @@ public final class Ingestor: Sendable {
 
     private func commit(_ batch: PreparingBatch, options: Options) throws -> IngestorBatchResult {
         let rows = batch.rows
-        let digest = Self.digest(of: rows, number: batch.number, idempotencyKey: options.idempotencyKey)
-        let batchID = Hex.encode(digest)
         let startedAt = self.now()
-        let prepared = batch.prepared()
+        let (digest, prepared) = batch.prepared()
+        let batchID = Hex.encode(digest)
         var additions: [(IdentityIndex.Key, SubjectID)] = []
         let result: IngestorBatchResult = try self.store.write { transaction in
             if let committed = try transaction.batches.find(id: batchID) {
@@ -257,6 +257,7 @@ public final class Ingestor: Sendable {
     private func parse(_ row: IngestInput.Row, kind: Kind?) -> Result<IngestRecord, IngestReject> {
         switch row {
         case .json(let line, let bytes):
+            if let event = self.parser.usualEvent(bytes) { return .success(.event(event)) }
             guard let value = try? CanonicalJSON.parse(bytes), case .object(let object) = value
             else {
                 return .failure(RecordParser.reject(line, "record", "malformed_json", "the line is not a JSON object"))
@@ -318,7 +319,8 @@ public final class Ingestor: Sendable {
         return kind
     }
 
-    private static func digest(of rows: [IngestInput.Row], number: Int, idempotencyKey: String?) -> [UInt8] {
+    /// The batch id's digest: of the rows' bytes, or of the caller's idempotency key and the batch number.
+    static func digest(of rows: [IngestInput.Row], number: Int, idempotencyKey: String?) -> [UInt8] {
         var hasher = SHA256Hasher()
         hasher.update("cleanroom-ingest-batch-v1\n")
         if let idempotencyKey {
@@ -328,7 +330,7 @@ public final class Ingestor: Sendable {
         for row in rows {
             switch row {
             case .json(_, let bytes):
-                hasher.update(Array(bytes))
+                hasher.update(bytes)
             case .csv(_, let fields):
                 for name in fields.keys.sorted() {
                     hasher.update(name + "\u{1F}" + fields[name, default: ""] + "\u{1F}")
@@ -387,28 +389,30 @@ public final class Ingestor: Sendable {
     var regionAttribute: String? { self.policy.identifiers.regionAttribute }
 }
 
-/// A batch being parsed and pseudonymized in the background while the one before it commits.
+/// A batch being digested, parsed and pseudonymized in the background while the one before it commits.
 final class PreparingBatch: @unchecked Sendable {
     let rows: [IngestInput.Row]
     let number: Int
     private let done = DispatchGroup()
     // Written once by the background work before `done` is left; read only after waiting on `done`.
+    private var digest: [UInt8] = []
     private var result: [PreparedRow] = []
 
-    init(rows: [IngestInput.Row], number: Int, kind: Ingestor.Kind?, ingestor: Ingestor) {
+    init(rows: [IngestInput.Row], number: Int, kind: Ingestor.Kind?, idempotencyKey: String?, ingestor: Ingestor) {
         self.rows = rows
         self.number = number
         self.done.enter()
         DispatchQueue.global().async {
+            self.digest = Ingestor.digest(of: rows, number: number, idempotencyKey: idempotencyKey)
             self.result = ingestor.prepare(rows, kind: kind)
             self.done.leave()
         }
     }
 
-    /// The prepared rows, once ready.
-    func prepared() -> [PreparedRow] {
+    /// The batch's digest (``Ingestor/digest(of:number:idempotencyKey:)``) and its prepared rows, once ready.
+    func prepared() -> (digest: [UInt8], rows: [PreparedRow]) {
         self.done.wait()
-        return self.result
+        return (self.digest, self.result)
     }
 }
 

@@ -11,7 +11,7 @@ struct RecordParser: Sendable {
     /// signal is its name.
     private let consentSignals: Set<String>
     /// The ingest's clock, against which times in the future are refused.
-    private let now: @Sendable () -> Date
+    let now: @Sendable () -> Date
     /// The fields each kind of row may have (built once: a set per row was a tenth of parsing an event).
     private let customerJSONFields: Set<String>
     private let customerCSVFields: Set<String>
@@ -424,38 +424,41 @@ enum RFC3339 {
     /// parser as before, so the fast path changes no answer, only the time it takes.
     static func parseUTC(_ text: String) -> Date? {
         var text = text
-        return text.withUTF8 { bytes -> Date? in
-            guard bytes.count >= 20, bytes[bytes.count - 1] == UInt8(ascii: "Z") else { return nil }
-            func number(_ start: Int, _ count: Int) -> Int? {
-                var value = 0
-                for index in start..<(start + count) {
-                    let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
-                    guard (0...9).contains(digit) else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
+        return text.withUTF8 { Self.parseUTC(bytes: $0) }
+    }
+
+    /// ``parseUTC(_:)`` of the UTF-8 bytes of a time.
+    static func parseUTC(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard bytes.count >= 20, bytes[bytes.count - 1] == UInt8(ascii: "Z") else { return nil }
+        func number(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in start..<(start + count) {
+                let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
             }
-            guard Self.separators.allSatisfy({ bytes[$0.offset] == $0.byte }),
-                let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-                (1...12).contains(month), (1...Self.days(inMonth: month, year: year)).contains(day),
-                hour < 24, minute < 60, second < 60
-            else { return nil }
-            var fraction = 0.0
-            if bytes.count > 20 {
-                // `.` and 1 to 9 digits before the `Z`.
-                let digits = bytes.count - 21
-                guard bytes[19] == UInt8(ascii: "."), (1...9).contains(digits), let value = number(20, digits) else {
-                    return nil
-                }
-                fraction = Double(value) / pow(10, Double(digits))
-            } else if bytes[19] != UInt8(ascii: "Z") {
+            return value
+        }
+        guard Self.separators.allSatisfy({ bytes[$0.offset] == $0.byte }),
+            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            (1...12).contains(month), (1...Self.days(inMonth: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
+        var fraction = 0.0
+        if bytes.count > 20 {
+            // `.` and 1 to 9 digits before the `Z`.
+            let digits = bytes.count - 21
+            guard bytes[19] == UInt8(ascii: "."), (1...9).contains(digits), let value = number(20, digits) else {
                 return nil
             }
-            let days = Self.daysSinceEpoch(year: year, month: month, day: day)
-            let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
-            return Date(timeIntervalSince1970: Double(seconds) + fraction)
+            fraction = Double(value) / pow(10, Double(digits))
+        } else if bytes[19] != UInt8(ascii: "Z") {
+            return nil
         }
+        let days = Self.daysSinceEpoch(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
     /// Where `YYYY-MM-DDTHH:MM:SS` has its separators.

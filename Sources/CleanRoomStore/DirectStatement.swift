@@ -164,9 +164,13 @@ struct DirectRow {
     }
 
     func text(_ column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(self.handle, column) else { return "" }
-        let count = Int(sqlite3_column_bytes(self.handle, column))
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+        String(decoding: self.textBytes(column), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes of a text column, valid only until the statement steps again; empty for NULL.
+    func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let bytes = sqlite3_column_text(self.handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(self.handle, column)))
     }
 
     /// The bytes of a blob column, valid only until the statement steps again; empty for NULL.

@@ -31,6 +31,32 @@ struct IdentifierRepositoryTests {
         #expect(loaded == expected)
     }
 
+    @Test func oneVariantPerKindStreamsAsTheVariantsOfTheFullStream() throws {
+        let store = try Store.inMemory()
+        let wanted: [IdentifierKind: String] = [.email: "google", .phone: "e164", .deviceID: "", .customerID: "x"]
+        try store.write { tx throws in
+            let first = try tx.subjects.create(at: Fixture.time(0))
+            let second = try tx.subjects.create(at: Fixture.time(0))
+            try tx.identifiers.add(Fixture.identifier(of: first, kind: .email, seed: 100, variants: ["basic", "google", "uid2"]))
+            try tx.identifiers.add(Fixture.identifier(of: second, kind: .deviceID, seed: 200))
+            try tx.identifiers.add(Fixture.identifier(of: first, kind: .phone, seed: 300, variants: ["digits", "e164"]))
+            // A customer id without the wanted variant, and an e-mail whose variant names only contain it.
+            try tx.identifiers.add(Fixture.identifier(of: second, kind: .customerID, seed: 400, variants: ["y"]))
+            try tx.identifiers.add(Fixture.identifier(of: second, kind: .email, seed: 500, variants: ["googles", "xgoogle"]))
+        }
+        var all: [StoredPseudonym] = []
+        var selected: [StoredPseudonym] = []
+        try store.read { tx in
+            try tx.identifiers.forEachPseudonym { all.append($0) }
+            try tx.identifiers.forEachPseudonym(ofVariant: { wanted[$0]! }) { subject, kind, bytes in
+                selected.append(StoredPseudonym(
+                    pseudonym: Pseudonym(bytes: Array(bytes))!, kind: kind, variant: wanted[kind]!, subject: subject))
+            }
+        }
+        #expect(selected == all.filter { $0.variant == wanted[$0.kind] })
+        #expect(selected.map(\.pseudonym) == [Fixture.pseudonym(101), Fixture.pseudonym(200), Fixture.pseudonym(301)])
+    }
+
     @Test func aSubjectsIdentifiersComeBackSealedOnceWithTheirVariants() throws {
         let store = try Store.inMemory()
         let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
