@@ -15,11 +15,14 @@ struct BatchWork {
     private var added: [IdentityIndex.Key: SubjectID] = [:]
     private var dataKeys: [SubjectID: DataKey] = [:]
     private var createdSubjects: Set<SubjectID> = []
+    /// The identity index's version as the batch began: rows prepared at this version need no second lookup.
+    private let indexVersion: IdentityIndex.Version
 
     init(ingestor: Ingestor, transaction: StoreTransaction, source: String?) {
         self.ingestor = ingestor
         self.transaction = transaction
         self.source = source
+        self.indexVersion = ingestor.indexVersion
     }
 
     /// Applies a parsed and pseudonymized row, or counts its reject.
@@ -207,9 +210,9 @@ struct BatchWork {
 
     /// The subject each identifier of the row already belongs to, from this batch or the index.
     private func known(_ resolved: ResolvedIdentifiers) -> [SubjectID?] {
-        let keys = resolved.identifiers.map(\.key)
-        let indexed = self.ingestor.indexedSubjects(keys)
-        return zip(keys, indexed).map { key, indexed in self.added[key] ?? indexed }
+        let indexed = self.ingestor.indexedSubjects(resolved, at: self.indexVersion)
+        if self.added.isEmpty { return indexed }
+        return zip(resolved.identifiers, indexed).map { identifier, indexed in self.added[identifier.key] ?? indexed }
     }
 
     private mutating func dataKey(of subject: SubjectID) throws -> DataKey {

@@ -53,10 +53,29 @@ public final class IdentityIndex: @unchecked Sendable {
         }
     }
 
+    /// How many times identifiers were added to, and removed from, the index: a lookup made earlier still holds
+    /// for the identifiers it found while no removal happened since, and for those it did not find while no addition
+    /// happened since.
+    struct Version: Equatable {
+        fileprivate(set) var additions = 0
+        fileprivate(set) var removals = 0
+    }
+
+    /// What the index said of a row's identifiers, and when.
+    struct Lookup {
+        /// The subject of each key, `nil` for a key not indexed.
+        var subjects: [SubjectID?]
+        /// Whether any of the row's pseudonyms is suppressed.
+        var isSuppressed: Bool
+        /// The index's version at the lookup.
+        var version: Version
+    }
+
     private let lock = NSLock()
     private var subjects: [Key: SubjectID] = [:]
     /// The pseudonyms of erased people (the store's suppression list): an ingest drops a row naming one.
     private var suppressed: Set<Key> = []
+    private var changes = Version()
 
     /// An empty index.
     public init() {}
@@ -90,6 +109,23 @@ public final class IdentityIndex: @unchecked Sendable {
         self.lock.withLock { keys.map { self.subjects[$0] } }
     }
 
+    /// The subjects of a row's identifier keys and whether any of its canonical pseudonyms is suppressed, under
+    /// one lock, with the version they hold for.
+    func lookUp(_ keys: [Key], suppressing pseudonyms: [Pseudonym]) -> Lookup {
+        let suppressionKeys = pseudonyms.map { Key($0) }
+        return self.lock.withLock {
+            Lookup(
+                subjects: keys.map { self.subjects[$0] },
+                isSuppressed: suppressionKeys.contains { self.suppressed.contains($0) },
+                version: self.changes)
+        }
+    }
+
+    /// The index's version now.
+    var version: Version {
+        self.lock.withLock { self.changes }
+    }
+
     /// Forgets the pseudonyms of a person the store no longer holds (a retention sweep deleted them); they may
     /// come back with new data.
     public func remove(_ pseudonyms: [StoredPseudonym]) {
@@ -97,6 +133,7 @@ public final class IdentityIndex: @unchecked Sendable {
             for stored in pseudonyms {
                 self.subjects[Key(stored.pseudonym, kind: stored.kind)] = nil
             }
+            self.changes.removals += 1
         }
     }
 
@@ -116,18 +153,14 @@ public final class IdentityIndex: @unchecked Sendable {
         }
     }
 
-    /// Whether any of `pseudonyms` is suppressed.
-    func isSuppressed(any pseudonyms: [Pseudonym]) -> Bool {
-        let keys = pseudonyms.map { Key($0) }
-        return self.lock.withLock { keys.contains { self.suppressed.contains($0) } }
-    }
-
     /// Adds committed identifiers.
     func insert(_ entries: [(Key, SubjectID)]) {
+        guard !entries.isEmpty else { return }
         self.lock.withLock {
             for (key, subject) in entries {
                 self.subjects[key] = subject
             }
+            self.changes.additions += 1
         }
     }
 }

@@ -376,13 +376,22 @@ public final class Ingestor: Sendable {
                 throw RecordParser.reject(line, kind.rawValue, "\(error.code)", error.message)
             }
         }
-        resolved.isSuppressed = self.index.isSuppressed(any: resolved.identifiers.map(\.canonical))
+        resolved.lookup = self.index.lookUp(
+            resolved.identifiers.map(\.key), suppressing: resolved.identifiers.map(\.canonical))
         return resolved
     }
 
-    func indexedSubjects(_ keys: [IdentityIndex.Key]) -> [SubjectID?] {
-        self.index.subjects(for: keys)
+    /// The subject each identifier of a row belongs to now, from what the index said when the row was prepared
+    /// (``ResolvedIdentifiers/lookup``) where that still holds at `version`, else from the index again.
+    func indexedSubjects(_ resolved: ResolvedIdentifiers, at version: IdentityIndex.Version) -> [SubjectID?] {
+        let lookup = resolved.lookup
+        let foundHold = lookup.version.removals == version.removals
+        let missesHold = lookup.version.additions == version.additions
+        if foundHold && (missesHold || !lookup.subjects.contains(nil)) { return lookup.subjects }
+        return self.index.subjects(for: resolved.identifiers.map(\.key))
     }
+
+    var indexVersion: IdentityIndex.Version { self.index.version }
 
     var keyringForWork: Keyring { self.keyring }
     var clock: @Sendable () -> Date { self.now }
@@ -430,5 +439,9 @@ struct ResolvedIdentifiers {
         kind: IdentifierKind, raw: String, canonical: Pseudonym, key: IdentityIndex.Key,
         variants: [StoredIdentifier.Variant]
     )] = []
-    var isSuppressed = false
+    /// What the identity index said of them when the row was prepared: their subjects and whether any is
+    /// suppressed.
+    var lookup = IdentityIndex.Lookup(subjects: [], isSuppressed: false, version: IdentityIndex.Version())
+
+    var isSuppressed: Bool { self.lookup.isSuppressed }
 }

@@ -1,0 +1,53 @@
+import CleanRoomCore
+import CleanRoomStore
+import Testing
+
+@testable import CleanRoomIngest
+
+/// Rows look their identifiers up in the identity index while they are prepared in parallel; the batch that
+/// commits them uses those lookups only where the index has not changed what they said since.
+struct IdentityIndexVersionTests {
+    static func pseudonym(_ seed: UInt8) -> Pseudonym {
+        Pseudonym(bytes: Array(repeating: seed, count: Pseudonym.byteCount))!
+    }
+
+    /// A row naming `pseudonyms` as e-mails, prepared now.
+    static func row(_ pseudonyms: [Pseudonym], in index: IdentityIndex) -> ResolvedIdentifiers {
+        var resolved = ResolvedIdentifiers()
+        for pseudonym in pseudonyms {
+            resolved.identifiers.append((.email, "", pseudonym, IdentityIndex.Key(pseudonym, kind: .email), []))
+        }
+        resolved.lookup = index.lookUp(resolved.identifiers.map(\.key), suppressing: pseudonyms)
+        return resolved
+    }
+
+    @Test func aLookupHoldsUntilTheIndexChangesWhatItSaid() throws {
+        let fixture = try IngestFixture()
+        let ingestor = try fixture.ingestor()
+        let index = fixture.index
+        let (known, unknown) = (Self.pseudonym(1), Self.pseudonym(2))
+        index.insert([(IdentityIndex.Key(known, kind: .email), SubjectID(1))])
+        var row = Self.row([known, unknown], in: index)
+        #expect(row.lookup.subjects == [SubjectID(1), nil])
+        #expect(ingestor.indexedSubjects(row, at: ingestor.indexVersion) == [SubjectID(1), nil])
+
+        // Unchanged, the lookup is used as it is, not repeated.
+        row.lookup.subjects = [SubjectID(7), nil]
+        #expect(ingestor.indexedSubjects(row, at: ingestor.indexVersion) == [SubjectID(7), nil])
+
+        // An addition since: an identifier it did not find may have been added, so the index is asked again.
+        index.insert([(IdentityIndex.Key(unknown, kind: .email), SubjectID(2))])
+        #expect(ingestor.indexedSubjects(row, at: ingestor.indexVersion) == [SubjectID(1), SubjectID(2)])
+
+        // A row that found all its identifiers still holds after an addition.
+        var found = Self.row([known], in: index)
+        found.lookup.subjects = [SubjectID(7)]
+        index.insert([(IdentityIndex.Key(Self.pseudonym(3), kind: .email), SubjectID(3))])
+        #expect(ingestor.indexedSubjects(found, at: ingestor.indexVersion) == [SubjectID(7)])
+
+        // A removal since (an erasure, a retention sweep): what it found may be gone.
+        index.erase([StoredPseudonym(pseudonym: known, kind: .email, variant: "google", subject: SubjectID(1))])
+        #expect(ingestor.indexedSubjects(found, at: ingestor.indexVersion) == [nil])
+        #expect(Self.row([known], in: index).isSuppressed)
+    }
+}
