@@ -61,7 +61,9 @@ struct IngestCommand: ParsableCommand {
         let audit = try HomeAuditLog(home: home)
         let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
         defer { try? store.close() }
-        let index = try IdentityIndex.load(from: store)
+        // Loaded beside the checking and reading of the first input: its first commit waits for it.
+        let index = IdentityIndex.loading(from: store)
+        defer { try? index.waitUntilLoaded() }  // before the store closes, even when the ingest failed early
         let ingestor = try Ingestor(
             store: store, keyring: audit.keyring, policy: audit.policy, index: index, audit: audit.log)
         var total = IngestSummary()

@@ -76,6 +76,10 @@ public final class IdentityIndex: @unchecked Sendable {
     /// The pseudonyms of erased people (the store's suppression list): an ingest drops a row naming one.
     private var suppressed: Set<Key> = []
     private var changes = Version()
+    /// Left once the store's identifiers are in (at once but for ``loading(from:)``).
+    private let loaded = DispatchGroup()
+    // Written before `loaded` is left, read after waiting on it.
+    private var loadFailure: (any Error)?
 
     /// An empty index.
     public init() {}
@@ -83,30 +87,73 @@ public final class IdentityIndex: @unchecked Sendable {
     /// Builds the index from every identifier in `store`.
     public static func load(from store: Store) throws -> IdentityIndex {
         let index = IdentityIndex()
+        index.subjects = try Self.subjects(in: store)
+        return index
+    }
+
+    /// Starts building the index from every identifier in `store` on a thread of its own and returns it at once,
+    /// so that an ingest reads and prepares its first rows meanwhile.
+    ///
+    /// Until the identifiers are in, the lookups of rows being prepared find nobody, which their batch corrects
+    /// at commit (the loading counts as an addition, ``Version``); everything else waits for them.
+    /// ``waitUntilLoaded()`` rethrows a failure to load them.
+    public static func loading(from store: Store) -> IdentityIndex {
+        let index = IdentityIndex()
+        index.loaded.enter()
+        let thread = Thread {
+            do {
+                let subjects = try Self.subjects(in: store)
+                index.lock.withLock {
+                    index.subjects = subjects
+                    index.changes.additions += 1
+                }
+            } catch {
+                index.loadFailure = error
+            }
+            index.loaded.leave()
+        }
+        thread.name = "cleanroom.identity-index.load"
+        thread.start()
+        return index
+    }
+
+    private static func subjects(in store: Store) throws -> [Key: SubjectID] {
+        var subjects: [Key: SubjectID] = [:]
         try store.read { transaction in
-            index.subjects.reserveCapacity(try transaction.identifiers.count())
+            subjects.reserveCapacity(try transaction.identifiers.count())
             try transaction.identifiers.forEachPseudonym(
                 ofVariant: { IdentifierNormalizer.canonicalRule(of: $0).description }
             ) { subject, kind, pseudonym in
-                index.subjects[Key(bytes: pseudonym, kind: kind)] = subject
+                subjects[Key(bytes: pseudonym, kind: kind)] = subject
             }
         }
-        return index
+        return subjects
+    }
+
+    /// Waits until the store's identifiers are in.
+    ///
+    /// - Throws: The store's error when ``loading(from:)`` could not read them.
+    public func waitUntilLoaded() throws {
+        self.loaded.wait()
+        if let failure = self.loadFailure { throw failure }
     }
 
     /// The number of identifiers indexed.
     public var count: Int {
-        self.lock.withLock { self.subjects.count }
+        self.loaded.wait()
+        return self.lock.withLock { self.subjects.count }
     }
 
     /// The subject an identifier's canonical pseudonym belongs to.
     public func subject(for pseudonym: Pseudonym, kind: IdentifierKind) -> SubjectID? {
-        self.lock.withLock { self.subjects[Key(pseudonym, kind: kind)] }
+        self.loaded.wait()
+        return self.lock.withLock { self.subjects[Key(pseudonym, kind: kind)] }
     }
 
     /// The subjects of several keys, looked up under one lock: `nil` for a key not indexed.
     func subjects(for keys: [Key]) -> [SubjectID?] {
-        self.lock.withLock { keys.map { self.subjects[$0] } }
+        self.loaded.wait()
+        return self.lock.withLock { keys.map { self.subjects[$0] } }
     }
 
     /// The subjects of a row's identifier keys and whether any of its canonical pseudonyms is suppressed, under
@@ -129,6 +176,7 @@ public final class IdentityIndex: @unchecked Sendable {
     /// Forgets the pseudonyms of a person the store no longer holds (a retention sweep deleted them); they may
     /// come back with new data.
     public func remove(_ pseudonyms: [StoredPseudonym]) {
+        self.loaded.wait()
         self.lock.withLock {
             for stored in pseudonyms {
                 self.subjects[Key(stored.pseudonym, kind: stored.kind)] = nil
@@ -156,6 +204,7 @@ public final class IdentityIndex: @unchecked Sendable {
     /// Adds committed identifiers.
     func insert(_ entries: [(Key, SubjectID)]) {
         guard !entries.isEmpty else { return }
+        self.loaded.wait()
         self.lock.withLock {
             for (key, subject) in entries {
                 self.subjects[key] = subject

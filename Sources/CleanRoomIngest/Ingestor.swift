@@ -104,23 +104,38 @@ public final class Ingestor: Sendable {
         -> IngestSummary
     {
         let format = try options.format ?? Self.format(of: path)
-        let lineCount = try IngestInput.check(path: path)
+        // Whether the file can be read and is UTF-8 is checked beside the reading and preparing of its first
+        // batches; nothing is written, not even the rejects file, before the check passes. Its error comes first.
+        let check = BackgroundInputCheck(path: path)
         var kind = options.kind
         if format == .csv {
-            kind = try self.csvKind(path: path, given: options.kind)
+            do {
+                kind = try self.csvKind(path: path, given: options.kind)
+            } catch {
+                _ = try check.lineCount()
+                throw error
+            }
         }
-        let rejects = try RejectsFile(path: options.rejectsPath ?? path + ".rejects.jsonl")
+        var checked: (lineCount: Int, rejects: RejectsFile)?
+        let passCheck = { [self] () throws -> (lineCount: Int, rejects: RejectsFile) in
+            if let checked { return checked }
+            let lineCount = try check.lineCount()
+            try self.index.waitUntilLoaded()
+            let passed = (lineCount, try RejectsFile(path: options.rejectsPath ?? path + ".rejects.jsonl"))
+            checked = passed
+            return passed
+        }
         var summary = IngestSummary()
         var batchNumber = 0
         var rowsRead = 0
-        // A pipeline of three: the file is read ahead on a thread of its own; while one batch commits on this
-        // thread, the next is parsed and pseudonymized on the other cores (that work needs no database).
+        // A pipeline: the file is read ahead on a thread of its own; while one batch commits on this thread, the
+        // next ones are parsed and pseudonymized on the other cores (that work needs no database).
         let reader = BatchReader(path: path, format: format, batchSize: options.batchSize)
         defer { reader.cancel() }
-        var inFlight: PreparingBatch?
-        let commitInFlight = { [self] in
-            guard let pending = inFlight else { return }
-            inFlight = nil
+        var inFlight: [PreparingBatch] = []
+        let commitOldest = { [self] in
+            let pending = inFlight.removeFirst()
+            let (lineCount, rejects) = try passCheck()
             let result = try self.commit(pending, options: options)
             summary.add(result.summary)
             try rejects.write(result.rejects)
@@ -131,20 +146,30 @@ public final class Ingestor: Sendable {
         }
         do {
             while let rows = try reader.next() {
-                let next = PreparingBatch(
-                    rows: rows, number: batchNumber, kind: kind, idempotencyKey: options.idempotencyKey, ingestor: self)
+                inFlight.append(PreparingBatch(
+                    rows: rows, number: batchNumber, kind: kind, idempotencyKey: options.idempotencyKey, ingestor: self))
                 batchNumber += 1
-                try commitInFlight()
-                inFlight = next
+                if inFlight.count > Self.batchesPreparedAhead {
+                    try commitOldest()
+                }
             }
-            try commitInFlight()
+            while !inFlight.isEmpty {
+                try commitOldest()
+            }
         } catch {
-            _ = inFlight?.prepared()
+            for batch in inFlight {
+                _ = batch.prepared()
+            }
+            _ = try check.lineCount()
             throw error
         }
-        try rejects.close()
+        try passCheck().rejects.close()
         return summary
     }
+
+    /// How many batches may be prepared while one commits: enough to keep the cores busy while the first commit
+    /// waits for the input check and the identity index, few enough to bound memory.
+    static let batchesPreparedAhead = 3
 
     // MARK: A batch
 

@@ -93,6 +93,26 @@ struct IngestorTests {
         let missing = #expect(throws: IngestError.self) { try fixture.ingestor().ingest(path: fixture.root + "/none.jsonl") }
         #expect(missing?.code == .unreadableInput)
         #expect(try fixture.subjectCount == 0)
+        #expect(!FileManager.default.fileExists(atPath: latin1 + ".rejects.jsonl"), "not even a rejects file")
+    }
+
+    @Test func anIdentityIndexStillLoadingResolvesPeopleAsALoadedOneDoes() throws {
+        let fixture = try IngestFixture()
+        try fixture.ingest("customers.jsonl", [customerLine("c-1", email: "a@example.com"), customerLine("c-2")])
+        // A new gateway whose index loads beside its first batches, as `cleanroom ingest` starts.
+        let index = IdentityIndex.loading(from: fixture.store)
+        let ingestor = try Ingestor(
+            store: fixture.store, keyring: fixture.keyring, policy: fixture.policy, index: index, audit: fixture.audit)
+        let path = try fixture.write("more.jsonl", [
+            customerLine(nil, email: "A@example.com", phone: "+49 151 23456789"),
+            #"{"type":"event","customer_id":"c-2","event":"visit","at":"2026-01-01T00:00:00Z"}"#,
+            customerLine("c-3"),
+        ])
+        let summary = try ingestor.ingest(path: path)
+        #expect(summary.accepted == 3 && summary.rejected == 0)
+        #expect(summary.subjectsUpdated == 1 && summary.subjectsCreated == 1)
+        #expect(try fixture.subjectCount == 3)
+        #expect(index.count == 5)
     }
 
     /// Every reject reason, each with its field; the rejects file holds no value from the input.
