@@ -19,7 +19,7 @@ struct CeilingCopy {
         let path = try Self.createEmptyFile(in: directory)
         let connection = try SQLiteConnection(path: path, readOnly: false)
         // As `Store.open`: WAL, every commit synced, foreign keys enforced, deleted content overwritten,
-        // a 64 MiB page cache and a 5 s busy timeout.
+        // a 64 MiB page cache, a checkpoint every 8192 pages and a 5 s busy timeout.
         try connection.execute(
             """
             PRAGMA journal_mode = WAL;
@@ -27,6 +27,7 @@ struct CeilingCopy {
             PRAGMA foreign_keys = ON;
             PRAGMA secure_delete = ON;
             PRAGMA cache_size = -65536;
+            PRAGMA wal_autocheckpoint = 8192;
             PRAGMA busy_timeout = 5000;
             """
         )
