@@ -72,11 +72,12 @@ struct BatchWork {
             isNew = true
         }
         for (identifier, known) in zip(resolved.identifiers, known) where known == nil {
+            guard let variants = identifier.variants else { preconditionFailure("a customer's identifier unprepared") }
             let dataKey = try self.dataKey(of: subject)
-            try self.transaction.identifiers.add(StoredIdentifier(
+            try self.transaction.identifiers.add(
                 subject: subject, kind: identifier.kind,
                 sealed: try dataKey.seal(Array(identifier.raw.utf8), context: IdentifierSealing.context(subject, identifier.kind)),
-                variants: identifier.variants, addedAt: time))
+                addedAt: time, variants: variants)
             self.added[identifier.key] = subject
             self.additions.append((identifier.key, subject))
         }

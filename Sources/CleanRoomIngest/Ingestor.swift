@@ -378,28 +378,32 @@ public final class Ingestor: Sendable {
         ]
         for (kind, raw) in given {
             guard let raw else { continue }
+            let canonical: Pseudonym
+            var variants: [StoredIdentifier.Variant]?
             do {
                 if allVariants {
-                    let hashes = try self.normalizer.matchHashes(kind: kind, raw: raw, region: region)
-                    var variants: [StoredIdentifier.Variant] = []
-                    var canonical: Pseudonym?
-                    for entry in hashes {
+                    var canonicalVariant: Pseudonym?
+                    variants = []
+                    for entry in try self.normalizer.matchHashes(kind: kind, raw: raw, region: region) {
                         let pseudonym = entry.hash.pseudonym(using: self.matchKey)
                         for rule in entry.rules {
-                            variants.append(StoredIdentifier.Variant(name: rule.description, pseudonym: pseudonym))
+                            variants?.append(StoredIdentifier.Variant(name: rule.description, pseudonym: pseudonym))
                         }
-                        if entry.isCanonical { canonical = pseudonym }
+                        if entry.isCanonical { canonicalVariant = pseudonym }
                     }
-                    guard let canonical else { continue }
-                    resolved.identifiers.append((kind, raw, canonical, IdentityIndex.Key(canonical, kind: kind), variants))
+                    guard let canonicalVariant else { continue }
+                    canonical = canonicalVariant
                 } else {
-                    let canonical = try self.normalizer.canonicalMatchHash(kind: kind, raw: raw, region: region)
+                    canonical = try self.normalizer.canonicalMatchHash(kind: kind, raw: raw, region: region)
                         .pseudonym(using: self.matchKey)
-                    resolved.identifiers.append((kind, raw, canonical, IdentityIndex.Key(canonical, kind: kind), []))
                 }
             } catch {
                 throw RecordParser.reject(line, kind.rawValue, "\(error.code)", error.message)
             }
+            // Encoded here, in parallel, rather than when the row is written.
+            resolved.identifiers.append((
+                kind, raw, canonical, IdentityIndex.Key(canonical, kind: kind),
+                try variants.map { try StoredIdentifier.EncodedVariants($0) }))
         }
         resolved.lookup = self.index.lookUp(
             resolved.identifiers.map(\.key), suppressing: resolved.identifiers.map(\.canonical))
@@ -462,7 +466,7 @@ struct ResolvedIdentifiers {
     /// here, in parallel, not on the committing thread), and for a customer row the pseudonyms of every variant.
     var identifiers: [(
         kind: IdentifierKind, raw: String, canonical: Pseudonym, key: IdentityIndex.Key,
-        variants: [StoredIdentifier.Variant]
+        variants: StoredIdentifier.EncodedVariants?
     )] = []
     /// What the identity index said of them when the row was prepared: their subjects and whether any is
     /// suppressed.

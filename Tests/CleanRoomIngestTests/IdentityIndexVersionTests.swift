@@ -15,7 +15,7 @@ struct IdentityIndexVersionTests {
     static func row(_ pseudonyms: [Pseudonym], in index: IdentityIndex) -> ResolvedIdentifiers {
         var resolved = ResolvedIdentifiers()
         for pseudonym in pseudonyms {
-            resolved.identifiers.append((.email, "", pseudonym, IdentityIndex.Key(pseudonym, kind: .email), []))
+            resolved.identifiers.append((.email, "", pseudonym, IdentityIndex.Key(pseudonym, kind: .email), nil))
         }
         resolved.lookup = index.lookUp(resolved.identifiers.map(\.key), suppressing: pseudonyms)
         return resolved

@@ -57,6 +57,23 @@ struct IdentifierRepositoryTests {
         #expect(selected.map(\.pseudonym) == [Fixture.pseudonym(101), Fixture.pseudonym(200), Fixture.pseudonym(301)])
     }
 
+    @Test func variantsEncodedBeforehandAreStoredAsTheRecordsOwn() throws {
+        let store = try Store.inMemory()
+        let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
+        let identifier = Fixture.identifier(of: subject, kind: .email, seed: 1, variants: ["uid2", "basic", "google"])
+        let encoded = try StoredIdentifier.EncodedVariants(identifier.variants)
+        #expect(encoded.names == "basic,google,uid2")
+        #expect(encoded.pseudonyms == Fixture.pseudonym(2).bytes + Fixture.pseudonym(3).bytes + Fixture.pseudonym(1).bytes)
+        try store.write { tx throws in
+            try tx.identifiers.add(
+                subject: subject, kind: identifier.kind, sealed: identifier.sealed, addedAt: identifier.addedAt,
+                variants: encoded)
+        }
+        let stored = try store.read { tx in try tx.identifiers.identifiers(of: subject) }
+        #expect(stored.map { Set($0.variants) } == [Set(identifier.variants)])
+        #expect(stored.map(\.sealed) == [identifier.sealed])
+    }
+
     @Test func aSubjectsIdentifiersComeBackSealedOnceWithTheirVariants() throws {
         let store = try Store.inMemory()
         let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }

@@ -39,3 +39,41 @@ public struct StoredIdentifier: Sendable, Hashable {
         self.addedAt = addedAt
     }
 }
+
+extension StoredIdentifier {
+    /// Variants as an identifiers row stores them: the names sorted and joined by commas, and their pseudonyms end
+    /// to end in the same order.
+    ///
+    /// Encoding and checking them is a third of adding an identifier; an ingest does it for a batch's rows in
+    /// parallel, before the batch's transaction, with ``IdentifierRepository/add(_:variants:)``.
+    public struct EncodedVariants: Sendable, Hashable {
+        /// The names, sorted, joined by commas.
+        public let names: String
+        /// The pseudonyms, 32 bytes each, in the order of the names.
+        public let pseudonyms: [UInt8]
+
+        /// Encodes `variants`.
+        ///
+        /// - Throws: ``StoreError`` `invalidArgument` without variants, with a variant name twice, or with a
+        ///   variant name holding a comma.
+        public init(_ variants: [Variant]) throws(StoreError) {
+            guard !variants.isEmpty else {
+                throw StoreError(code: .invalidArgument, message: "an identifier needs at least one variant pseudonym")
+            }
+            guard !variants.contains(where: { $0.name.utf8.contains(UInt8(ascii: ",")) }) else {
+                throw StoreError(code: .invalidArgument, message: "a variant name cannot hold a comma")
+            }
+            let sorted = variants.sorted { $0.name < $1.name }
+            guard zip(sorted, sorted.dropFirst()).allSatisfy({ $0.name != $1.name }) else {
+                throw StoreError(code: .invalidArgument, message: "an identifier lists the same variant name twice")
+            }
+            self.names = sorted.map(\.name).joined(separator: ",")
+            var pseudonyms: [UInt8] = []
+            pseudonyms.reserveCapacity(sorted.count * Pseudonym.byteCount)
+            for variant in sorted {
+                pseudonyms += variant.pseudonym.bytes
+            }
+            self.pseudonyms = pseudonyms
+        }
+    }
+}

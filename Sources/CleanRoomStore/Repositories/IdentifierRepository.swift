@@ -1,4 +1,5 @@
 public import CleanRoomCore
+public import Foundation
 internal import GRDB
 
 /// Sealed identifiers and the pseudonyms they are indexed under, which live in the identifier's row
@@ -16,17 +17,19 @@ public struct IdentifierRepository {
     /// - Throws: ``StoreError`` `invalidArgument` without variants, with a variant name twice, or with a
     ///   variant name holding a comma; `constraint` when the subject does not exist.
     public func add(_ identifier: StoredIdentifier) throws {
-        guard !identifier.variants.isEmpty else {
-            throw StoreError(code: .invalidArgument, message: "an identifier needs at least one variant pseudonym")
-        }
-        guard Set(identifier.variants.map(\.name)).count == identifier.variants.count else {
-            throw StoreError(code: .invalidArgument, message: "an identifier lists the same variant name twice")
-        }
-        guard !identifier.variants.contains(where: { $0.name.contains(",") }) else {
-            throw StoreError(code: .invalidArgument, message: "a variant name cannot hold a comma")
-        }
-        let variants = identifier.variants.sorted { $0.name < $1.name }
-        self.changes?.touch(identifier.subject)
+        try self.add(
+            subject: identifier.subject, kind: identifier.kind, sealed: identifier.sealed, addedAt: identifier.addedAt,
+            variants: StoredIdentifier.EncodedVariants(identifier.variants))
+    }
+
+    /// Adds one raw identifier of `subject`, sealed once, with its variants encoded beforehand.
+    ///
+    /// - Throws: ``StoreError`` `constraint` when the subject does not exist.
+    public func add(
+        subject: SubjectID, kind: IdentifierKind, sealed: [UInt8], addedAt: Date,
+        variants: StoredIdentifier.EncodedVariants
+    ) throws {
+        self.changes?.touch(subject)
         try performing("add an identifier") {
             var insert = try DirectStatement(
                 self.db,
@@ -34,12 +37,12 @@ public struct IdentifierRepository {
                     INSERT INTO identifiers (subject_id, kind, sealed, added_at, variants, pseudonyms)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """)
-            insert.bind(identifier.subject.rawValue)
-            insert.bind(identifier.kind.rawValue)
-            insert.bind(identifier.sealed)
-            insert.bind(identifier.addedAt.storedMilliseconds)
-            insert.bind(variants.map(\.name).joined(separator: ","))
-            insert.bind(variants.flatMap(\.pseudonym.bytes))
+            insert.bind(subject.rawValue)
+            insert.bind(kind.rawValue)
+            insert.bind(sealed)
+            insert.bind(addedAt.storedMilliseconds)
+            insert.bind(variants.names)
+            insert.bind(variants.pseudonyms)
             try insert.run()
         }
     }
