@@ -41,6 +41,13 @@ let package = Package(
             name: "CPhoneNumber",
             linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("stdc++")]
         ),
+        // The two process-wide settings of the system SQLite (libsqlite3-dev) Swift cannot call. Only CleanRoomStore
+        // imports it.
+        .systemLibrary(
+            name: "CSQLiteConfig",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
         .target(name: "CleanRoomCrypto", dependencies: ["COpenSSL"]),
         .target(
             name: "CleanRoomCore",
@@ -54,6 +61,7 @@ let package = Package(
             name: "CleanRoomStore",
             dependencies: [
                 "CleanRoomCore",
+                "CSQLiteConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // GRDB's own system library over libsqlite3, for the direct binding of the hot inserts.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

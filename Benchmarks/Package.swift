@@ -60,6 +60,8 @@ let package = Package(
         .executableTarget(
             name: "ingest-ceiling",
             dependencies: [
+                // For SQLite's process-wide settings only (Store.configureSQLite), so that both measure alike.
+                .product(name: "CleanRoomStore", package: "CleanRoom"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

@@ -7,6 +7,7 @@
 // counts of those files. Every row is read into memory first (untimed); then WORK_DIR/ceiling.sqlite is
 // created afresh and the rows inserted, timed, one prepared statement per table, one transaction per batch.
 // Prints one JSON line on stdout and a summary on stderr.
+import CleanRoomStore
 import Foundation
 
 @main
@@ -21,6 +22,8 @@ enum IngestCeiling {
     }
 
     private static func run(_ options: CeilingOptions) throws {
+        // CleanRoom's process-wide SQLite settings (multi-thread mode, no memory statistics), before any connection.
+        Store.configureSQLite()
         let source = try self.openSource(options.source)
         let plan = try CeilingPlan(
             source: source,
