@@ -59,7 +59,11 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let home = self.homeOptions.resolved
         let audit = try HomeAuditLog(home: home)
-        let store = try Store.open(path: home.databaseFile, options: home.storeOptions())
+        // The file is verified beside the loading of the identity index and the checking of the input: the first
+        // batch's commit waits for the verdict.
+        var options = home.storeOptions()
+        options.integrityCheck = .beforeFirstWrite
+        let store = try Store.open(path: home.databaseFile, options: options)
         defer { try? store.close() }
         // Loaded beside the checking and reading of the first input: its first commit waits for it.
         let index = IdentityIndex.loading(from: store)

@@ -38,21 +38,39 @@ public struct Store: Sendable {
         /// `nil` puts it beside the database as `<database>.keys`. A CleanRoom home keeps it in `keys/`.
         public var keyVaultPath: String?
 
+        /// When the file is verified with `PRAGMA quick_check`.
+        public var integrityCheck: IntegrityCheck
+
         /// Creates options; the defaults suit a server and the command line alike.
         public init(
             busyTimeout: Duration = .seconds(5), cacheSizeMiB: Int = 64, createIfMissing: Bool = true,
-            keyVaultPath: String? = nil
+            keyVaultPath: String? = nil, integrityCheck: IntegrityCheck = .atOpen
         ) {
             self.busyTimeout = busyTimeout
             self.cacheSizeMiB = cacheSizeMiB
             self.createIfMissing = createIfMissing
             self.keyVaultPath = keyVaultPath
+            self.integrityCheck = integrityCheck
         }
+    }
+
+    /// When ``open(path:options:)`` verifies the file with `PRAGMA quick_check`, which reads all of it (2.4 s for
+    /// a million people). Nothing is ever written before the file passes.
+    public enum IntegrityCheck: Sendable, Hashable {
+        /// Before `open` returns.
+        case atOpen
+        /// On a thread of its own, beside the caller's first reads; every write waits for it and fails with
+        /// `corrupt` when it found damage. A file that needs an upgrade first (a migration, keys to move or to
+        /// settle) is verified before `open` returns, as with `atOpen`. For a command that reads much before its
+        /// first write: an ingest loads its identity index meanwhile.
+        case beforeFirstWrite
     }
 
     let writer: any DatabaseWriter
     let vault: KeyVault
     private let observers = StoreObservers()
+    /// The verdict of the integrity check every write waits for.
+    private let integrity = IntegrityVerdict()
 
     private init(writer: any DatabaseWriter, vault: KeyVault) {
         self.writer = writer
@@ -92,9 +110,13 @@ public struct Store: Sendable {
         let vault = try KeyVault.open(
             path: options.keyVaultPath ?? path + ".keys", createIfMissing: options.createIfMissing)
         let store = Store(writer: pool, vault: vault)
-        try store.verifyIntegrity()
-        try store.moveDataKeysToTheVault()
-        try store.migrate()
+        if options.integrityCheck == .beforeFirstWrite, try !store.needsUpgrade() {
+            store.integrity.start { try store.verifyIntegrity() }
+        } else {
+            try store.verifyIntegrity()
+            try store.moveDataKeysToTheVault()
+            try store.migrate()
+        }
         try store.settleKeyVault()
         return store
     }
@@ -149,6 +171,22 @@ public struct Store: Sendable {
                 code: .corrupt,
                 message: "the database file is corrupt: PRAGMA quick_check found damage; restore the file from a backup"
             )
+        }
+    }
+
+    /// Whether opening the file writes to it (a migration, data keys to move to the vault, key deletions to
+    /// settle) or refuses it (a newer schema).
+    private func needsUpgrade() throws -> Bool {
+        try performing("read the schema version") {
+            try self.writer.read { db in
+                let migrator = StoreSchema.migrator
+                guard try migrator.hasCompletedMigrations(db), try !migrator.hasBeenSuperseded(db),
+                    try !db.tableExists("data_keys")
+                else {
+                    return true
+                }
+                return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pending_key_deletions)") ?? true
+            }
         }
     }
 
@@ -244,6 +282,7 @@ public struct Store: Sendable {
     /// Writes are serialized. Errors thrown by `body` pass through unchanged. Data keys the transaction adds reach
     /// the key vault just before the database commits, and keys it destroys leave the vault just after.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try self.integrity.wait()
         let changes = KeyChanges()
         let touched = ChangeCollector()
         var insertedInVault: [SubjectID] = []
@@ -315,6 +354,7 @@ public struct Store: Sendable {
     ///
     /// Call it after an erasure so that the destroyed data key and deleted rows leave the log file too.
     public func checkpoint() throws {
+        try self.integrity.wait()
         try performing("checkpoint the write-ahead log") {
             try self.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try self.vault.checkpoint()
@@ -332,5 +372,36 @@ public struct Store: Sendable {
             try self.writer.close()
             try self.vault.close()
         }
+    }
+}
+
+/// The outcome of a ``Store``'s integrity check: at once for a store verified as it opened, else once the check
+/// that ``Store/IntegrityCheck/beforeFirstWrite`` runs in the background has finished.
+final class IntegrityVerdict: @unchecked Sendable {
+    private let done = DispatchGroup()
+    // Written before `done` is left; read only after waiting on it.
+    private var failure: (any Error)?
+
+    /// Runs `check` on a thread of its own; ``wait()`` waits for it.
+    func start(_ check: @escaping @Sendable () throws -> Void) {
+        self.done.enter()
+        let thread = Thread {
+            do {
+                try check()
+            } catch {
+                self.failure = error
+            }
+            self.done.leave()
+        }
+        thread.name = "cleanroom.store.quick-check"
+        thread.start()
+    }
+
+    /// Waits for the check, if one runs.
+    ///
+    /// - Throws: What the check found: ``StoreError`` `corrupt` for a damaged file.
+    func wait() throws {
+        self.done.wait()
+        if let failure = self.failure { throw failure }
     }
 }

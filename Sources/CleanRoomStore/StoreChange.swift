@@ -25,8 +25,13 @@ public struct StoreChange: Sendable, Equatable {
 /// Used only by the thread running the transaction.
 final class ChangeCollector: @unchecked Sendable {
     private(set) var change = StoreChange()
+    /// The subject touched last: a person's rows are written one after another, so most touches repeat it and
+    /// need no set insertion.
+    private var lastTouched: SubjectID?
 
     func touch(_ subject: SubjectID) {
+        guard subject != self.lastTouched else { return }
+        self.lastTouched = subject
         self.change.subjects.insert(subject)
     }
 

@@ -10,19 +10,29 @@ public struct StoreTransaction {
     let keyChanges: KeyChanges?
     /// The people a write transaction touches, told to the store's observers after it commits; `nil` when reading.
     let changes: ChangeCollector?
+    /// The statements of the hot writes, prepared once per transaction.
+    let statements: DirectStatements
+
+    init(db: Database, vault: KeyVault, keyChanges: KeyChanges?, changes: ChangeCollector?) {
+        self.db = db
+        self.vault = vault
+        self.keyChanges = keyChanges
+        self.changes = changes
+        self.statements = DirectStatements(db)
+    }
 
     /// People known to the store.
-    public var subjects: SubjectRepository { SubjectRepository(db: self.db, dataKeys: self.dataKeys, changes: self.changes) }
+    public var subjects: SubjectRepository { SubjectRepository(db: self.db, dataKeys: self.dataKeys, changes: self.changes, statements: self.statements) }
     /// Sealed identifiers and their pseudonyms.
-    public var identifiers: IdentifierRepository { IdentifierRepository(db: self.db, changes: self.changes) }
+    public var identifiers: IdentifierRepository { IdentifierRepository(db: self.db, changes: self.changes, statements: self.statements) }
     /// Per-subject data keys, wrapped by the key-encryption key.
     public var dataKeys: DataKeyRepository { DataKeyRepository(db: self.db, vault: self.vault, changes: self.keyChanges) }
     /// The append-only consent ledger.
-    public var consent: ConsentRepository { ConsentRepository(db: self.db, changes: self.changes) }
+    public var consent: ConsentRepository { ConsentRepository(db: self.db, changes: self.changes, statements: self.statements) }
     /// Subject attributes (country, age band, …).
-    public var attributes: AttributeRepository { AttributeRepository(db: self.db, changes: self.changes) }
+    public var attributes: AttributeRepository { AttributeRepository(db: self.db, changes: self.changes, statements: self.statements) }
     /// Events (purchases, visits, …) and their items.
-    public var events: EventRepository { EventRepository(db: self.db, changes: self.changes) }
+    public var events: EventRepository { EventRepository(db: self.db, changes: self.changes, statements: self.statements) }
     /// Pseudonyms of erased people, dropped at ingest.
     public var suppression: SuppressionRepository { SuppressionRepository(db: self.db) }
     /// Committed ingest batches, for replay detection.

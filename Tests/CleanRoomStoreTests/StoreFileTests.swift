@@ -176,41 +176,77 @@ struct StoreFileTests {
         }
     }
 
+    /// A database of 3,000 people at `url`, checkpointed and closed, then damaged in the middle fifth of its pages.
+    static func damagedDatabase(at url: URL, damage: Damage) throws {
+        let store = try Store.open(path: url.path)
+        try store.write { tx throws in
+            for index in 0..<3_000 {
+                let subject = try tx.subjects.create(at: Fixture.time(index))
+                try tx.identifiers.add(
+                    Fixture.identifier(of: subject, kind: .email, seed: index * 4, variants: ["basic", "google"])
+                )
+                try tx.attributes.upsert(
+                    StoredAttribute(subject: subject, name: "country", value: "DE", updatedAt: Fixture.time(index))
+                )
+            }
+        }
+        try store.close()
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: url.path + "-wal")[.size] as? Int) ?? 0
+        try #require(walSize == 0, "closing must checkpoint the log into the file")
+
+        var bytes = try [UInt8](Data(contentsOf: url))
+        let pageSize = 4096
+        let pageCount = bytes.count / pageSize
+        try #require(pageCount >= 20)
+        for page in (pageCount * 2 / 5)..<(pageCount * 3 / 5) {
+            for offset in damage.bytes(ofPage: page, pageSize: pageSize) {
+                bytes[offset] = 0xA5
+            }
+        }
+        try Data(bytes).write(to: url)
+    }
+
     @Test(arguments: Damage.allCases)
     func aCorruptedFileFailsToOpen(damage: Damage) throws {
         try withTemporaryDirectory { directory in
             let url = directory.appendingPathComponent("corrupt.sqlite")
-            let store = try Store.open(path: url.path)
-            try store.write { tx throws in
-                for index in 0..<3_000 {
-                    let subject = try tx.subjects.create(at: Fixture.time(index))
-                    try tx.identifiers.add(
-                        Fixture.identifier(of: subject, kind: .email, seed: index * 4, variants: ["basic", "google"])
-                    )
-                    try tx.attributes.upsert(
-                        StoredAttribute(subject: subject, name: "country", value: "DE", updatedAt: Fixture.time(index))
-                    )
-                }
-            }
-            try store.close()
-            let walSize = (try? FileManager.default.attributesOfItem(atPath: url.path + "-wal")[.size] as? Int) ?? 0
-            try #require(walSize == 0, "closing must checkpoint the log into the file")
-
-            var bytes = try [UInt8](Data(contentsOf: url))
-            let pageSize = 4096
-            let pageCount = bytes.count / pageSize
-            try #require(pageCount >= 20)
-            for page in (pageCount * 2 / 5)..<(pageCount * 3 / 5) {
-                for offset in damage.bytes(ofPage: page, pageSize: pageSize) {
-                    bytes[offset] = 0xA5
-                }
-            }
-            try Data(bytes).write(to: url)
-
+            try Self.damagedDatabase(at: url, damage: damage)
             let error = try #require(throws: StoreError.self) { try Store.open(path: url.path) }
             #expect(error.code == .corrupt)
             #expect(error.message.contains(damage.expectedMessage))
             #expect(error.message.contains("restore"))
+        }
+    }
+
+    @Test(arguments: Damage.allCases)
+    func aCorruptedFileVerifiedBeforeTheFirstWriteRefusesThatWriteAndStaysAsItWas(damage: Damage) throws {
+        try withTemporaryDirectory { directory in
+            let url = directory.appendingPathComponent("corrupt.sqlite")
+            try Self.damagedDatabase(at: url, damage: damage)
+            let before = try Data(contentsOf: url)
+            let store = try Store.open(path: url.path, options: Store.Options(integrityCheck: .beforeFirstWrite))
+            let error = try #require(throws: StoreError.self) {
+                try store.write { tx in _ = try tx.subjects.create(at: Fixture.time(0)) }
+            }
+            #expect(error.code == .corrupt)
+            #expect(error.message.contains(damage.expectedMessage))
+            #expect(throws: StoreError.self) { try store.checkpoint() }
+            try? store.close()
+            #expect(try Data(contentsOf: url) == before)
+        }
+    }
+
+    @Test func aSoundFileVerifiedBeforeTheFirstWriteIsReadAndWrittenAsAnyOther() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("sound.sqlite").path
+            let created = try Store.open(path: path)
+            try created.write { tx in _ = try tx.subjects.create(at: Fixture.time(0)) }
+            try created.close()
+            let store = try Store.open(path: path, options: Store.Options(integrityCheck: .beforeFirstWrite))
+            #expect(try store.read { tx in try tx.subjects.count() } == 1)
+            try store.write { tx in _ = try tx.subjects.create(at: Fixture.time(1)) }
+            #expect(try store.read { tx in try tx.subjects.count() } == 2)
+            try store.close()
         }
     }
 

@@ -9,6 +9,7 @@ internal import GRDB
 public struct AttributeRepository {
     let db: Database
     var changes: ChangeCollector? = nil
+    let statements: DirectStatements
 
     /// Sets an attribute unless the stored value is newer.
     ///
@@ -47,7 +48,7 @@ public struct AttributeRepository {
             }
             guard applied > 0 else { return 0 }
             var write = try DirectStatement(
-                self.db,
+                self.statements,
                 sql: stored == nil
                     ? "INSERT INTO subject_attributes (attributes, subject_id) VALUES (?, ?)"
                     : "UPDATE subject_attributes SET attributes = ? WHERE subject_id = ?")
@@ -66,7 +67,7 @@ public struct AttributeRepository {
         self.changes?.touch(subject)
         try performing("insert attributes") {
             var insert = try DirectStatement(
-                self.db, sql: "INSERT INTO subject_attributes (attributes, subject_id) VALUES (?, ?)")
+                self.statements, sql: "INSERT INTO subject_attributes (attributes, subject_id) VALUES (?, ?)")
             insert.bind(row.text)
             insert.bind(subject.rawValue)
             try insert.run()

@@ -5,6 +5,7 @@ internal import GRDB
 public struct ConsentRepository {
     let db: Database
     var changes: ChangeCollector? = nil
+    let statements: DirectStatements
 
     /// Appends an entry to the ledger.
     ///
@@ -13,7 +14,7 @@ public struct ConsentRepository {
         self.changes?.touch(entry.subject)
         try performing("append to the consent ledger") {
             var insert = try DirectStatement(
-                self.db,
+                self.statements,
                 sql: """
                     INSERT INTO consent_ledger (subject_id, purpose, signal, occurred_at, recorded_at, source)
                     VALUES (?, ?, ?, ?, ?, ?)

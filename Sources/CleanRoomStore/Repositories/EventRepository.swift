@@ -6,6 +6,7 @@ internal import GRDB
 public struct EventRepository {
     let db: Database
     var changes: ChangeCollector? = nil
+    let statements: DirectStatements
 
     private static let columns = """
         SELECT e.id, e.subject_id, e.type, e.occurred_at, e.amount, e.currency, e.event_key, i.item
@@ -27,7 +28,7 @@ public struct EventRepository {
         self.changes?.touch(event.subject)
         return try performing("insert an event") {
             var insert = try DirectStatement(
-                self.db,
+                self.statements,
                 sql: """
                     INSERT INTO events (subject_id, type, occurred_at, amount, currency, event_key)
                     VALUES (?, ?, ?, ?, ?, ?)
@@ -43,7 +44,7 @@ public struct EventRepository {
             guard self.db.changesCount > 0 else { return false }
             let eventID = self.db.lastInsertedRowID
             var insertItem = try DirectStatement(
-                self.db, sql: "INSERT INTO event_items (event_id, position, item) VALUES (?, ?, ?)")
+                self.statements, sql: "INSERT INTO event_items (event_id, position, item) VALUES (?, ?, ?)")
             for (position, item) in event.items.enumerated() {
                 insertItem.bind(eventID)
                 insertItem.bind(position)

@@ -11,6 +11,7 @@ internal import GRDB
 public struct IdentifierRepository {
     let db: Database
     var changes: ChangeCollector? = nil
+    let statements: DirectStatements
 
     /// Adds one raw identifier (sealed once) with the pseudonyms of its variants.
     ///
@@ -32,7 +33,7 @@ public struct IdentifierRepository {
         self.changes?.touch(subject)
         try performing("add an identifier") {
             var insert = try DirectStatement(
-                self.db,
+                self.statements,
                 sql: """
                     INSERT INTO identifiers (subject_id, kind, sealed, added_at, variants, pseudonyms)
                     VALUES (?, ?, ?, ?, ?, ?)

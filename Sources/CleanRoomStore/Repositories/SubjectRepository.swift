@@ -7,11 +7,12 @@ public struct SubjectRepository {
     let db: Database
     let dataKeys: DataKeyRepository
     var changes: ChangeCollector? = nil
+    let statements: DirectStatements
 
     /// Creates a new subject and returns its id; ids grow in arrival order.
     public func create(at time: Date) throws -> SubjectID {
         try performing("create a subject") {
-            var insert = try DirectStatement(self.db, sql: "INSERT INTO subjects (created_at) VALUES (?)")
+            var insert = try DirectStatement(self.statements, sql: "INSERT INTO subjects (created_at) VALUES (?)")
             insert.bind(time.storedMilliseconds)
             try insert.run()
             let subject = SubjectID(self.db.lastInsertedRowID)
