@@ -27,8 +27,12 @@ struct BatchWork {
 
     /// Applies a parsed and pseudonymized row, or counts its reject.
     mutating func apply(_ row: PreparedRow) throws {
+        // Matched where it lies rather than taken out with `get()`, which copies every string of the row.
+        guard case .success(let prepared) = row.outcome else {
+            if case .failure(let reject) = row.outcome { self.reject(reject) }
+            return
+        }
         do {
-            let prepared = try row.outcome.get()
             switch prepared.record {
             case .customer(let customer):
                 guard let (time, attributes) = prepared.customer else { preconditionFailure("a customer row unprepared") }
@@ -40,9 +44,13 @@ struct BatchWork {
             case .tcfConsent(let consent): try self.tcfConsent(consent, prepared.identifiers, line: row.line)
             }
         } catch let reject as IngestReject {
-            self.result.rejects.append(reject)
-            self.result.summary.rejected += 1
+            self.reject(reject)
         }
+    }
+
+    private mutating func reject(_ reject: IngestReject) {
+        self.result.rejects.append(reject)
+        self.result.summary.rejected += 1
     }
 
     // MARK: Records

@@ -213,23 +213,19 @@ public final class Ingestor: Sendable {
     /// Parses, validates and pseudonymizes the rows on every core: none of it needs the database.
     func prepare(_ rows: [IngestInput.Row], kind: Kind?) -> [PreparedRow] {
         let chunks = min(rows.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-        let results = UnsafeMutableBufferPointer<PreparedRow?>.allocate(capacity: rows.count)
-        results.initialize(repeating: nil)
-        defer {
-            // Release the rows the buffer still holds, then its memory: deallocating alone would leak them.
-            _ = results.deinitialize()
-            results.deallocate()
-        }
-        let output = SendableBuffer(results)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let lower = rows.count * chunk / chunks
-            let upper = rows.count * (chunk + 1) / chunks
-            var previous: LastResolution?
-            for index in lower..<upper {
-                output.buffer[index] = self.prepare(rows[index], kind: kind, previous: &previous)
+        // Each worker initializes its own slots of the array's storage: no row is copied or released on the way.
+        return Array(unsafeUninitializedCapacity: rows.count) { storage, count in
+            let output = SendableBuffer(storage)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let lower = rows.count * chunk / chunks
+                let upper = rows.count * (chunk + 1) / chunks
+                var previous: LastResolution?
+                for index in lower..<upper {
+                    (output.buffer.baseAddress! + index).initialize(to: self.prepare(rows[index], kind: kind, previous: &previous))
+                }
             }
+            count = rows.count
         }
-        return results.map { $0! }
     }
 
     /// The identifiers of the last event of a chunk and what they resolved to: an export lists a person's events
