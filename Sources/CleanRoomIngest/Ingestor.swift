@@ -410,10 +410,17 @@ public final class Ingestor: Sendable {
     /// (``ResolvedIdentifiers/lookup``) where that still holds at `version`, else from the index again.
     func indexedSubjects(_ resolved: ResolvedIdentifiers, at version: IdentityIndex.Version) -> [SubjectID?] {
         let lookup = resolved.lookup
-        let foundHold = lookup.version.removals == version.removals
-        let missesHold = lookup.version.additions == version.additions
-        if foundHold && (missesHold || !lookup.subjects.contains(nil)) { return lookup.subjects }
-        return self.index.subjects(for: resolved.identifiers.map(\.key))
+        let keys = resolved.identifiers.map(\.key)
+        if lookup.version.removals == version.removals {
+            // What it found still holds; what it did not find holds unless added since.
+            let missed = zip(keys, lookup.subjects).compactMap { key, subject in subject == nil ? key : nil }
+            if missed.isEmpty || lookup.version.additions == version.additions
+                || !self.index.mayHaveAdded(missed, since: lookup.version)
+            {
+                return lookup.subjects
+            }
+        }
+        return self.index.subjects(for: keys)
     }
 
     var indexVersion: IdentityIndex.Version { self.index.version }

@@ -50,4 +50,20 @@ struct IdentityIndexVersionTests {
         #expect(ingestor.indexedSubjects(found, at: ingestor.indexVersion) == [nil])
         #expect(Self.row([known], in: index).isSuppressed)
     }
+
+    @Test func theLatestAdditionsTellWhichMissesMayHaveBeenAdded() {
+        let index = IdentityIndex()
+        let key = { (seed: UInt8) in IdentityIndex.Key(Self.pseudonym(seed), kind: .email) }
+        let before = index.version
+        index.insert([(key(1), SubjectID(1))])
+        #expect(index.mayHaveAdded([key(1)], since: before))
+        #expect(index.mayHaveAdded([key(2), key(1)], since: before))
+        #expect(!index.mayHaveAdded([key(2)], since: before), "a key whose bit no addition set")
+        #expect(!index.mayHaveAdded([key(1)], since: index.version), "nothing added since")
+        // More additions than bitmaps kept: no longer known, so maybe.
+        for seed in UInt8(10)..<UInt8(30) {
+            index.insert([(key(seed), SubjectID(Int64(seed)))])
+        }
+        #expect(index.mayHaveAdded([key(2)], since: before))
+    }
 }
