@@ -301,7 +301,11 @@ struct PreparedRecord {
 /// What one batch produced.
 struct IngestorBatchResult {
     var summary = IngestSummary()
+    /// The batch's rejected rows, as they are found.
     var rejects: [IngestReject] = []
+    /// Its rejects as the rejects file and the batch's row hold them (``IngestReject/jsonLines(_:)``): of this
+    /// commit, or of the commit before for a batch committed before.
+    var rejectLines: [UInt8] = []
     /// For a batch committed before: the counts of that commit.
     var committedCounts: StoredIngestBatch.Counts?
 }
@@ -320,9 +324,10 @@ final class RejectsFile {
         self.handle = handle
     }
 
-    func write(_ rejects: [IngestReject]) throws {
-        guard !rejects.isEmpty else { return }
-        try self.handle.write(contentsOf: Data(try IngestReject.jsonLines(rejects)))
+    /// Appends rejects encoded as JSON Lines (``IngestReject/jsonLines(_:)``).
+    func write(_ lines: [UInt8]) throws {
+        guard !lines.isEmpty else { return }
+        try self.handle.write(contentsOf: Data(lines))
     }
 
     func close() throws {
@@ -342,11 +347,5 @@ extension IngestReject {
             bytes.append(UInt8(ascii: "\n"))
         }
         return bytes
-    }
-
-    /// Reads back what ``jsonLines(_:)`` wrote.
-    static func fromJSONLines(_ bytes: [UInt8]) throws -> [IngestReject] {
-        let decoder = JSONDecoder()
-        return try bytes.split(separator: UInt8(ascii: "\n")).map { try decoder.decode(IngestReject.self, from: Data($0)) }
     }
 }

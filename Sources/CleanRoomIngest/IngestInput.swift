@@ -33,18 +33,20 @@ enum IngestInput {
                 throw IngestError(code: .unreadableInput, message: "cannot read \(path) to the end: \(error)")
             }
             if chunk.isEmpty { break }
-            let bytes = Array(chunk)
             var (breaks, allBytes) = (0, UInt8(0))
-            for byte in bytes {
-                breaks += byte == UInt8(ascii: "\n") ? 1 : 0
-                allBytes |= byte
+            chunk.withUnsafeBytes { bytes in
+                for byte in bytes {
+                    breaks += byte == UInt8(ascii: "\n") ? 1 : 0
+                    allBytes |= byte
+                }
             }
             lines += breaks
             // ASCII is UTF-8: most exports need no validation at all.
             if allBytes < 0x80 && carry.isEmpty {
-                offset += bytes.count
+                offset += chunk.count
                 continue
             }
+            let bytes = Array(chunk)
             // Validate UTF-8 over chunk boundaries: keep an unfinished sequence for the next chunk.
             let text = carry + bytes
             let complete = Self.completePrefixLength(text)

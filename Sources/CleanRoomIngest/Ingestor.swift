@@ -138,7 +138,7 @@ public final class Ingestor: Sendable {
             let (lineCount, rejects) = try passCheck()
             let result = try self.commit(pending, options: options)
             summary.add(result.summary)
-            try rejects.write(result.rejects)
+            try rejects.write(result.rejectLines)
             rowsRead += pending.rows.count
             progress?(rowsRead, lineCount)
             // Free the batch's rows on another thread: tens of thousands of small objects.
@@ -184,7 +184,7 @@ public final class Ingestor: Sendable {
                 // Committed before (a replay, or a rerun after a crash): list its rejects again, change nothing.
                 var skipped = IngestorBatchResult()
                 skipped.summary.batchesAlreadyIngested = 1
-                skipped.rejects = try IngestReject.fromJSONLines(committed.rejects)
+                skipped.rejectLines = committed.rejects
                 skipped.committedCounts = committed.counts
                 return skipped
             }
@@ -193,6 +193,8 @@ public final class Ingestor: Sendable {
                 try work.apply(row)
             }
             work.result.summary.batchesCommitted = 1
+            // Encoded once, for the batch's row and for the rejects file.
+            work.result.rejectLines = try IngestReject.jsonLines(work.result.rejects)
             let summary = work.result.summary
             try transaction.batches.record(StoredIngestBatch(
                 id: batchID, digest: digest, source: options.source, startedAt: startedAt, committedAt: self.now(),
@@ -200,7 +202,7 @@ public final class Ingestor: Sendable {
                     accepted: summary.accepted, rejected: summary.rejected, suppressed: summary.suppressed,
                     duplicates: summary.duplicates, subjectsCreated: summary.subjectsCreated,
                     subjectsUpdated: summary.subjectsUpdated),
-                rejects: try IngestReject.jsonLines(work.result.rejects)
+                rejects: work.result.rejectLines
             ))
             additions = work.additions
             return work.result
