@@ -85,9 +85,9 @@ public final class IdentityIndex: @unchecked Sendable {
     private static let recentAdditionsKept = 8
     private static let additionBitmapBits = 1 << 17
     /// Left once the store's identifiers are in (at once but for ``loading(from:)``).
-    private let loaded = DispatchGroup()
-    // Written before `loaded` is left, read after waiting on it.
-    private var loadFailure: (any Error)?
+    /// The loading of the store's identifiers: done at once but for ``loading(from:)``, which sets it before the
+    /// index is shared.
+    private var loaded = BackgroundWork(value: ())
 
     /// An empty index.
     public init() {}
@@ -107,22 +107,14 @@ public final class IdentityIndex: @unchecked Sendable {
     /// ``waitUntilLoaded()`` rethrows a failure to load them.
     public static func loading(from store: Store) -> IdentityIndex {
         let index = IdentityIndex()
-        index.loaded.enter()
-        let thread = Thread {
-            do {
-                let subjects = try Self.subjects(in: store)
-                index.lock.withLock {
-                    index.subjects = subjects
-                    // No bitmap: a row prepared before the load is looked up again in the whole index.
-                    index.changes.additions += 1
-                }
-            } catch {
-                index.loadFailure = error
+        index.loaded = BackgroundWork(name: "cleanroom.identity-index.load") {
+            let subjects = try Self.subjects(in: store)
+            index.lock.withLock {
+                index.subjects = subjects
+                // No bitmap: a row prepared before the load is looked up again in the whole index.
+                index.changes.additions += 1
             }
-            index.loaded.leave()
         }
-        thread.name = "cleanroom.identity-index.load"
-        thread.start()
         return index
     }
 
@@ -143,25 +135,24 @@ public final class IdentityIndex: @unchecked Sendable {
     ///
     /// - Throws: The store's error when ``loading(from:)`` could not read them.
     public func waitUntilLoaded() throws {
-        self.loaded.wait()
-        if let failure = self.loadFailure { throw failure }
+        try self.loaded.value()
     }
 
     /// The number of identifiers indexed.
     public var count: Int {
-        self.loaded.wait()
+        _ = try? self.loaded.value()
         return self.lock.withLock { self.subjects.count }
     }
 
     /// The subject an identifier's canonical pseudonym belongs to.
     public func subject(for pseudonym: Pseudonym, kind: IdentifierKind) -> SubjectID? {
-        self.loaded.wait()
+        _ = try? self.loaded.value()
         return self.lock.withLock { self.subjects[Key(pseudonym, kind: kind)] }
     }
 
     /// The subjects of several keys, looked up under one lock: `nil` for a key not indexed.
     func subjects(for keys: [Key]) -> [SubjectID?] {
-        self.loaded.wait()
+        _ = try? self.loaded.value()
         return self.lock.withLock { keys.map { self.subjects[$0] } }
     }
 
@@ -185,7 +176,7 @@ public final class IdentityIndex: @unchecked Sendable {
     /// Forgets the pseudonyms of a person the store no longer holds (a retention sweep deleted them); they may
     /// come back with new data.
     public func remove(_ pseudonyms: [StoredPseudonym]) {
-        self.loaded.wait()
+        _ = try? self.loaded.value()
         self.lock.withLock {
             for stored in pseudonyms {
                 self.subjects[Key(stored.pseudonym, kind: stored.kind)] = nil
@@ -213,7 +204,7 @@ public final class IdentityIndex: @unchecked Sendable {
     /// Adds committed identifiers.
     func insert(_ entries: [(Key, SubjectID)]) {
         guard !entries.isEmpty else { return }
-        self.loaded.wait()
+        _ = try? self.loaded.value()
         var bits = [UInt64](repeating: 0, count: Self.additionBitmapBits / 64)
         for (key, _) in entries {
             let bit = Int(truncatingIfNeeded: key.a) & (Self.additionBitmapBits - 1)

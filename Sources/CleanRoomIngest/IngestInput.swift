@@ -153,29 +153,3 @@ enum IngestInput {
         }
     }
 }
-
-/// ``IngestInput/check(path:)`` run on a thread of its own, beside the reading and preparing of the first batches.
-final class BackgroundInputCheck: @unchecked Sendable {
-    private let done = DispatchGroup()
-    // Written once before `done` is left; read only after waiting on `done`.
-    private var outcome: Result<Int, any Error> = .success(0)
-
-    /// Starts checking the file at `path`.
-    init(path: String) {
-        self.done.enter()
-        let thread = Thread { [self] in
-            self.outcome = Result { try IngestInput.check(path: path) }
-            self.done.leave()
-        }
-        thread.name = "cleanroom.ingest.check"
-        thread.start()
-    }
-
-    /// The file's line count, once checked.
-    ///
-    /// - Throws: The check's ``IngestError``: the file cannot be read or is not UTF-8.
-    func lineCount() throws -> Int {
-        self.done.wait()
-        return try self.outcome.get()
-    }
-}

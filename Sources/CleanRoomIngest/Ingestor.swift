@@ -106,20 +106,20 @@ public final class Ingestor: Sendable {
         let format = try options.format ?? Self.format(of: path)
         // Whether the file can be read and is UTF-8 is checked beside the reading and preparing of its first
         // batches; nothing is written, not even the rejects file, before the check passes. Its error comes first.
-        let check = BackgroundInputCheck(path: path)
+        let check = BackgroundWork(name: "cleanroom.ingest.check") { try IngestInput.check(path: path) }
         var kind = options.kind
         if format == .csv {
             do {
                 kind = try self.csvKind(path: path, given: options.kind)
             } catch {
-                _ = try check.lineCount()
+                _ = try check.value()
                 throw error
             }
         }
         var checked: (lineCount: Int, rejects: RejectsFile)?
         let passCheck = { [self] () throws -> (lineCount: Int, rejects: RejectsFile) in
             if let checked { return checked }
-            let lineCount = try check.lineCount()
+            let lineCount = try check.value()
             try self.index.waitUntilLoaded()
             let passed = (lineCount, try RejectsFile(path: options.rejectsPath ?? path + ".rejects.jsonl"))
             checked = passed
@@ -160,7 +160,7 @@ public final class Ingestor: Sendable {
             for batch in inFlight {
                 _ = batch.prepared()
             }
-            _ = try check.lineCount()
+            _ = try check.value()
             throw error
         }
         try passCheck().rejects.close()

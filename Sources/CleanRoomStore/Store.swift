@@ -69,8 +69,10 @@ public struct Store: Sendable {
     let writer: any DatabaseWriter
     let vault: KeyVault
     private let observers = StoreObservers()
-    /// The verdict of the integrity check every write waits for.
-    private let integrity = IntegrityVerdict()
+    /// The integrity check every write waits for: done at once for a store verified as it opened, else running in
+    /// the background (``IntegrityCheck/beforeFirstWrite``); set by ``open(path:options:)`` before the store is
+    /// shared.
+    private var integrity = BackgroundWork(value: ())
 
     private init(writer: any DatabaseWriter, vault: KeyVault) {
         self.writer = writer
@@ -109,9 +111,11 @@ public struct Store: Sendable {
         }
         let vault = try KeyVault.open(
             path: options.keyVaultPath ?? path + ".keys", createIfMissing: options.createIfMissing)
-        let store = Store(writer: pool, vault: vault)
+        var store = Store(writer: pool, vault: vault)
         if options.integrityCheck == .beforeFirstWrite, try !store.needsUpgrade() {
-            store.integrity.start { try store.verifyIntegrity() }
+            store.integrity = BackgroundWork(name: "cleanroom.store.quick-check") { [store] in
+                try store.verifyIntegrity()
+            }
         } else {
             try store.verifyIntegrity()
             try store.moveDataKeysToTheVault()
@@ -282,7 +286,7 @@ public struct Store: Sendable {
     /// Writes are serialized. Errors thrown by `body` pass through unchanged. Data keys the transaction adds reach
     /// the key vault just before the database commits, and keys it destroys leave the vault just after.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try self.integrity.wait()
+        try self.integrity.value()
         let changes = KeyChanges()
         let touched = ChangeCollector()
         var insertedInVault: [SubjectID] = []
@@ -354,7 +358,7 @@ public struct Store: Sendable {
     ///
     /// Call it after an erasure so that the destroyed data key and deleted rows leave the log file too.
     public func checkpoint() throws {
-        try self.integrity.wait()
+        try self.integrity.value()
         try performing("checkpoint the write-ahead log") {
             try self.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try self.vault.checkpoint()
@@ -372,36 +376,5 @@ public struct Store: Sendable {
             try self.writer.close()
             try self.vault.close()
         }
-    }
-}
-
-/// The outcome of a ``Store``'s integrity check: at once for a store verified as it opened, else once the check
-/// that ``Store/IntegrityCheck/beforeFirstWrite`` runs in the background has finished.
-final class IntegrityVerdict: @unchecked Sendable {
-    private let done = DispatchGroup()
-    // Written before `done` is left; read only after waiting on it.
-    private var failure: (any Error)?
-
-    /// Runs `check` on a thread of its own; ``wait()`` waits for it.
-    func start(_ check: @escaping @Sendable () throws -> Void) {
-        self.done.enter()
-        let thread = Thread {
-            do {
-                try check()
-            } catch {
-                self.failure = error
-            }
-            self.done.leave()
-        }
-        thread.name = "cleanroom.store.quick-check"
-        thread.start()
-    }
-
-    /// Waits for the check, if one runs.
-    ///
-    /// - Throws: What the check found: ``StoreError`` `corrupt` for a damaged file.
-    func wait() throws {
-        self.done.wait()
-        if let failure = self.failure { throw failure }
     }
 }
