@@ -84,9 +84,9 @@ public final class IdentityIndex: @unchecked Sendable {
     /// keys, which set a tenth of the bits.
     private static let recentAdditionsKept = 8
     private static let additionBitmapBits = 1 << 17
-    /// Left once the store's identifiers are in (at once but for ``loading(from:)``).
     /// The loading of the store's identifiers: done at once but for ``loading(from:)``, which sets it before the
-    /// index is shared.
+    /// index is shared. Accessors wait for it; a failed load leaves the index empty, and the ingest's first commit
+    /// rethrows its error through ``waitUntilLoaded()`` before anything is written.
     private var loaded = BackgroundWork(value: ())
 
     /// An empty index.
