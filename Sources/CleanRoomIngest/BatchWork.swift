@@ -12,7 +12,7 @@ struct BatchWork {
     var result = IngestorBatchResult()
     /// Identifiers this batch added, joined to the index once the batch commits.
     var additions: [(IdentityIndex.Key, SubjectID)] = []
-    private var added: [IdentityIndex.Key: SubjectID] = [:]
+    private var added = IdentityTable()
     private var dataKeys: [SubjectID: DataKey] = [:]
     private var createdSubjects: Set<SubjectID> = []
     /// The identity index's version as the batch began: rows prepared at this version need no second lookup.
