@@ -39,7 +39,7 @@ public enum CanonicalJSON: Sendable, Equatable {
         switch self {
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+            let keys = members.keys.sorted(by: Self.keyPrecedes)
             for (index, key) in keys.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 Self.writeString(key, to: &output)
@@ -74,9 +74,31 @@ public enum CanonicalJSON: Sendable, Equatable {
         }
     }
 
+    /// Whether `key` sorts before `other` among an object's keys: by their UTF-16 code units, as RFC 8785 sorts.
+    ///
+    /// Compared on the UTF-8 bytes, which need no transcoding and order like code points; the two orders differ
+    /// only where a character of U+10000 and above (UTF-16 surrogates, below U+E000) meets one of U+E000–U+FFFF,
+    /// which is told by the lead bytes at the first difference.
+    public static func keyPrecedes(_ key: String, _ other: String) -> Bool {
+        var (bytes, otherBytes) = (key.utf8.makeIterator(), other.utf8.makeIterator())
+        while true {
+            switch (bytes.next(), otherBytes.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case (let byte?, let otherByte?):
+                if byte == otherByte { continue }
+                let upperBMP: ClosedRange<UInt8> = 0xEE...0xEF
+                if byte >= 0xF0, upperBMP.contains(otherByte) { return true }
+                if otherByte >= 0xF0, upperBMP.contains(byte) { return false }
+                return byte < otherByte
+            }
+        }
+    }
+
     /// Writes a JSON string: only `"`, `\` and control characters are escaped; every other byte of the UTF-8
     /// text is copied as it is.
-    private static func writeString(_ string: String, to output: inout [UInt8]) {
+    public static func writeString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

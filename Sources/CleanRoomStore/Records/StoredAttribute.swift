@@ -34,12 +34,30 @@ public struct AttributeRow: Sendable {
     /// Encodes `attributes`, all given at `time`.
     public init(_ attributes: [String: String], at time: Date) {
         let milliseconds = time.storedMilliseconds
-        self.init(attributes.mapValues { ($0, milliseconds) })
+        self.init(attributes.lazy.map { ($0.key, $0.value, milliseconds) }, count: attributes.count)
     }
 
     init(_ values: [String: (value: String, updatedAt: Int64)]) {
-        self.text = CanonicalJSON.object(values.mapValues { .array([.string($0.value), .integer(Int($0.updatedAt))]) })
-            .text
-        self.isEmpty = values.isEmpty
+        self.init(values.lazy.map { ($0.key, $0.value.value, $0.value.updatedAt) }, count: values.count)
+    }
+
+    /// Writes the canonical JSON text of the members straight, without a `CanonicalJSON` value per member: this
+    /// is done for every customer of an ingest.
+    private init(_ members: some Sequence<(name: String, value: String, updatedAt: Int64)>, count: Int) {
+        var text: [UInt8] = []
+        text.reserveCapacity(2 + 40 * count)
+        text.append(UInt8(ascii: "{"))
+        for (index, member) in members.sorted(by: { CanonicalJSON.keyPrecedes($0.name, $1.name) }).enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            CanonicalJSON.writeString(member.name, to: &text)
+            text += #":["#.utf8
+            CanonicalJSON.writeString(member.value, to: &text)
+            text.append(UInt8(ascii: ","))
+            text += String(member.updatedAt).utf8
+            text.append(UInt8(ascii: "]"))
+        }
+        text.append(UInt8(ascii: "}"))
+        self.text = String(decoding: text, as: UTF8.self)
+        self.isEmpty = count == 0
     }
 }
