@@ -6,16 +6,30 @@ extension AES256GCM {
     static func sealCombined(
         _ plaintext: [UInt8], key: SymmetricKey, authenticating associatedData: [UInt8]
     ) throws -> [UInt8] {
-        var combined = [UInt8](repeating: 0, count: Self.nonceByteCount + plaintext.count + Self.tagByteCount)
-        try combined.withUnsafeMutableBufferPointer { combined in
-            let tagStart = combined.count - Self.tagByteCount
-            let nonce = UnsafeMutableBufferPointer(rebasing: combined[..<Self.nonceByteCount])
+        try Self.combined(plaintextCount: plaintext.count) { nonce, ciphertext, tag in
             try SecureRandom.fill(nonce)
             try Self.encrypt(
                 plaintext, key: key, nonce: UnsafeBufferPointer(nonce), associatedData: associatedData,
-                ciphertext: UnsafeMutableBufferPointer(rebasing: combined[Self.nonceByteCount..<tagStart]),
-                tag: UnsafeMutableBufferPointer(rebasing: combined[tagStart...])
-            )
+                ciphertext: ciphertext, tag: tag)
+        }
+    }
+
+    /// A combined form nonce ‖ ciphertext ‖ tag for a plaintext of `plaintextCount` bytes, its three parts
+    /// written by `seal`.
+    static func combined(
+        plaintextCount: Int,
+        _ seal: (
+            _ nonce: UnsafeMutableBufferPointer<UInt8>, _ ciphertext: UnsafeMutableBufferPointer<UInt8>,
+            _ tag: UnsafeMutableBufferPointer<UInt8>
+        ) throws -> Void
+    ) throws -> [UInt8] {
+        var combined = [UInt8](repeating: 0, count: Self.nonceByteCount + plaintextCount + Self.tagByteCount)
+        try combined.withUnsafeMutableBufferPointer { combined in
+            let tagStart = combined.count - Self.tagByteCount
+            try seal(
+                UnsafeMutableBufferPointer(rebasing: combined[..<Self.nonceByteCount]),
+                UnsafeMutableBufferPointer(rebasing: combined[Self.nonceByteCount..<tagStart]),
+                UnsafeMutableBufferPointer(rebasing: combined[tagStart...]))
         }
         return combined
     }

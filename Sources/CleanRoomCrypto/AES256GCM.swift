@@ -74,13 +74,22 @@ public enum AES256GCM {
         _ plaintext: [UInt8], key: SymmetricKey, nonce: UnsafeBufferPointer<UInt8>, associatedData: [UInt8],
         ciphertext: UnsafeMutableBufferPointer<UInt8>, tag: UnsafeMutableBufferPointer<UInt8>
     ) throws {
-        let plaintextLength = try Self.int32Length(plaintext.count, "plaintext")
-        let associatedDataLength = try Self.int32Length(associatedData.count, "associated data")
-        let cipher = try FetchedAlgorithms.shared.requireAES256GCM()
         let context = try CipherContext()
-        guard EVP_EncryptInit_ex2(context.pointer, cipher, key.bytes, nonce.baseAddress, nil) == 1 else {
+        guard EVP_EncryptInit_ex2(context.pointer, try FetchedAlgorithms.shared.requireAES256GCM(), key.bytes,
+                                  nonce.baseAddress, nil) == 1
+        else {
             throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM encryption could not start")
         }
+        try Self.encrypt(plaintext, in: context, associatedData: associatedData, ciphertext: ciphertext, tag: tag)
+    }
+
+    /// Encrypts with `context`, already started with its key and this message's nonce.
+    fileprivate static func encrypt(
+        _ plaintext: [UInt8], in context: borrowing CipherContext, associatedData: [UInt8],
+        ciphertext: UnsafeMutableBufferPointer<UInt8>, tag: UnsafeMutableBufferPointer<UInt8>
+    ) throws {
+        let plaintextLength = try Self.int32Length(plaintext.count, "plaintext")
+        let associatedDataLength = try Self.int32Length(associatedData.count, "associated data")
         var length: Int32 = 0
         if associatedDataLength > 0 {
             guard EVP_EncryptUpdate(context.pointer, nil, &length, associatedData, associatedDataLength) == 1 else {
@@ -100,6 +109,46 @@ public enum AES256GCM {
             COpenSSL_gcm_get_tag(context.pointer, Int32(Self.tagByteCount), tag.baseAddress) == 1
         else {
             throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM could not compute the tag")
+        }
+    }
+
+    /// Seals message after message under one key, which OpenSSL expands once rather than for each message (a
+    /// third of sealing a short identifier). Each message gets a fresh random nonce, as with
+    /// ``sealCombined(_:key:authenticating:)``, whose output it gives. Not for use by two threads at once.
+    final class KeyedSealer {
+        private let context: CipherContext
+
+        /// A sealer for `key`.
+        init(key: SymmetricKey) throws {
+            self.context = try CipherContext()
+            guard EVP_EncryptInit_ex2(self.context.pointer, try FetchedAlgorithms.shared.requireAES256GCM(),
+                                      key.bytes, nil, nil) == 1
+            else {
+                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM encryption could not start")
+            }
+        }
+
+        /// nonce ‖ ciphertext ‖ tag of `plaintext`, with `associatedData` authenticated.
+        func sealCombined(_ plaintext: [UInt8], authenticating associatedData: [UInt8]) throws -> [UInt8] {
+            try AES256GCM.combined(plaintextCount: plaintext.count) { nonce, ciphertext, tag in
+                try SecureRandom.fill(nonce)
+                try self.encrypt(
+                    plaintext, nonce: UnsafeBufferPointer(nonce), associatedData: associatedData,
+                    ciphertext: ciphertext, tag: tag)
+            }
+        }
+
+        /// Encrypts under the sealer's key with `nonce`, which must never have been used with that key.
+        func encrypt(
+            _ plaintext: [UInt8], nonce: UnsafeBufferPointer<UInt8>, associatedData: [UInt8],
+            ciphertext: UnsafeMutableBufferPointer<UInt8>, tag: UnsafeMutableBufferPointer<UInt8>
+        ) throws {
+            // Without a cipher and a key, starting again keeps the expanded key and only sets the nonce.
+            guard EVP_EncryptInit_ex2(self.context.pointer, nil, nil, nonce.baseAddress, nil) == 1 else {
+                throw OpenSSLErrorQueue.error(.openSSLFailure, "AES-256-GCM encryption could not start")
+            }
+            try AES256GCM.encrypt(
+                plaintext, in: self.context, associatedData: associatedData, ciphertext: ciphertext, tag: tag)
         }
     }
 
@@ -177,7 +226,8 @@ public enum AES256GCM {
     }
 }
 
-/// An `EVP_CIPHER_CTX` that lives for one seal or open and is freed when it goes out of scope.
+/// An `EVP_CIPHER_CTX`, freed when it goes out of scope: it lives for one seal or open, or for a
+/// ``AES256GCM/KeyedSealer``.
 private struct CipherContext: ~Copyable {
     let pointer: OpaquePointer
 

@@ -15,6 +15,8 @@ struct BatchWork {
     private var added = IdentityTable()
     private var dataKeys: [SubjectID: DataKey] = [:]
     private var createdSubjects: Set<SubjectID> = []
+    /// Wraps the data keys of the batch's new people; made at the first.
+    private var wrapper: Keyring.Wrapper?
     /// The identity index's version as the batch began: rows prepared at this version need no second lookup.
     private let indexVersion: IdentityIndex.Version
 
@@ -72,19 +74,23 @@ struct BatchWork {
         case .none:
             subject = try self.transaction.subjects.create(at: time)
             let dataKey = try DataKey.generate()
-            let wrapped = try self.ingestor.keyringForWork.wrap(dataKey, context: subject.dataKeyContext)
+            let wrapped = try self.keyWrapper().wrap(dataKey, context: subject.dataKeyContext)
             try self.transaction.dataKeys.insert(StoredDataKey(
                 subject: subject, kekVersion: wrapped.keyEncryptionKeyVersion, wrapped: wrapped.serialized))
             self.dataKeys[subject] = dataKey
             self.createdSubjects.insert(subject)
             isNew = true
         }
-        for (identifier, known) in zip(resolved.identifiers, known) where known == nil {
-            guard let variants = identifier.variants else { preconditionFailure("a customer's identifier unprepared") }
-            let dataKey = try self.dataKey(of: subject)
+        let unknown = zip(resolved.identifiers, known).filter { $0.1 == nil }.map(\.0)
+        let sealer = unknown.isEmpty ? nil : try self.dataKey(of: subject).sealer()
+        for identifier in unknown {
+            guard let variants = identifier.variants, let sealer else {
+                preconditionFailure("a customer's identifier unprepared")
+            }
             try self.transaction.identifiers.add(
                 subject: subject, kind: identifier.kind,
-                sealed: try dataKey.seal(Array(identifier.raw.utf8), context: IdentifierSealing.context(subject, identifier.kind)),
+                sealed: try sealer.seal(
+                    Array(identifier.raw.utf8), context: IdentifierSealing.context(subject, identifier.kind)),
                 addedAt: time, variants: variants)
             self.added[identifier.key] = subject
             self.additions.append((identifier.key, subject))
@@ -222,6 +228,13 @@ struct BatchWork {
         let indexed = self.ingestor.indexedSubjects(resolved, at: self.indexVersion)
         if self.added.isEmpty { return indexed }
         return zip(resolved.identifiers, indexed).map { identifier, indexed in self.added[identifier.key] ?? indexed }
+    }
+
+    private mutating func keyWrapper() throws -> Keyring.Wrapper {
+        if let wrapper { return wrapper }
+        let made = try self.ingestor.keyringForWork.wrapper()
+        self.wrapper = made
+        return made
     }
 
     private mutating func dataKey(of subject: SubjectID) throws -> DataKey {

@@ -26,6 +26,22 @@ public struct DataKey: Sendable, Equatable, CustomStringConvertible, CustomDebug
         try AES256GCM.sealCombined(plaintext, key: self.key, authenticating: context)
     }
 
+    /// A sealer of several values under this key, which OpenSSL expands once for all of them: for the
+    /// identifiers a person arrives with. Not for use by two threads at once.
+    public func sealer() throws -> Sealer {
+        Sealer(sealer: try AES256GCM.KeyedSealer(key: self.key))
+    }
+
+    /// Seals values as ``DataKey/seal(_:context:)`` does, under the key it was made from.
+    public struct Sealer {
+        let sealer: AES256GCM.KeyedSealer
+
+        /// `plaintext` sealed and bound to `context`, as ``DataKey/seal(_:context:)`` gives it.
+        public func seal(_ plaintext: [UInt8], context: [UInt8]) throws -> [UInt8] {
+            try self.sealer.sealCombined(plaintext, authenticating: context)
+        }
+    }
+
     /// Opens what ``seal(_:context:)`` returned.
     ///
     /// - Throws: ``CryptoError/Code/authenticationFailure`` when `sealed` was altered, the context differs

@@ -191,6 +191,28 @@ public struct Keyring: Sendable, CustomStringConvertible {
         return try WrappedDataKey(keyEncryptionKeyVersion: version, sealed: sealed)
     }
 
+    /// A wrapper of many data keys under the current key-encryption key, which OpenSSL expands once for all of
+    /// them: for an ingest creating a data key per new person. Not for use by two threads at once.
+    public func wrapper() throws -> Wrapper {
+        let version = self.currentKeyEncryptionKeyVersion
+        return Wrapper(
+            version: version, sealer: try AES256GCM.KeyedSealer(key: try self.keyEncryptionKey(version: version)))
+    }
+
+    /// Wraps data keys as ``Keyring/wrap(_:context:)`` does, under the key-encryption key current when it was made.
+    public struct Wrapper {
+        let version: Int
+        let sealer: AES256GCM.KeyedSealer
+
+        /// `dataKey` wrapped and bound to `context`, as ``Keyring/wrap(_:context:)`` gives it.
+        public func wrap(_ dataKey: DataKey, context: [UInt8]) throws -> WrappedDataKey {
+            let sealed = try self.sealer.sealCombined(
+                dataKey.key.bytes,
+                authenticating: WrappedDataKey.associatedData(version: self.version, context: context))
+            return try WrappedDataKey(keyEncryptionKeyVersion: self.version, sealed: sealed)
+        }
+    }
+
     /// Unwraps a data key wrapped under any key-encryption key version still in the keyring.
     ///
     /// - Throws: ``KeyringError/Code/missingKey`` when its version is not in the keyring;
