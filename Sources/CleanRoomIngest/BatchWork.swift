@@ -81,12 +81,11 @@ struct BatchWork {
             self.createdSubjects.insert(subject)
             isNew = true
         }
-        let unknown = zip(resolved.identifiers, known).filter { $0.1 == nil }.map(\.0)
-        let sealer = unknown.isEmpty ? nil : try self.dataKey(of: subject).sealer()
-        for identifier in unknown {
-            guard let variants = identifier.variants, let sealer else {
-                preconditionFailure("a customer's identifier unprepared")
-            }
+        var rowSealer: DataKey.Sealer?
+        for (identifier, known) in zip(resolved.identifiers, known) where known == nil {
+            guard let variants = identifier.variants else { preconditionFailure("a customer's identifier unprepared") }
+            let sealer = try rowSealer ?? self.dataKey(of: subject).sealer()
+            rowSealer = sealer
             try self.transaction.identifiers.add(
                 subject: subject, kind: identifier.kind,
                 sealed: try sealer.seal(

@@ -399,9 +399,9 @@ public final class Ingestor: Sendable {
                 throw RecordParser.reject(line, kind.rawValue, "\(error.code)", error.message)
             }
             // Encoded here, in parallel, rather than when the row is written.
-            resolved.identifiers.append((
-                kind, raw, canonical, IdentityIndex.Key(canonical, kind: kind),
-                try variants.map { try StoredIdentifier.EncodedVariants($0) }))
+            resolved.identifiers.append(ResolvedIdentifiers.Identifier(
+                kind: kind, raw: raw, canonical: canonical, key: IdentityIndex.Key(canonical, kind: kind),
+                variants: try variants.map { try StoredIdentifier.EncodedVariants($0) }))
         }
         resolved.lookup = self.index.lookUp(
             resolved.identifiers.map(\.key), suppressing: resolved.identifiers.map(\.canonical))
@@ -467,12 +467,18 @@ private struct SendableBuffer<Element>: @unchecked Sendable {
 
 /// A record's identifiers, normalized and pseudonymized.
 struct ResolvedIdentifiers {
-    /// Each identifier given: its kind, raw value, canonical pseudonym and that pseudonym's index key (computed
+    /// One identifier given: its kind, raw value, canonical pseudonym and that pseudonym's index key (computed
     /// here, in parallel, not on the committing thread), and for a customer row the pseudonyms of every variant.
-    var identifiers: [(
-        kind: IdentifierKind, raw: String, canonical: Pseudonym, key: IdentityIndex.Key,
-        variants: StoredIdentifier.EncodedVariants?
-    )] = []
+    struct Identifier {
+        let kind: IdentifierKind
+        let raw: String
+        let canonical: Pseudonym
+        let key: IdentityIndex.Key
+        let variants: StoredIdentifier.EncodedVariants?
+    }
+
+    /// Each identifier given, in the order of ``RawIdentifiers``.
+    var identifiers: [Identifier] = []
     /// What the identity index said of them when the row was prepared: their subjects and whether any is
     /// suppressed.
     var lookup = IdentityIndex.Lookup(subjects: [], isSuppressed: false, version: IdentityIndex.Version())

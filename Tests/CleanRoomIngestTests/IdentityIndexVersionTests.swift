@@ -15,7 +15,9 @@ struct IdentityIndexVersionTests {
     static func row(_ pseudonyms: [Pseudonym], in index: IdentityIndex) -> ResolvedIdentifiers {
         var resolved = ResolvedIdentifiers()
         for pseudonym in pseudonyms {
-            resolved.identifiers.append((.email, "", pseudonym, IdentityIndex.Key(pseudonym, kind: .email), nil))
+            resolved.identifiers.append(ResolvedIdentifiers.Identifier(
+                kind: .email, raw: "", canonical: pseudonym, key: IdentityIndex.Key(pseudonym, kind: .email),
+                variants: nil))
         }
         resolved.lookup = index.lookUp(resolved.identifiers.map(\.key), suppressing: pseudonyms)
         return resolved
