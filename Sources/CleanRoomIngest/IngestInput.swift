@@ -33,36 +33,55 @@ enum IngestInput {
                 throw IngestError(code: .unreadableInput, message: "cannot read \(path) to the end: \(error)")
             }
             if chunk.isEmpty { break }
-            var (breaks, allBytes) = (0, UInt8(0))
-            chunk.withUnsafeBytes { bytes in
-                for byte in bytes {
-                    breaks += byte == UInt8(ascii: "\n") ? 1 : 0
-                    allBytes |= byte
-                }
-            }
+            let (breaks, isASCII) = chunk.withUnsafeBytes(Self.scan)
             lines += breaks
             // ASCII is UTF-8: most exports need no validation at all.
-            if allBytes < 0x80 && carry.isEmpty {
+            if isASCII && carry.isEmpty {
                 offset += chunk.count
                 continue
             }
-            let bytes = Array(chunk)
             // Validate UTF-8 over chunk boundaries: keep an unfinished sequence for the next chunk.
-            let text = carry + bytes
+            let text = carry + chunk
             let complete = Self.completePrefixLength(text)
-            guard String(validating: text[..<complete], as: UTF8.self) != nil else {
+            let isUTF8 = text.withUnsafeBufferPointer { text in
+                (try? UTF8Span(validating: UnsafeBufferPointer(rebasing: text[..<complete]).span)) != nil
+            }
+            guard isUTF8 else {
                 throw IngestError(
                     code: .wrongEncoding,
                     message: "\(path) is not UTF-8 (near byte \(offset)); convert it, e.g. with iconv -t UTF-8"
                 )
             }
             carry = Array(text[complete...])
-            offset += bytes.count
+            offset += chunk.count
         }
         guard carry.isEmpty else {
             throw IngestError(code: .wrongEncoding, message: "\(path) ends inside a UTF-8 character; it is not UTF-8")
         }
         return lines
+    }
+
+    /// The number of newlines in `bytes`, and whether every byte is ASCII: eight bytes at a time, the check reading
+    /// every byte of the input before the first commit.
+    static func scan(_ bytes: UnsafeRawBufferPointer) -> (newlines: Int, isASCII: Bool) {
+        let newlineBytes: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+        let lowBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        var (newlines, allBits) = (0, UInt64(0))
+        let words = bytes.count / 8
+        for index in 0..<words {
+            let word = bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+            allBits |= word
+            // A byte of `x` is zero exactly where `word` holds a newline. Adding 0x7F to each byte's low seven bits
+            // sets its high bit unless they were all zero, and never carries into the next byte; or-ing `x` in
+            // covers the high bit itself: the high bits left clear mark the zero bytes.
+            let x = word ^ newlineBytes
+            newlines += (~(((x & lowBits) &+ lowBits) | x | lowBits)).nonzeroBitCount
+        }
+        for byte in bytes[(words * 8)...] {
+            newlines += byte == UInt8(ascii: "\n") ? 1 : 0
+            allBits |= UInt64(byte)
+        }
+        return (newlines, allBits & ~lowBits == 0)
     }
 
     /// The length of the longest prefix that does not end inside a multi-byte UTF-8 sequence.
