@@ -44,8 +44,12 @@ ceiling=$("$ceiling_tool" "$work/home/cleanroom.sqlite" "$work/ceiling" --custom
     --event-lines "$e_lines" 2> "$work/ceiling.err")
 rm -f "$work/ceiling/ceiling.sqlite"*
 
-# The peer, on the same files.
-"$venv/bin/python" "$here/peers/ingest_peer.py" "$work/data" "$work/peer.sqlite" > "$work/peer.out"
+# The peer, on the same files, into CleanRoom's schema copied from a home made for it.
+mkdir -p "$work/peer-schema/policies"
+cp "$root/policies/default.yaml" "$work/peer-schema/policies/"
+"$cleanroom" init --home "$work/peer-schema" > /dev/null
+"$venv/bin/python" "$here/peers/ingest_peer.py" "$work/data" "$work/peer.sqlite" --schema-from "$work/peer-schema" \
+    > "$work/peer.out"
 peer=$(tail -n 1 "$work/peer.out")
 
 python3 - "$c_lines" "$c_seconds" "$c_kib" "$e_lines" "$e_seconds" "$e_kib" "$peer" "$ceiling" <<'PY'

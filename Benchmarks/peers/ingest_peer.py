@@ -1,6 +1,6 @@
 """The Python peer of CleanRoom's ingest benchmark: the same gateway work, written the straightforward way.
 
-Usage: ingest_peer.py DATA_DIR DB_PATH [--batch 10000]
+Usage: ingest_peer.py DATA_DIR DB_PATH --schema-from SCHEMA_HOME [--batch 10000]
 
 Reads DATA_DIR/customers.jsonl, then events.jsonl, then consents.jsonl when present (the format of the
 ingest contract), and does what CleanRoom's gateway does (DESIGN.md sections 2 and 4):
@@ -73,204 +73,36 @@ KEK = bytes(range(32, 64))
 KEK_VERSION = 1
 
 # ---------------------------------------------------------------------------------------------------------
-# The schema: Sources/CleanRoomStore/StoreSchema.swift, migrations "v1-initial-schema" and
-# "v2-ingest-batch-rejects" verbatim, what "v3-pseudonyms-in-identifier-rows" does to a fresh database, and
-# "v4-attributes-one-row-per-subject" and "v5-released-cohorts" verbatim, and "v6-data-keys-in-the-vault": data keys
-# live in a file of their own, DB_PATH + ".keys" (CleanRoom's KeyVault), written before each batch's commit. GRDB records applied migrations in grdb_migrations; the peer does too, so
-# CleanRoom can open what the peer built.
+# The schema is CleanRoom's own, copied from a home `cleanroom init` just made (as the ingest-ceiling does):
+# every table, index and trigger of SCHEMA_HOME/cleanroom.sqlite with its grdb_migrations rows, so CleanRoom can
+# open what the peer built, and the key vault's, SCHEMA_HOME/keys/data-keys.sqlite: data keys live in a file of
+# their own, DB_PATH + ".keys", written before each batch's commit. No copy of the schema to keep in step.
 
-SCHEMA_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Sources", "CleanRoomStore",
-                             "StoreSchema.swift")
-MIGRATIONS = ("v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows",
-              "v4-attributes-one-row-per-subject", "v5-released-cohorts", "v6-data-keys-in-the-vault",
-              "v7-differencing-guard", "v8-audiences", "v9-principal-tokens")
-SCHEMA_V2 = """\
-ALTER TABLE ingest_batches ADD COLUMN rejects BLOB NOT NULL DEFAULT x'';
-"""
-SCHEMA_V3 = """\
-ALTER TABLE identifiers ADD COLUMN variants TEXT NOT NULL DEFAULT '';
-ALTER TABLE identifiers ADD COLUMN pseudonyms BLOB NOT NULL DEFAULT x'';
-DROP TABLE identifier_pseudonyms;
-"""
-SCHEMA_V4 = """\
-CREATE TABLE subject_attributes (
-    subject_id INTEGER PRIMARY KEY REFERENCES subjects(id) ON DELETE CASCADE,
-    attributes TEXT NOT NULL
-);
-INSERT INTO subject_attributes (subject_id, attributes)
-    SELECT subject_id, json_group_object(name, json_array(value, updated_at))
-    FROM (SELECT subject_id, name, value, updated_at FROM attributes ORDER BY subject_id, name)
-    GROUP BY subject_id;
-DROP TABLE attributes;
-"""
-SCHEMA_V5 = """\
-CREATE TABLE cohorts (
-    digest BLOB PRIMARY KEY CHECK (length(digest) = 32),
-    members BLOB NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE cohort_releases (
-    audit_sequence INTEGER PRIMARY KEY,
-    cohort_digest BLOB NOT NULL REFERENCES cohorts(digest)
-);
-CREATE INDEX cohort_releases_cohort ON cohort_releases(cohort_digest);
-"""
-SCHEMA_V6 = """\
-DROP TABLE data_keys;
-CREATE TABLE pending_key_deletions (
-    subject_id INTEGER PRIMARY KEY
-);
-"""
-SCHEMA_V7 = """\
-CREATE TABLE guarded_cohorts (
-    principal TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    cohort_digest BLOB NOT NULL REFERENCES cohorts(digest),
-    first_audit_sequence INTEGER NOT NULL,
-    PRIMARY KEY (principal, size, cohort_digest)
-) WITHOUT ROWID;
-"""
-SCHEMA_V8 = """\
-CREATE TABLE audiences (
-    id TEXT PRIMARY KEY NOT NULL,
-    owner TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    size INTEGER NOT NULL CHECK (size >= 0),
-    pseudonyms BLOB NOT NULL CHECK (length(pseudonyms) = 32 * size)
-);
-CREATE INDEX audiences_owner ON audiences(owner, created_at);
-CREATE INDEX audiences_expiry ON audiences(expires_at);
-"""
-SCHEMA_V9 = """\
-CREATE TABLE principal_tokens (
-    principal TEXT PRIMARY KEY,
-    token_digest BLOB NOT NULL UNIQUE CHECK (length(token_digest) = 32),
-    role TEXT NOT NULL,
-    issued_at INTEGER NOT NULL
-) WITHOUT ROWID;
-"""
-VAULT_SCHEMA = """\
-CREATE TABLE IF NOT EXISTS data_keys (
-    subject_id INTEGER PRIMARY KEY,
-    kek_version INTEGER NOT NULL,
-    wrapped BLOB NOT NULL
-);
-"""
-SCHEMA = """\
-CREATE TABLE subjects (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at INTEGER NOT NULL
-);
-
-CREATE TABLE identifiers (
-    id INTEGER PRIMARY KEY,
-    subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL CHECK (kind IN ('email', 'phone', 'device_id', 'customer_id')),
-    sealed BLOB NOT NULL,
-    added_at INTEGER NOT NULL
-);
-CREATE INDEX identifiers_subject ON identifiers(subject_id);
-
-CREATE TABLE identifier_pseudonyms (
-    identifier_id INTEGER NOT NULL REFERENCES identifiers(id) ON DELETE CASCADE,
-    variant TEXT NOT NULL,
-    pseudonym BLOB NOT NULL CHECK (length(pseudonym) = 32),
-    PRIMARY KEY (identifier_id, variant)
-) WITHOUT ROWID;
-
-CREATE TABLE data_keys (
-    subject_id INTEGER PRIMARY KEY REFERENCES subjects(id) ON DELETE CASCADE,
-    kek_version INTEGER NOT NULL,
-    wrapped BLOB NOT NULL
-);
-
-CREATE TABLE consent_ledger (
-    id INTEGER PRIMARY KEY,
-    subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
-    purpose TEXT NOT NULL,
-    signal TEXT NOT NULL,
-    occurred_at INTEGER NOT NULL,
-    recorded_at INTEGER NOT NULL,
-    source TEXT
-);
-CREATE INDEX consent_ledger_subject ON consent_ledger(subject_id);
-
-CREATE TABLE attributes (
-    subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
-    value TEXT NOT NULL,
-    updated_at INTEGER NOT NULL,
-    PRIMARY KEY (subject_id, name)
-) WITHOUT ROWID;
-
-CREATE TABLE events (
-    id INTEGER PRIMARY KEY,
-    subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
-    type TEXT NOT NULL,
-    occurred_at INTEGER NOT NULL,
-    amount REAL,
-    currency TEXT,
-    event_key BLOB NOT NULL CHECK (length(event_key) BETWEEN 1 AND 64)
-);
-CREATE UNIQUE INDEX events_subject_key ON events(subject_id, event_key);
-
-CREATE TABLE event_items (
-    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    item TEXT NOT NULL,
-    PRIMARY KEY (event_id, position)
-) WITHOUT ROWID;
-
-CREATE TABLE suppression_list (
-    pseudonym BLOB PRIMARY KEY CHECK (length(pseudonym) = 32),
-    added_at INTEGER NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE ingest_batches (
-    batch_id TEXT PRIMARY KEY,
-    digest BLOB NOT NULL,
-    source TEXT,
-    started_at INTEGER NOT NULL,
-    committed_at INTEGER NOT NULL,
-    accepted INTEGER NOT NULL,
-    rejected INTEGER NOT NULL,
-    suppressed INTEGER NOT NULL,
-    duplicates INTEGER NOT NULL,
-    subjects_created INTEGER NOT NULL,
-    subjects_updated INTEGER NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE rights_requests (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL,
-    subject_id INTEGER REFERENCES subjects(id) ON DELETE SET NULL,
-    received_at INTEGER NOT NULL,
-    deadline INTEGER NOT NULL,
-    completed_at INTEGER,
-    outcome TEXT
-);
-CREATE INDEX rights_requests_subject ON rights_requests(subject_id);
-CREATE INDEX rights_requests_open ON rights_requests(deadline) WHERE completed_at IS NULL;
+SCHEMA_QUERY = """\
+SELECT sql FROM sqlite_master
+WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid
 """
 
 
-def check_schema_matches_source():
-    """Warns when StoreSchema.swift (when this script sits in the repository) holds another schema than SCHEMA:
-    another SQL text for version 1, or a later migration."""
+def copy_schema(db, source_path):
+    """Creates in `db` every object of the database at `source_path`, and its GRDB migration rows."""
+    source = sqlite3.connect("file:%s?mode=ro" % source_path, uri=True)
     try:
-        with open(SCHEMA_SOURCE, encoding="utf-8") as source:
-            swift = source.read()
-    except OSError:
-        return
-    def version(number):
-        match = re.search(r'version%d = """\n(.*?)\n *"""' % number, swift, re.DOTALL)
-        return match and "\n".join(line[8:] for line in match.group(1).split("\n")) + "\n"
-    if (version(1) != SCHEMA or version(2) != SCHEMA_V2 or version(4) != SCHEMA_V4 or version(5) != SCHEMA_V5 or version(6) != SCHEMA_V6
-            or version(7) != SCHEMA_V7 or version(8) != SCHEMA_V8 or version(9) != SCHEMA_V9
-            or swift.count("registerMigration(") != len(MIGRATIONS)
-            or 'migrate: version3' not in swift):
-        print("warning: Sources/CleanRoomStore/StoreSchema.swift differs from the peer's SCHEMA; update it",
-              file=sys.stderr)
+        statements = [row[0] for row in source.execute(SCHEMA_QUERY)]
+        has_migrations = source.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'grdb_migrations'").fetchone() is not None
+        migrations = source.execute("SELECT identifier FROM grdb_migrations").fetchall() if has_migrations else []
+    finally:
+        source.close()
+    if not statements:
+        sys.exit("ingest_peer: %s holds no schema; give a home just made with `cleanroom init`" % source_path)
+    db.execute("BEGIN")
+    for statement in statements:
+        db.execute(statement)
+    if migrations:
+        db.executemany("INSERT INTO grdb_migrations (identifier) VALUES (?)", migrations)
+    db.execute("COMMIT")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -539,11 +371,11 @@ class Counts:
 
 
 class Ingest:
-    def __init__(self, db_path, batch_size):
+    def __init__(self, db_path, schema_home, batch_size):
         self.batch_size = batch_size
         self.kek = AESGCM(KEK)
-        self.db = open_database(db_path)
-        self.vault = open_database(db_path + ".keys", VAULT_SCHEMA)
+        self.db = open_database(db_path, os.path.join(schema_home, "cleanroom.sqlite"))
+        self.vault = open_database(db_path + ".keys", os.path.join(schema_home, "keys", "data-keys.sqlite"))
         # Ids are given here, in arrival order, as SQLite would: the writer is this one process.
         self.next_subject = self.scalar("SELECT max(coalesce((SELECT seq FROM sqlite_sequence "
                                         "WHERE name = 'subjects'), 0), coalesce(max(id), 0)) FROM subjects") + 1
@@ -840,9 +672,9 @@ def now_ms():
     return time.time_ns() // 1_000_000
 
 
-def open_database(path, vault_schema=None):
-    """Opens (creating with mode 0600) the database with CleanRoom's pragmas and schema, or the key vault with
-    `vault_schema`."""
+def open_database(path, schema_source):
+    """Opens (creating with mode 0600) the database with CleanRoom's pragmas, copying the schema of
+    `schema_source` into it when it has none."""
     if not os.path.exists(path):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     db = sqlite3.connect(path, isolation_level=None)
@@ -851,16 +683,9 @@ def open_database(path, vault_schema=None):
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA secure_delete = ON")
     db.execute("PRAGMA cache_size = -65536")  # 64 MiB, Store.Options' default
-    if vault_schema is not None:
-        db.executescript(vault_schema)
-        return db
-    has_schema = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'grdb_migrations'").fetchone()
-    if not has_schema:
-        db.executescript("BEGIN;\n" + SCHEMA + SCHEMA_V2 + SCHEMA_V3 + SCHEMA_V4 + SCHEMA_V5 + SCHEMA_V6 +
-                         SCHEMA_V7 + SCHEMA_V8 + SCHEMA_V9 +
-                         "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);\n" +
-                         "".join("INSERT INTO grdb_migrations VALUES ('%s');\n" % name for name in MIGRATIONS) +
-                         "COMMIT;")
+    db.execute("PRAGMA wal_autocheckpoint = 8192")  # as Store sets it
+    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        copy_schema(db, schema_source)
     return db
 
 
@@ -868,10 +693,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data_dir")
     parser.add_argument("db_path")
+    parser.add_argument("--schema-from", required=True, metavar="SCHEMA_HOME",
+                        help="a CleanRoom home just made with `cleanroom init`, whose schema the peer copies")
     parser.add_argument("--batch", type=int, default=10000, help="records per transaction")
     args = parser.parse_args()
-    check_schema_matches_source()
-    ingest = Ingest(args.db_path, args.batch)
+    ingest = Ingest(args.db_path, args.schema_from, args.batch)
     summary = {"peer": "python"}
     for kind, name, handle in (("customer", "customers", ingest.customer), ("event", "events", ingest.event),
                                ("consent", "consents", ingest.consent)):
