@@ -125,8 +125,10 @@ let package = Package(
             name: "cleanroom",
             dependencies: ["CleanRoomCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "CleanRoomCryptoTests", dependencies: ["CleanRoomCrypto"]),
-        .testTarget(name: "CleanRoomCoreTests", dependencies: ["CleanRoomCore", "CleanRoomCrypto"]),
+        // What several test targets use: a seeded random generator.
+        .target(name: "CleanRoomTestSupport", path: "Tests/CleanRoomTestSupport"),
+        .testTarget(name: "CleanRoomCryptoTests", dependencies: ["CleanRoomCrypto", "CleanRoomTestSupport"]),
+        .testTarget(name: "CleanRoomCoreTests", dependencies: ["CleanRoomCore", "CleanRoomCrypto", "CleanRoomTestSupport"]),
         .testTarget(
             name: "CleanRoomStoreTests",
             dependencies: [
@@ -135,10 +137,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "CleanRoomAuditTests", dependencies: ["CleanRoomAudit", "CleanRoomCrypto", "CleanRoomCore"]),
+        .testTarget(
+            name: "CleanRoomAuditTests",
+            dependencies: ["CleanRoomAudit", "CleanRoomCrypto", "CleanRoomCore", "CleanRoomTestSupport"]
+        ),
         .testTarget(
             name: "CleanRoomIngestTests",
-            dependencies: ["CleanRoomIngest", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore", "CleanRoomAudit"]
+            dependencies: [
+                "CleanRoomIngest", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore", "CleanRoomAudit",
+                "CleanRoomTestSupport",
+            ]
         ),
         .testTarget(
             name: "CleanRoomRightsTests",
@@ -150,7 +158,7 @@ let package = Package(
             name: "CleanRoomAnalyticsTests",
             dependencies: [
                 "CleanRoomAnalytics", "CleanRoomRights", "CleanRoomCore", "CleanRoomStore", "CleanRoomCrypto",
-                "CleanRoomIngest", "CleanRoomAudit",
+                "CleanRoomIngest", "CleanRoomAudit", "CleanRoomTestSupport",
             ],
             // pyfim's itemsets of the FIMI data sets, read by the agreement test.
             exclude: ["Fixtures"]
@@ -172,6 +180,7 @@ let package = Package(
             name: "CleanRoomCLITests",
             dependencies: [
                 "CleanRoomCLI", "CleanRoomAnalytics", "CleanRoomCore", "CleanRoomCrypto", "CleanRoomStore", "CleanRoomAudit", "CleanRoomIngest",
+                "CleanRoomTestSupport",
             ]
         ),
     ],

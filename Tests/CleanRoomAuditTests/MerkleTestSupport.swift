@@ -9,27 +9,6 @@ func hexBytes(_ hex: String) -> [UInt8] {
     return decoded
 }
 
-/// A small seeded generator (SplitMix64), so that "random" test inputs are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = self.state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
-    mutating func bytes(count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
-    }
-}
-
 /// RFC 9162 section 2.1's definitions, written as the recursions they are, over the entries themselves:
 /// slow (O(n) hashes per call) and independent of ``MerkleTree``'s stored subtrees.
 enum NaiveMerkle {

@@ -2,6 +2,7 @@ import CleanRoomAudit
 import CleanRoomCore
 import CleanRoomCrypto
 import CleanRoomStore
+import CleanRoomTestSupport
 import Foundation
 import Testing
 
@@ -399,27 +400,8 @@ struct LogicalDump: Sendable {
 
 // MARK: The input
 
-/// SplitMix64: a small seeded generator, so the input and the kill points are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform number in [0, 1).
-    mutating func unit() -> Double {
-        Double(self.next() >> 11) / Double(1 << 53)
-    }
-
+extension SplitMix64 {
+    /// Whether an event of `probability` happens.
     mutating func chance(_ probability: Double) -> Bool {
         self.unit() < probability
     }

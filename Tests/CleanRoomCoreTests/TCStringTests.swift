@@ -1,4 +1,5 @@
 import CleanRoomCore
+import CleanRoomTestSupport
 import Foundation
 import Testing
 
@@ -602,7 +603,7 @@ struct TCStringRoundTripTests {
 
     // Random models from a fixed seed, each in both vendor encodings.
     @Test func randomModels() throws {
-        var generator = SeededGenerator(seed: 0x7C5_7219)
+        var generator = SplitMix64(seed: 0x7C5_7219)
         for _ in 0..<150 {
             let model = Self.randomModel(using: &generator)
             for rangeEncoding in [false, true] {
@@ -616,7 +617,7 @@ struct TCStringRoundTripTests {
         }
     }
 
-    static func randomModel(using generator: inout SeededGenerator) -> SyntheticTCString {
+    static func randomModel(using generator: inout SplitMix64) -> SyntheticTCString {
         func ids(_ upper: Int, _ density: Double) -> Set<Int> {
             Set((1...upper).filter { _ in Double.random(in: 0..<1, using: &generator) < density })
         }

@@ -1,4 +1,5 @@
 import CleanRoomCore
+import CleanRoomTestSupport
 import Testing
 
 @testable import CleanRoomIngest
@@ -6,18 +7,6 @@ import Testing
 /// The identity index's open-addressing table answers as a `Dictionary` would, through growth, overwrites and
 /// removals inside runs of colliding keys.
 struct IdentityTableTests {
-    /// A deterministic generator (SplitMix64), so that a failure replays.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Keys whose first words fall into few slots (the low bits drawn from `homes` values, half of them counted
     /// down from the last slot of any table), so that runs form, wrap around the end of the table and are cut by
     /// removals; `b` tells the keys apart, `marked` gives keys no insertion made.
@@ -30,7 +19,7 @@ struct IdentityTableTests {
 
     @Test(arguments: [3, 40, 1 << 20])
     func answersAsADictionaryDoes(homes: UInt64) {
-        var generator = SplitMix64(state: homes)
+        var generator = SplitMix64(seed: homes)
         var table = IdentityTable()
         var reference: [IdentityIndex.Key: SubjectID] = [:]
         var keys: [IdentityIndex.Key] = []

@@ -1,24 +1,13 @@
 @testable import CleanRoomAnalytics
+import CleanRoomTestSupport
 import Testing
 
 /// The match index's table: its in-place sort, its galloping lookups and its delta of changed people, each checked
 /// against a plain dictionary.
 struct PseudonymTableTests {
-    /// A generator with a fixed seed (SplitMix64), so that every run checks the same cases.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// `count` random entries; with `spread` the keys fall in `0 ..< spread`, so some repeat.
     static func entries(_ count: Int, spread: UInt64 = .max, seed: UInt64) -> (keys: [UInt64], owners: [UInt32]) {
-        var random = Seeded(state: seed)
+        var random = SplitMix64(seed: seed)
         let keys = (0..<count).map { _ in UInt64.random(in: 0...spread - 1, using: &random) }
         let owners = (0..<count).map { _ in UInt32.random(in: 1...1000, using: &random) }
         return (keys, owners)
@@ -64,7 +53,7 @@ struct PseudonymTableTests {
         for (key, owner) in zip(keys, owners) { reference[key, default: []].append(owner) }
         PseudonymTable.sort(&keys, carrying: &owners)
         let table = PseudonymTable(ascendingKeys: keys, owners: owners)
-        var random = Seeded(state: 7)
+        var random = SplitMix64(seed: 7)
         let lookups = Array(Set((0..<lookedUp).map { _ in UInt64.random(in: 0..<UInt64(stored * 3), using: &random) }))
         #expect(Self.found(table, lookups) == Self.expected(reference, lookups))
         #expect(Self.found(table, [0, .max]) == Self.expected(reference, [0, .max]))

@@ -1,4 +1,5 @@
 import CleanRoomAnalytics
+import CleanRoomTestSupport
 import Testing
 
 struct AssociationRulesTests {
