@@ -226,7 +226,7 @@ public enum AES256GCM {
     }
 }
 
-/// An `EVP_CIPHER_CTX`, freed when it goes out of scope: it lives for one seal or open, or for a
+/// An `EVP_CIPHER_CTX`, freed when it goes out of scope: it lives for one seal or open, or as long as an
 /// ``AES256GCM/KeyedSealer``.
 private struct CipherContext: ~Copyable {
     let pointer: OpaquePointer

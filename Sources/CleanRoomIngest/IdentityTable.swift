@@ -21,7 +21,7 @@ struct IdentityTable {
     private static let maximumLoad = (numerator: 3, denominator: 4)
 
     private var slots: [Slot]
-    private var mask: Int
+    private let mask: Int
     /// The number of keys held.
     private(set) var count = 0
 
