@@ -49,8 +49,9 @@ public enum Hex {
         return true
     }
 
-    @usableFromInline
-    static func value(_ character: UInt8) -> UInt8? {
+    /// The value of one hexadecimal digit in either case (`0`–`9`, `a`–`f`, `A`–`F`), `nil` for any other byte.
+    @inlinable
+    public static func value(_ character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
