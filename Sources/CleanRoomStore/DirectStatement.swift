@@ -85,6 +85,20 @@ struct DirectStatement {
         try self.step { _ in }
     }
 
+    /// Runs an `INSERT`, `UPDATE` or `DELETE` to completion, resets it, and returns how many rows it changed.
+    ///
+    /// Read from the statement's connection through SQLite's C API: GRDB's `changesCount` and `lastInsertedRowID`
+    /// first check that they are called on the database's queue, which was a tenth of inserting an event.
+    mutating func runCountingChanges() throws -> Int {
+        let connection = sqlite3_db_handle(self.handle)
+        return try self.step { _ in Int(sqlite3_changes(connection)) }
+    }
+
+    /// The row id of the row the statement's connection inserted last, as ``runCountingChanges()`` reads its count.
+    var lastInsertedRowID: Int64 {
+        sqlite3_last_insert_rowid(sqlite3_db_handle(self.handle))
+    }
+
     /// Runs a statement that selects one integer and returns it (`nil` without a row), then resets it.
     mutating func integer() throws -> Int64? {
         let handle = self.handle

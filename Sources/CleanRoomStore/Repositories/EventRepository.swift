@@ -40,9 +40,8 @@ public struct EventRepository {
             insert.bind(event.amount)
             insert.bind(event.currency)
             insert.bind(event.key)
-            try insert.run()
-            guard self.db.changesCount > 0 else { return false }
-            let eventID = self.db.lastInsertedRowID
+            guard try insert.runCountingChanges() > 0 else { return false }
+            let eventID = insert.lastInsertedRowID
             var insertItem = try DirectStatement(
                 self.statements, sql: "INSERT INTO event_items (event_id, position, item) VALUES (?, ?, ?)")
             for (position, item) in event.items.enumerated() {

@@ -15,7 +15,7 @@ public struct SubjectRepository {
             var insert = try DirectStatement(self.statements, sql: "INSERT INTO subjects (created_at) VALUES (?)")
             insert.bind(time.storedMilliseconds)
             try insert.run()
-            let subject = SubjectID(self.db.lastInsertedRowID)
+            let subject = SubjectID(insert.lastInsertedRowID)
             self.changes?.touch(subject)
             return subject
         }
