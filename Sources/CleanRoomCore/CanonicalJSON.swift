@@ -100,6 +100,12 @@ public enum CanonicalJSON: Sendable, Equatable {
     /// text is copied as it is.
     public static func writeString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        defer { output.append(UInt8(ascii: "\"")) }
+        // Most strings need no escape: their bytes are copied at once.
+        guard string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            output.append(contentsOf: string.utf8)
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output += #"\""#.utf8
@@ -118,7 +124,6 @@ public enum CanonicalJSON: Sendable, Equatable {
                 output.append(byte)
             }
         }
-        output.append(UInt8(ascii: "\""))
     }
 }
 

@@ -34,30 +34,46 @@ public struct AttributeRow: Sendable {
     /// Encodes `attributes`, all given at `time`.
     public init(_ attributes: [String: String], at time: Date) {
         let milliseconds = time.storedMilliseconds
-        self.init(attributes.lazy.map { ($0.key, $0.value, milliseconds) }, count: attributes.count)
+        self.init(attributes.map { Member(name: $0.key, value: $0.value, updatedAt: milliseconds) })
     }
 
     init(_ values: [String: (value: String, updatedAt: Int64)]) {
-        self.init(values.lazy.map { ($0.key, $0.value.value, $0.value.updatedAt) }, count: values.count)
+        self.init(values.map { Member(name: $0.key, value: $0.value.value, updatedAt: $0.value.updatedAt) })
+    }
+
+    /// One attribute of the row.
+    private struct Member {
+        let name: String
+        let value: String
+        let updatedAt: Int64
     }
 
     /// Writes the canonical JSON text of the members straight, without a `CanonicalJSON` value per member: this
     /// is done for every customer of an ingest.
-    private init(_ members: some Sequence<(name: String, value: String, updatedAt: Int64)>, count: Int) {
+    private init(_ members: [Member]) {
         var text: [UInt8] = []
-        text.reserveCapacity(2 + 40 * count)
+        text.reserveCapacity(2 + 40 * members.count)
         text.append(UInt8(ascii: "{"))
+        // The members of a row mostly share one time: its digits are written once.
+        var time: (milliseconds: Int64, digits: String)?
         for (index, member) in members.sorted(by: { CanonicalJSON.keyPrecedes($0.name, $1.name) }).enumerated() {
             if index > 0 { text.append(UInt8(ascii: ",")) }
             CanonicalJSON.writeString(member.name, to: &text)
             text += #":["#.utf8
             CanonicalJSON.writeString(member.value, to: &text)
             text.append(UInt8(ascii: ","))
-            text += String(member.updatedAt).utf8
+            let digits: String
+            if let time, time.milliseconds == member.updatedAt {
+                digits = time.digits
+            } else {
+                digits = String(member.updatedAt)
+                time = (member.updatedAt, digits)
+            }
+            text += digits.utf8
             text.append(UInt8(ascii: "]"))
         }
         text.append(UInt8(ascii: "}"))
         self.text = String(decoding: text, as: UTF8.self)
-        self.isEmpty = count == 0
+        self.isEmpty = members.isEmpty
     }
 }
