@@ -20,10 +20,14 @@ struct BatchWork {
     /// The identity index's version as the batch began: rows prepared at this version need no second lookup.
     private let indexVersion: IdentityIndex.Version
 
-    init(ingestor: Ingestor, transaction: StoreTransaction, source: String?) {
+    /// Work on a batch of `rowCount` rows.
+    init(ingestor: Ingestor, transaction: StoreTransaction, source: String?, rowCount: Int) {
         self.ingestor = ingestor
         self.transaction = transaction
         self.source = source
+        // Room for a new person per row, so that the sets do not grow (rehashing every key) row after row.
+        self.dataKeys.reserveCapacity(rowCount)
+        self.createdSubjects.reserveCapacity(rowCount)
         self.indexVersion = ingestor.indexVersion
     }
 
@@ -82,17 +86,21 @@ struct BatchWork {
             isNew = true
         }
         var rowSealer: DataKey.Sealer?
-        for (identifier, known) in zip(resolved.identifiers, known) where known == nil {
-            guard let variants = identifier.variants else { preconditionFailure("a customer's identifier unprepared") }
+        // By index, reading the fields in place: binding each identifier would copy all of its strings and arrays.
+        for index in resolved.identifiers.indices where known[index] == nil {
+            guard let variants = resolved.identifiers[index].variants else {
+                preconditionFailure("a customer's identifier unprepared")
+            }
+            let (kind, key) = (resolved.identifiers[index].kind, resolved.identifiers[index].key)
             let sealer = try rowSealer ?? self.dataKey(of: subject).sealer()
             rowSealer = sealer
             try self.transaction.identifiers.add(
-                subject: subject, kind: identifier.kind,
+                subject: subject, kind: kind,
                 sealed: try sealer.seal(
-                    Array(identifier.raw.utf8), context: IdentifierSealing.context(subject, identifier.kind)),
+                    Array(resolved.identifiers[index].raw.utf8), context: IdentifierSealing.context(subject, kind)),
                 addedAt: time, variants: variants)
-            self.added[identifier.key] = subject
-            self.additions.append((identifier.key, subject))
+            self.added[key] = subject
+            self.additions.append((key, subject))
         }
         if isNew {
             try self.transaction.attributes.insert(attributes, of: subject)
@@ -226,7 +234,7 @@ struct BatchWork {
     private func known(_ resolved: ResolvedIdentifiers) -> [SubjectID?] {
         let indexed = self.ingestor.indexedSubjects(resolved, at: self.indexVersion)
         if self.added.isEmpty { return indexed }
-        return zip(resolved.identifiers, indexed).map { identifier, indexed in self.added[identifier.key] ?? indexed }
+        return indexed.indices.map { self.added[resolved.identifiers[$0].key] ?? indexed[$0] }
     }
 
     private mutating func keyWrapper() throws -> Keyring.Wrapper {

@@ -188,7 +188,8 @@ public final class Ingestor: Sendable {
                 skipped.committedCounts = committed.counts
                 return skipped
             }
-            var work = BatchWork(ingestor: self, transaction: transaction, source: options.source)
+            var work = BatchWork(
+                ingestor: self, transaction: transaction, source: options.source, rowCount: prepared.count)
             for row in prepared {
                 try work.apply(row)
             }
@@ -412,7 +413,7 @@ public final class Ingestor: Sendable {
     /// (``ResolvedIdentifiers/lookup``) where that still holds at `version`, else from the index again.
     func indexedSubjects(_ resolved: ResolvedIdentifiers, at version: IdentityIndex.Version) -> [SubjectID?] {
         let lookup = resolved.lookup
-        let keys = resolved.identifiers.map(\.key)
+        let keys = resolved.identifiers.map { $0.key }
         if lookup.version.removals == version.removals {
             // What it found still holds; what it did not find holds unless added since.
             let missed = zip(keys, lookup.subjects).compactMap { key, subject in subject == nil ? key : nil }
