@@ -26,7 +26,9 @@ public struct StoreTransaction {
     /// Sealed identifiers and their pseudonyms.
     public var identifiers: IdentifierRepository { IdentifierRepository(db: self.db, changes: self.changes, statements: self.statements) }
     /// Per-subject data keys, wrapped by the key-encryption key.
-    public var dataKeys: DataKeyRepository { DataKeyRepository(db: self.db, vault: self.vault, changes: self.keyChanges) }
+    public var dataKeys: DataKeyRepository {
+        DataKeyRepository(db: self.db, vault: self.vault, changes: self.keyChanges, statements: self.statements)
+    }
     /// The append-only consent ledger.
     public var consent: ConsentRepository { ConsentRepository(db: self.db, changes: self.changes, statements: self.statements) }
     /// Subject attributes (country, age band, …).

@@ -9,6 +9,7 @@ public struct DataKeyRepository {
     let vault: KeyVault
     /// The key changes of the enclosing write transaction; `nil` in a read transaction.
     let changes: KeyChanges?
+    let statements: DirectStatements
 
     /// How many keys ``rewrapAll(_:)`` holds in memory at a time.
     static let rewrapPageSize = 512
@@ -20,7 +21,7 @@ public struct DataKeyRepository {
     public func insert(_ key: StoredDataKey) throws {
         let changes = try self.writable()
         let exists = try performing("look up a subject") {
-            var lookup = try DirectStatement(self.db, sql: "SELECT EXISTS (SELECT 1 FROM subjects WHERE id = ?)")
+            var lookup = try DirectStatement(self.statements, sql: "SELECT EXISTS (SELECT 1 FROM subjects WHERE id = ?)")
             lookup.bind(key.subject.rawValue)
             return try lookup.integer() == 1
         }
