@@ -282,6 +282,7 @@ public final class Ingestor: Sendable {
         switch row {
         case .json(let line, let bytes):
             if let event = self.parser.usualEvent(bytes) { return .success(.event(event)) }
+            if let customer = self.parser.usualCustomer(bytes, line: line) { return .success(.customer(customer)) }
             guard let value = try? CanonicalJSON.parse(bytes), case .object(let object) = value
             else {
                 return .failure(RecordParser.reject(line, "record", "malformed_json", "the line is not a JSON object"))

@@ -9,7 +9,7 @@ struct RecordParser: Sendable {
     /// The consent signals the policy's purposes read (DESIGN.md section 5): the keys of a customer's `consent`
     /// object, the `consent_<signal>` CSV columns and the `purpose` of a consent record. By default a purpose's
     /// signal is its name.
-    private let consentSignals: Set<String>
+    let consentSignals: Set<String>
     /// The ingest's clock, against which times in the future are refused.
     let now: @Sendable () -> Date
     /// The fields each kind of row may have (built once: a set per row was a tenth of parsing an event).
@@ -269,7 +269,7 @@ struct RecordParser: Sendable {
         return identifiers
     }
 
-    private func attributeValue(_ value: Value, _ attribute: Policy.Attribute, line: Int) throws -> String {
+    func attributeValue(_ value: Value, _ attribute: Policy.Attribute, line: Int) throws -> String {
         let field = "attributes." + attribute.name
         switch attribute.valueType {
         case .string:
@@ -362,7 +362,7 @@ struct RecordParser: Sendable {
         return items
     }
 
-    private func time(_ value: Value, field: String, line: Int) throws -> Date {
+    func time(_ value: Value, field: String, line: Int) throws -> Date {
         let text = try Self.text(value, field: field, line: line)
         guard let date = RFC3339.parse(text) else {
             throw Self.reject(line, field, "invalid_time", "the time must be RFC 3339, e.g. 2026-03-01T10:00:00Z")

@@ -115,37 +115,36 @@ private struct EventLineScanner {
         }
     }
 
-    let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
+    private var scanner: PlainJSONScanner
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
-        self.bytes = bytes
+        self.scanner = PlainJSONScanner(bytes: bytes)
     }
 
     /// The fields of the line, or `nil` when it is not the usual event line (not an event, a field it does not
     /// know or gives twice, an escape, a non-ASCII byte, anything but white space after the object).
     mutating func fields() -> Fields? {
-        guard self.consume(UInt8(ascii: "{")) else { return nil }
+        guard self.scanner.consume(UInt8(ascii: "{")) else { return nil }
         var fields = Fields()
         var seen: UInt16 = 0
         repeat {
-            guard let nameRange = self.plainString(),
-                let field = Field(name: UnsafeBufferPointer(rebasing: self.bytes[nameRange])),
-                seen & field.rawValue == 0, self.consume(UInt8(ascii: ":"))
+            guard let nameRange = self.scanner.plainString(),
+                let field = Field(name: UnsafeBufferPointer(rebasing: self.scanner.bytes[nameRange])),
+                seen & field.rawValue == 0, self.scanner.consume(UInt8(ascii: ":"))
             else { return nil }
             seen |= field.rawValue
             switch field {
             case .amount:
-                guard let amount = self.plainAmount() else { return nil }
+                guard let amount = self.scanner.plainAmount() else { return nil }
                 fields.amount = amount
             case .items:
-                guard let items = self.plainStrings() else { return nil }
+                guard let items = self.scanner.plainStrings() else { return nil }
                 fields.items = items
             default:
-                guard let value = self.plainString() else { return nil }
+                guard let value = self.scanner.plainString() else { return nil }
                 switch field {
                 case .type:
-                    guard "event".utf8.elementsEqual(UnsafeBufferPointer(rebasing: self.bytes[value])) else { return nil }
+                    guard "event".utf8.elementsEqual(UnsafeBufferPointer(rebasing: self.scanner.bytes[value])) else { return nil }
                 case .customerID: fields.customerID = value
                 case .email: fields.email = value
                 case .phone: fields.phone = value
@@ -156,86 +155,8 @@ private struct EventLineScanner {
                 case .amount, .items: return nil
                 }
             }
-        } while self.consume(UInt8(ascii: ","))
-        guard self.consume(UInt8(ascii: "}")), seen & Field.type.rawValue != 0 else { return nil }
-        self.skipWhiteSpace()
-        return self.index == self.bytes.count ? fields : nil
-    }
-
-    private mutating func skipWhiteSpace() {
-        while self.index < self.bytes.count {
-            switch self.bytes[self.index] {
-            case 0x20, 0x09, 0x0A, 0x0D: self.index += 1
-            default: return
-            }
-        }
-    }
-
-    /// Takes `byte` after optional white space.
-    private mutating func consume(_ byte: UInt8) -> Bool {
-        self.skipWhiteSpace()
-        guard self.index < self.bytes.count, self.bytes[self.index] == byte else { return false }
-        self.index += 1
-        return true
-    }
-
-    /// A string of printable ASCII without escapes: the range of its characters.
-    private mutating func plainString() -> Range<Int>? {
-        guard self.consume(UInt8(ascii: "\"")) else { return nil }
-        let start = self.index
-        while self.index < self.bytes.count {
-            let byte = self.bytes[self.index]
-            self.index += 1
-            if byte == UInt8(ascii: "\"") { return start..<(self.index - 1) }
-            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
-        }
-        return nil
-    }
-
-    /// An array of plain strings (``plainString()``).
-    private mutating func plainStrings() -> [Range<Int>]? {
-        guard self.consume(UInt8(ascii: "[")) else { return nil }
-        var ranges: [Range<Int>] = []
-        if self.consume(UInt8(ascii: "]")) { return ranges }
-        repeat {
-            guard let range = self.plainString() else { return nil }
-            ranges.append(range)
-        } while self.consume(UInt8(ascii: ","))
-        return self.consume(UInt8(ascii: "]")) ? ranges : nil
-    }
-
-    /// Powers of ten a `Double` holds exactly.
-    private static let exactPowersOfTen: [Double] = (0...15).map { pow(10, Double($0)) }
-
-    /// A number without sign or exponent, of at most 15 digits: its value is its digits, exact in a `Double`,
-    /// divided by an exact power of ten, one correctly rounded division; so it is the `Double` nearest the
-    /// decimal, as the general path's `Double(String)` gives (and its integers, which are exact).
-    private mutating func plainAmount() -> Double? {
-        self.skipWhiteSpace()
-        var digits: UInt64 = 0
-        var count = 0
-        var fractionDigits = 0
-        var inFraction = false
-        let start = self.index
-        while self.index < self.bytes.count {
-            let byte = self.bytes[self.index]
-            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
-                count += 1
-                fractionDigits += inFraction ? 1 : 0
-            } else if byte == UInt8(ascii: "."), !inFraction, self.index > start {
-                inFraction = true
-            } else {
-                break
-            }
-            self.index += 1
-        }
-        let integerDigits = count - fractionDigits
-        // JSON allows no leading zero (`01`), no bare `.` and no `1.`; an exponent goes to the general path.
-        guard count > 0, count <= 15, integerDigits > 0, !inFraction || fractionDigits > 0,
-            integerDigits == 1 || self.bytes[start] != UInt8(ascii: "0")
-        else { return nil }
-        if self.index < self.bytes.count, (self.bytes[self.index] | 0x20) == UInt8(ascii: "e") { return nil }
-        return Double(digits) / Self.exactPowersOfTen[fractionDigits]
+        } while self.scanner.consume(UInt8(ascii: ","))
+        guard self.scanner.consume(UInt8(ascii: "}")), seen & Field.type.rawValue != 0 else { return nil }
+        return self.scanner.isAtEnd ? fields : nil
     }
 }

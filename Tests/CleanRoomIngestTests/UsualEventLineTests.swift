@@ -46,21 +46,7 @@ struct UsualEventLineTests {
         // Each byte deleted, doubled, or replaced by a byte that matters to JSON or to the checks; every line the
         // fast path still takes must be one the general path takes to the same record.
         let bytes = Array(line.utf8)
-        let replacements = Array(#" "\,:{}[]0159.-eE+Zx"#.utf8) + [0x00, 0x7F, 0xC3]
-        var mutants: [[UInt8]] = []
-        for index in bytes.indices {
-            var deleted = bytes
-            deleted.remove(at: index)
-            mutants.append(deleted)
-            var doubled = bytes
-            doubled.insert(bytes[index], at: index)
-            mutants.append(doubled)
-            for byte in replacements where byte != bytes[index] {
-                var replaced = bytes
-                replaced[index] = byte
-                mutants.append(replaced)
-            }
-        }
+        let mutants = lineMutants(bytes, replacements: Array(#" "\,:{}[]0159.-eE+Zx"#.utf8) + [0x00, 0x7F, 0xC3])
         var taken = 0
         for mutant in mutants {
             guard let record = Self.fast(mutant) else { continue }
