@@ -19,6 +19,7 @@ struct PlainJSONScanner {
         }
     }
 
+    /// Steps over JSON white space (space, tab, line feed, carriage return).
     mutating func skipWhiteSpace() {
         while self.index < self.bytes.count {
             switch self.bytes[self.index] {
@@ -85,7 +86,8 @@ struct PlainJSONScanner {
         while self.index < self.bytes.count {
             let byte = self.bytes[self.index]
             if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+                // Wrapping: a run of more digits than a UInt64 holds is refused by the count below, not trapped.
+                digits = digits &* 10 &+ UInt64(byte - UInt8(ascii: "0"))
                 count += 1
                 fractionDigits += inFraction ? 1 : 0
             } else if byte == UInt8(ascii: "."), !inFraction, self.index > start {
@@ -123,7 +125,8 @@ struct PlainJSONScanner {
         let start = self.index
         var value = 0
         while self.index < self.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self.bytes[self.index]) {
-            value = value * 10 + Int(self.bytes[self.index] - UInt8(ascii: "0"))
+            // Wrapping, as in ``plainAmount()``: a longer run is refused by the count below.
+            value = value &* 10 &+ Int(self.bytes[self.index] - UInt8(ascii: "0"))
             self.index += 1
         }
         let count = self.index - start

@@ -80,6 +80,9 @@ struct UsualCustomerLineTests {
         #"{"type":"customer","customer_id":"c-1","tc_string":"CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA"}"#,
         #"{"type":"customer","customer_id":"c-1","attributes":{"household_size":4.0}}"#,
         #"{"type":"customer","customer_id":"c-1","attributes":{"household_size":4e0}}"#,
+        // Longer than any integer: refused, not overflowed.
+        #"{"type":"customer","customer_id":"c-1","attributes":{"household_size":99999999999999999999999999}}"#,
+        #"{"type":"customer","customer_id":"c-1","attributes":{"household_size":-99999999999999999999999999}}"#,
     ])
     func anyOtherLineIsLeftToTheGeneralPath(_ line: String) {
         #expect(Self.fast(Array(line.utf8)) == nil)

@@ -78,6 +78,8 @@ struct UsualEventLineTests {
         #"{"type":"event","email":"jürgen@example.de","event":"click","at":"2025-11-03T09:55:16Z"}"#,
         #"{"type":"event","customer_id":"c-1","event":"purchase","at":"2025-11-03T09:55:16Z","amount":1e2,"currency":"EUR"}"#,
         #"{"type":"event","customer_id":"c-1","event":"click","at":"2025-11-03T10:55:16+01:00"}"#,
+        // More digits than a UInt64 holds: refused, not overflowed.
+        #"{"type":"event","customer_id":"c-1","event":"purchase","at":"2025-11-03T09:55:16Z","amount":123456789012345678901234567890,"currency":"EUR"}"#,
     ])
     func anyOtherLineIsLeftToTheGeneralPath(_ line: String) {
         #expect(Self.fast(Array(line.utf8)) == nil)
