@@ -217,17 +217,18 @@ struct BatchWork {
 
     /// The one subject the identifiers belong to, `nil` for nobody; a row linking two subjects is rejected.
     private static func subject(of known: [SubjectID?], line: Int) throws -> SubjectID? {
-        var subjects: [SubjectID] = []
-        for case let subject? in known where !subjects.contains(subject) {
-            subjects.append(subject)
+        // Without an array for the usual row, whose identifiers name one person or nobody.
+        var found: SubjectID?
+        for case let subject? in known {
+            if let found, found != subject {
+                throw IngestReject(
+                    line: line, field: "record", reason: "conflicting_link",
+                    message: "the identifiers of this row belong to \(Set(known.compactMap { $0 }).count) different "
+                        + "people; they are not merged: correct the row or the earlier data")
+            }
+            found = subject
         }
-        guard subjects.count <= 1 else {
-            throw IngestReject(
-                line: line, field: "record", reason: "conflicting_link",
-                message: "the identifiers of this row belong to \(subjects.count) different people; they are not "
-                    + "merged: correct the row or the earlier data")
-        }
-        return subjects.first
+        return found
     }
 
     /// The subject each identifier of the row already belongs to, from this batch or the index.

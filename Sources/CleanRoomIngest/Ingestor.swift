@@ -414,6 +414,8 @@ public final class Ingestor: Sendable {
     /// (``ResolvedIdentifiers/lookup``) where that still holds at `version`, else from the index again.
     func indexedSubjects(_ resolved: ResolvedIdentifiers, at version: IdentityIndex.Version) -> [SubjectID?] {
         let lookup = resolved.lookup
+        // Nothing added or removed since (an events ingest adds nobody): the lookup holds as it is.
+        if lookup.version == version { return lookup.subjects }
         let keys = resolved.identifiers.map { $0.key }
         if lookup.version.removals == version.removals {
             // What it found still holds; what it did not find holds unless added since.
