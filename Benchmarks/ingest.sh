@@ -27,9 +27,11 @@ rm -rf "$work" && mkdir -p "$work/data" "$work/home/policies"
 cp "$root/policies/default.yaml" "$work/home/policies/"
 "$cleanroom" init --home "$work/home" > /dev/null
 
-# CleanRoom: one process per file, timed with its peak resident memory.
+# CleanRoom: one process per file, timed with its peak resident memory. Each timed step starts after `sync`, so that
+# the write-back of the file the step before wrote (a gigabyte of database for the customers) is not charged to it.
 measure() {
     local file=$1
+    sync
     /usr/bin/time -f "%e %M" -o "$work/time.$file" "$cleanroom" ingest "$work/data/$file.jsonl" --home "$work/home" --json \
         > "$work/summary.$file.json"
     read -r seconds kib < "$work/time.$file"
@@ -40,6 +42,7 @@ read -r c_lines c_seconds c_kib < <(measure customers)
 read -r e_lines e_seconds e_kib < <(measure events)
 
 # The bare SQLite ceiling: the rows CleanRoom wrote, inserted again with nothing else to do.
+sync
 ceiling=$("$ceiling_tool" "$work/home/cleanroom.sqlite" "$work/ceiling" --customer-lines "$c_lines" \
     --event-lines "$e_lines" 2> "$work/ceiling.err")
 rm -f "$work/ceiling/ceiling.sqlite"*
@@ -48,6 +51,7 @@ rm -f "$work/ceiling/ceiling.sqlite"*
 mkdir -p "$work/peer-schema/policies"
 cp "$root/policies/default.yaml" "$work/peer-schema/policies/"
 "$cleanroom" init --home "$work/peer-schema" > /dev/null
+sync
 "$venv/bin/python" "$here/peers/ingest_peer.py" "$work/data" "$work/peer.sqlite" --schema-from "$work/peer-schema" \
     > "$work/peer.out"
 peer=$(tail -n 1 "$work/peer.out")
