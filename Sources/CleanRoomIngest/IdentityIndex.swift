@@ -177,8 +177,8 @@ public final class IdentityIndex: @unchecked Sendable {
         _ = try? self.loaded.value()
         var bits = [UInt64](repeating: 0, count: Self.additionBitmapBits / 64)
         for (key, _) in entries {
-            let bit = Int(truncatingIfNeeded: key.a) & (Self.additionBitmapBits - 1)
-            bits[bit >> 6] |= 1 << UInt64(bit & 63)
+            let (word, mask) = Self.additionBit(of: key)
+            bits[word] |= mask
         }
         self.lock.withLock {
             for (key, subject) in entries {
@@ -202,11 +202,18 @@ public final class IdentityIndex: @unchecked Sendable {
             else { return true }
             return self.recentAdditions.suffix(since).contains { addition in
                 keys.contains { key in
-                    let bit = Int(truncatingIfNeeded: key.a) & (Self.additionBitmapBits - 1)
-                    return addition.bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+                    let (word, mask) = Self.additionBit(of: key)
+                    return addition.bits[word] & mask != 0
                 }
             }
         }
+    }
+
+    /// Where `key` stands in an addition's bitmap: its word and the bit within it, from the low bits of its first
+    /// word.
+    private static func additionBit(of key: Key) -> (word: Int, mask: UInt64) {
+        let bit = Int(truncatingIfNeeded: key.a) & (Self.additionBitmapBits - 1)
+        return (bit >> 6, 1 << UInt64(bit & 63))
     }
 }
 

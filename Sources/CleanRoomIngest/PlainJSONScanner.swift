@@ -58,7 +58,7 @@ struct PlainJSONScanner {
         return nil
     }
 
-    /// An array of plain strings (``plainString()``).
+    /// An array of plain ASCII strings (``plainString(allowingUTF8:)``).
     mutating func plainStrings() -> [Range<Int>]? {
         guard self.consume(UInt8(ascii: "[")) else { return nil }
         var ranges: [Range<Int>] = []
