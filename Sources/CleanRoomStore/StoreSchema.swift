@@ -48,6 +48,9 @@ enum StoreSchema {
         migrator.registerMigration("v9-principal-tokens") { db in
             try db.execute(sql: version9)
         }
+        migrator.registerMigration("v10-identifier-kind-check") { db in
+            try db.execute(sql: version10)
+        }
         return migrator
     }
 
@@ -81,6 +84,27 @@ enum StoreSchema {
             role TEXT NOT NULL,
             issued_at INTEGER NOT NULL
         ) WITHOUT ROWID;
+        """
+
+    /// The identifiers table is rebuilt with its `kind` check spelled as comparisons. SQLite evaluates
+    /// `kind IN ('email', …)` in a CHECK by building a temporary B-tree of the list for every row inserted: at
+    /// three identifiers per customer that was a fifth of the SQLite time of a customers ingest.
+    private static let version10 = """
+        CREATE TABLE identifiers_v10 (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL
+                CHECK (kind = 'email' OR kind = 'phone' OR kind = 'device_id' OR kind = 'customer_id'),
+            sealed BLOB NOT NULL,
+            added_at INTEGER NOT NULL,
+            variants TEXT NOT NULL DEFAULT '',
+            pseudonyms BLOB NOT NULL DEFAULT x''
+        );
+        INSERT INTO identifiers_v10 (id, subject_id, kind, sealed, added_at, variants, pseudonyms)
+            SELECT id, subject_id, kind, sealed, added_at, variants, pseudonyms FROM identifiers ORDER BY id;
+        DROP TABLE identifiers;
+        ALTER TABLE identifiers_v10 RENAME TO identifiers;
+        CREATE INDEX identifiers_subject ON identifiers(subject_id);
         """
 
     /// Every cohort each principal was answered about (the total and each released cell), by size, for the

@@ -9,7 +9,7 @@ struct StoreFileTests {
     static let allMigrations = [
         "v1-initial-schema", "v2-ingest-batch-rejects", "v3-pseudonyms-in-identifier-rows",
         "v4-attributes-one-row-per-subject", "v5-released-cohorts", "v6-data-keys-in-the-vault", "v7-differencing-guard",
-        "v8-audiences", "v9-principal-tokens",
+        "v8-audiences", "v9-principal-tokens", "v10-identifier-kind-check",
     ]
 
     @Test func version4GathersASubjectsAttributesIntoOneRow() throws {
@@ -77,6 +77,44 @@ struct StoreFileTests {
             try store.close()
         }
     }
+    @Test func version10KeepsEveryIdentifierAndStillChecksItsKind() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("v9.sqlite").path
+            let queue = try DatabaseQueue(path: path)
+            try StoreSchema.migrator.migrate(queue, upTo: "v9-principal-tokens")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO subjects (id, created_at) VALUES (4, 0), (5, 0);
+                    INSERT INTO identifiers (id, subject_id, kind, sealed, added_at, variants, pseudonyms) VALUES
+                        (3, 5, 'phone', x'03', 7, '', x'\(String(repeating: "ab", count: 32))'),
+                        (9, 4, 'customer_id', x'09', 8, '', x'\(String(repeating: "cd", count: 32))');
+                    """)
+            }
+            try queue.close()
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+
+            let store = try Store.open(path: path)
+            #expect(try store.appliedMigrations == Self.allMigrations)
+            try store.read { tx throws in
+                #expect(try tx.identifiers.identifiers(of: SubjectID(5)).map(\.sealed) == [[3]])
+                #expect(try tx.identifiers.identifiers(of: SubjectID(4)).map(\.kind) == [.customerID])
+            }
+            try store.close()
+
+            let reopened = try DatabaseQueue(path: path)
+            try reopened.write { db throws in
+                #expect(try Int.fetchAll(db, sql: "SELECT id FROM identifiers ORDER BY id") == [3, 9])
+                #expect(throws: DatabaseError.self) {
+                    try db.execute(sql: """
+                        INSERT INTO identifiers (subject_id, kind, sealed, added_at) VALUES (4, 'postal_address', x'01', 0)
+                        """)
+                }
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'identifiers_subject'") == 1)
+            }
+            try reopened.close()
+        }
+    }
+
     @Test func migrationsApplyOnAFreshFileAndAreIdempotentOnReopen() throws {
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("cleanroom.sqlite").path
