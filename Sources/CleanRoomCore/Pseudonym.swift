@@ -46,7 +46,12 @@ public struct SubjectID: Hashable, Sendable, Comparable, CustomStringConvertible
     /// The bytes a subject's data key is bound to when wrapped (`subject:` and the id, 8 bytes big-endian),
     /// so a wrapped key copied onto another subject's row does not unwrap.
     public var dataKeyContext: [UInt8] {
-        Array("subject:".utf8) + withUnsafeBytes(of: self.rawValue.bigEndian) { Array($0) }
+        // One allocation, with room for what an identifier's seal appends (`|customer_id`).
+        var context: [UInt8] = []
+        context.reserveCapacity(32)
+        context.append(contentsOf: "subject:".utf8)
+        withUnsafeBytes(of: self.rawValue.bigEndian) { context.append(contentsOf: $0) }
+        return context
     }
 
     /// `SubjectID(redacted)`: a subject id is never printed.

@@ -84,6 +84,28 @@ public enum HMACSHA256 {
         public func isValidAuthenticationCode(_ code: [UInt8], for message: [UInt8]) -> Bool {
             ConstantTime.isEqual(code, self.authenticationCode(for: message))
         }
+
+        /// A context of this key for one thread's run of messages (``Session``).
+        public func session() -> Session {
+            Session(copying: self.keyed)
+        }
+    }
+
+    /// HMAC-SHA256 under one key for a run of messages on one thread: a copy of the keyed context made once and
+    /// restarted for each message, where ``Authenticator/authenticationCode(for:)`` copies the context for every
+    /// message so that threads can share it. Not for use from two threads at once.
+    public final class Session {
+        private let context: MACContext
+
+        fileprivate init(copying keyed: MACContext) {
+            self.context = MACContext(copying: keyed)
+        }
+
+        /// Returns HMAC-SHA256 of `message`.
+        public func authenticationCode(for message: [UInt8]) -> [UInt8] {
+            self.context.restart()
+            return self.context.authenticationCode(for: message)
+        }
     }
 }
 

@@ -7,8 +7,14 @@ import Foundation
 /// data keys, and the rows written.
 struct BatchWork {
     let ingestor: Ingestor
-    let transaction: StoreTransaction
     let source: String?
+    // The transaction's repositories, made once: each is a few references, retained anew by every `transaction.x`.
+    private let subjects: SubjectRepository
+    private let identifiers: IdentifierRepository
+    private let dataKeyRows: DataKeyRepository
+    private let attributes: AttributeRepository
+    private let consentLedger: ConsentRepository
+    private let events: EventRepository
     var result = IngestorBatchResult()
     /// Identifiers this batch added, joined to the index once the batch commits.
     var additions: [(IdentityIndex.Key, SubjectID)] = []
@@ -23,7 +29,12 @@ struct BatchWork {
     /// Work on a batch of `rowCount` rows.
     init(ingestor: Ingestor, transaction: StoreTransaction, source: String?, rowCount: Int) {
         self.ingestor = ingestor
-        self.transaction = transaction
+        self.subjects = transaction.subjects
+        self.identifiers = transaction.identifiers
+        self.dataKeyRows = transaction.dataKeys
+        self.attributes = transaction.attributes
+        self.consentLedger = transaction.consent
+        self.events = transaction.events
         self.source = source
         // Room for a new person per row, so that the sets do not grow (rehashing every key) row after row.
         self.dataKeys.reserveCapacity(rowCount)
@@ -76,10 +87,10 @@ struct BatchWork {
             subject = known
             isNew = false
         case .none:
-            subject = try self.transaction.subjects.create(at: time)
+            subject = try self.subjects.create(at: time)
             let dataKey = try DataKey.generate()
             let wrapped = try self.keyWrapper().wrap(dataKey, context: subject.dataKeyContext)
-            try self.transaction.dataKeys.insert(StoredDataKey(
+            try self.dataKeyRows.insert(StoredDataKey(
                 subject: subject, kekVersion: wrapped.keyEncryptionKeyVersion, wrapped: wrapped.serialized))
             self.dataKeys[subject] = dataKey
             self.createdSubjects.insert(subject)
@@ -94,7 +105,7 @@ struct BatchWork {
             let (kind, key) = (resolved.identifiers[index].kind, resolved.identifiers[index].key)
             let sealer = try rowSealer ?? self.dataKey(of: subject).sealer()
             rowSealer = sealer
-            try self.transaction.identifiers.add(
+            try self.identifiers.add(
                 subject: subject, kind: kind,
                 sealed: try sealer.seal(
                     Array(resolved.identifiers[index].raw.utf8), context: IdentifierSealing.context(subject, kind)),
@@ -103,9 +114,9 @@ struct BatchWork {
             self.additions.append((key, subject))
         }
         if isNew {
-            try self.transaction.attributes.insert(attributes, of: subject)
+            try self.attributes.insert(attributes, of: subject)
         } else {
-            try self.transaction.attributes.upsert(
+            try self.attributes.upsert(
                 record.attributes.map { StoredAttribute(subject: subject, name: $0.key, value: $0.value, updatedAt: time) },
                 of: subject)
         }
@@ -136,7 +147,7 @@ struct BatchWork {
         _ choices: [String: Bool], at time: Date, field: String, of subject: SubjectID, isNew: Bool,
         history: inout [StoredConsent]?, source: String?, line: Int
     ) throws -> (appended: Int, refused: Int) {
-        var held = try history ?? (isNew ? [] : self.transaction.consent.history(of: subject))
+        var held = try history ?? (isNew ? [] : self.consentLedger.history(of: subject))
         var (appended, refused) = (0, 0)
         defer { history = held }
         for (signal, granted) in choices.sorted(by: { $0.key < $1.key }) {
@@ -163,7 +174,7 @@ struct BatchWork {
 
     private mutating func event(_ record: EventRecord, _ resolved: ResolvedIdentifiers, key: [UInt8], line: Int) throws {
         guard let subject = try self.existingSubject(of: resolved, line: line) else { return }
-        let inserted = try self.transaction.events.insertIfAbsent(StoredEvent(
+        let inserted = try self.events.insertIfAbsent(StoredEvent(
             subject: subject, type: record.type, occurredAt: record.at, amount: record.amount,
             currency: record.currency, items: record.items, key: key))
         if inserted {
@@ -175,7 +186,7 @@ struct BatchWork {
 
     private mutating func consent(_ record: ConsentRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
         guard let subject = try self.existingSubject(of: resolved, line: line) else { return }
-        let history = try self.transaction.consent.history(of: subject)
+        let history = try self.consentLedger.history(of: subject)
         try self.appendConsent(
             StoredConsent(subject: subject, purpose: record.purpose, signal: record.granted ? .granted : .withdrawn,
                           occurredAt: record.at, recordedAt: self.ingestor.clock(), source: record.source ?? self.source),
@@ -247,7 +258,7 @@ struct BatchWork {
 
     private mutating func dataKey(of subject: SubjectID) throws -> DataKey {
         if let key = self.dataKeys[subject] { return key }
-        guard let stored = try self.transaction.dataKeys.key(for: subject) else {
+        guard let stored = try self.dataKeyRows.key(for: subject) else {
             throw IngestError(
                 code: .inconsistentStore,
                 message: "the database holds a person without a data key, so it is damaged; restore it from a backup")
@@ -274,7 +285,7 @@ struct BatchWork {
             if countDuplicate { self.result.summary.duplicates += 1 }
             return false
         }
-        try self.transaction.consent.append(entry)
+        try self.consentLedger.append(entry)
         if countDuplicate { self.result.summary.accepted += 1 }
         return true
     }

@@ -5,6 +5,9 @@ public import CleanRoomCore
 public enum IdentifierSealing {
     /// `subject:<id>|<kind>`.
     public static func context(_ subject: SubjectID, _ kind: IdentifierKind) -> [UInt8] {
-        subject.dataKeyContext + Array(("|" + kind.rawValue).utf8)
+        var context = subject.dataKeyContext
+        context.append(UInt8(ascii: "|"))
+        context.append(contentsOf: kind.rawValue.utf8)
+        return context
     }
 }

@@ -222,25 +222,27 @@ public final class Ingestor: Sendable {
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let lower = rows.count * chunk / chunks
                 let upper = rows.count * (chunk + 1) / chunks
-                var previous: LastResolution?
+                var chunkState = ChunkState(matchKey: self.matchKey.session())
                 for index in lower..<upper {
-                    (output.buffer.baseAddress! + index).initialize(to: self.prepare(rows[index], kind: kind, previous: &previous))
+                    (output.buffer.baseAddress! + index).initialize(to: self.prepare(rows[index], kind: kind, chunk: &chunkState))
                 }
             }
             count = rows.count
         }
     }
 
-    /// The identifiers of the last event of a chunk and what they resolved to: an export lists a person's events
-    /// one after another, so most events reuse it instead of hashing the same identifier again. An identifier's
-    /// pseudonyms never change; whether it is suppressed is then read at the person's first event of the chunk
-    /// instead of at each, which is no more a race with an erasure than preparing rows in parallel already is.
-    struct LastResolution {
-        var identifiers: RawIdentifiers
-        var resolved: ResolvedIdentifiers
+    /// What the preparing of one chunk of rows keeps from row to row, on its one thread.
+    struct ChunkState {
+        /// The match key's HMAC context for this thread: one copy of it per chunk rather than per pseudonym.
+        let matchKey: HMACSHA256.Session
+        /// The identifiers of the chunk's last event and what they resolved to: an export lists a person's events
+        /// one after another, so most events reuse it instead of hashing the same identifier again. An identifier's
+        /// pseudonyms never change; whether it is suppressed is then read at the person's first event of the chunk
+        /// instead of at each, which is no more a race with an erasure than preparing rows in parallel already is.
+        var lastEvent: (identifiers: RawIdentifiers, resolved: ResolvedIdentifiers)?
     }
 
-    private func prepare(_ row: IngestInput.Row, kind: Kind?, previous: inout LastResolution?) -> PreparedRow {
+    private func prepare(_ row: IngestInput.Row, kind: Kind?, chunk: inout ChunkState) -> PreparedRow {
         let outcome = self.parse(row, kind: kind).flatMap { record -> Result<PreparedRecord, IngestReject> in
             do {
                 switch record {
@@ -249,25 +251,32 @@ public final class Ingestor: Sendable {
                     let time = customer.consentAt ?? self.now()
                     return .success(PreparedRecord(
                         record: record,
-                        identifiers: try self.resolve(customer.identifiers, region: region, line: row.line, allVariants: true),
+                        identifiers: try self.resolve(
+                            customer.identifiers, region: region, line: row.line, allVariants: true,
+                            matchKey: chunk.matchKey),
                         customer: (time, AttributeRow(customer.attributes, at: time))))
                 case .event(let event):
                     let resolved: ResolvedIdentifiers
-                    if let previous, previous.identifiers == event.identifiers {
-                        resolved = previous.resolved
+                    if let last = chunk.lastEvent, last.identifiers == event.identifiers {
+                        resolved = last.resolved
                     } else {
-                        resolved = try self.resolve(event.identifiers, region: nil, line: row.line, allVariants: false)
-                        previous = LastResolution(identifiers: event.identifiers, resolved: resolved)
+                        resolved = try self.resolve(
+                            event.identifiers, region: nil, line: row.line, allVariants: false, matchKey: chunk.matchKey)
+                        chunk.lastEvent = (event.identifiers, resolved)
                     }
                     return .success(PreparedRecord(record: record, identifiers: resolved, eventKey: BatchWork.eventKey(event)))
                 case .consent(let consent):
                     return .success(PreparedRecord(
                         record: record,
-                        identifiers: try self.resolve(consent.identifiers, region: nil, line: row.line, allVariants: false)))
+                        identifiers: try self.resolve(
+                            consent.identifiers, region: nil, line: row.line, allVariants: false,
+                            matchKey: chunk.matchKey)))
                 case .tcfConsent(let consent):
                     return .success(PreparedRecord(
                         record: record,
-                        identifiers: try self.resolve(consent.identifiers, region: nil, line: row.line, allVariants: false)))
+                        identifiers: try self.resolve(
+                            consent.identifiers, region: nil, line: row.line, allVariants: false,
+                            matchKey: chunk.matchKey)))
                 }
             } catch let reject as IngestReject {
                 return .failure(reject)
@@ -368,7 +377,9 @@ public final class Ingestor: Sendable {
 
     // MARK: Used by BatchWork
 
-    func resolve(_ identifiers: RawIdentifiers, region: String?, line: Int, allVariants: Bool) throws
+    func resolve(
+        _ identifiers: RawIdentifiers, region: String?, line: Int, allVariants: Bool, matchKey: HMACSHA256.Session
+    ) throws
         -> ResolvedIdentifiers
     {
         var resolved = ResolvedIdentifiers()
@@ -385,7 +396,7 @@ public final class Ingestor: Sendable {
                     var canonicalVariant: Pseudonym?
                     variants = []
                     for entry in try self.normalizer.matchHashes(kind: kind, raw: raw, region: region) {
-                        let pseudonym = entry.hash.pseudonym(using: self.matchKey)
+                        let pseudonym = entry.hash.pseudonym(using: matchKey)
                         for rule in entry.rules {
                             variants?.append(StoredIdentifier.Variant(name: rule.description, pseudonym: pseudonym))
                         }
@@ -395,7 +406,7 @@ public final class Ingestor: Sendable {
                     canonical = canonicalVariant
                 } else {
                     canonical = try self.normalizer.canonicalMatchHash(kind: kind, raw: raw, region: region)
-                        .pseudonym(using: self.matchKey)
+                        .pseudonym(using: matchKey)
                 }
             } catch {
                 throw RecordParser.reject(line, kind.rawValue, "\(error.code)", error.message)

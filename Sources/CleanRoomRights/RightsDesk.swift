@@ -59,7 +59,7 @@ public final class RightsDesk: @unchecked Sendable {
     /// - Throws: ``RightsError`` for an invalid identifier, an unknown purpose, or a purpose resting on
     ///   legitimate interest (there is no consent to withdraw: object to it instead), before anything is recorded.
     public func withdraw(_ person: PersonIdentifier, purposes: [String]?) throws -> Outcome {
-        let named = try purposes ?? self.policy.purposes.filter { $0.lawfulBasis == .consent }.map(\.name)
+        let named = purposes ?? self.policy.purposes.filter { $0.lawfulBasis == .consent }.map(\.name)
         for name in named {
             if let purpose = self.policy.purpose(named: name), purpose.lawfulBasis == .legitimateInterest {
                 throw RightsError(

@@ -94,6 +94,23 @@ struct HMACSHA256Tests {
         #expect(authenticator.authenticationCodes(ofMessagesIn: [], messageLength: 32).isEmpty)
     }
 
+    @Test func sessionGivesEachMessageOfARunItsOwnCode() {
+        let authenticator = HMACSHA256.Authenticator(key: Array("match key".utf8))
+        let session = authenticator.session()
+        let messages = (0..<50).map { index in (0..<(index % 70)).map { UInt8((index * 11 + $0 * 5) % 256) } }
+        #expect(messages.map { session.authenticationCode(for: $0) } == messages.map { authenticator.authenticationCode(for: $0) })
+    }
+
+    @Test(arguments: vectors)
+    func sessionMatchesRFC4231OnEveryUse(_ vector: Vector) {
+        let session = HMACSHA256.Authenticator(key: vector.key).session()
+        let published = bytes(vector.code)
+        for _ in 0..<3 {
+            #expect(Array(session.authenticationCode(for: vector.data).prefix(published.count)) == published)
+            #expect(session.authenticationCode(for: vector.data + [0]) != session.authenticationCode(for: vector.data))
+        }
+    }
+
     @Test func authenticatorIsSharedSafelyAcrossTasks() async throws {
         let key = try SymmetricKey.generate()
         let authenticator = HMACSHA256.Authenticator(key: key)

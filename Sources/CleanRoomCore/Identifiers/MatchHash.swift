@@ -60,6 +60,12 @@ public struct MatchHash: Hashable, Sendable, CustomStringConvertible, CustomDebu
         Self.pseudonym(matchKey.authenticationCode(for: self.bytes))
     }
 
+    /// The stored pseudonym, computed with a session of the match key's authenticator: the fast path for one
+    /// thread pseudonymizing a run of hashes.
+    public func pseudonym(using session: HMACSHA256.Session) -> Pseudonym {
+        Self.pseudonym(session.authenticationCode(for: self.bytes))
+    }
+
     private static func pseudonym(_ code: [UInt8]) -> Pseudonym {
         guard let pseudonym = Pseudonym(bytes: code) else {
             preconditionFailure("HMAC-SHA256 gives 32 bytes")
