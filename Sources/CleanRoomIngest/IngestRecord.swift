@@ -1,3 +1,4 @@
+import CleanRoomCore
 public import Foundation
 
 /// The raw identifiers a record names a person by, as they arrived (never logged, never stored unsealed).
@@ -10,6 +11,22 @@ public struct RawIdentifiers: Sendable, Equatable {
     public var phone: String?
     /// A mobile advertising id.
     public var deviceID: String?
+
+    /// The identifier of `kind`, if given.
+    subscript(kind: IdentifierKind) -> String? {
+        switch kind {
+        case .customerID: self.customerID
+        case .email: self.email
+        case .phone: self.phone
+        case .deviceID: self.deviceID
+        }
+    }
+
+    /// How many identifiers are given.
+    var count: Int {
+        (self.customerID == nil ? 0 : 1) + (self.email == nil ? 0 : 1) + (self.phone == nil ? 0 : 1)
+            + (self.deviceID == nil ? 0 : 1)
+    }
 
     /// Whether no identifier is given.
     public var isEmpty: Bool { self.customerID == nil && self.email == nil && self.phone == nil && self.deviceID == nil }

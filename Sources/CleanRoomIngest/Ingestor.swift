@@ -69,6 +69,7 @@ public final class Ingestor: Sendable {
     private let parser: RecordParser
     private let normalizer: IdentifierNormalizer
     private let matchKey: HMACSHA256.Authenticator
+    private let variantLayouts = VariantLayout.OfEachKind()
     private let now: @Sendable () -> Date
 
     /// A gateway writing to `store`, resolving people with `index`, and recording each batch in `audit`.
@@ -377,33 +378,30 @@ public final class Ingestor: Sendable {
 
     // MARK: Used by BatchWork
 
+    /// The order in which a row's identifiers are resolved and written.
+    private static let resolutionOrder: [IdentifierKind] = [.customerID, .email, .phone, .deviceID]
+
     func resolve(
         _ identifiers: RawIdentifiers, region: String?, line: Int, allVariants: Bool, matchKey: HMACSHA256.Session
     ) throws
         -> ResolvedIdentifiers
     {
         var resolved = ResolvedIdentifiers()
-        let given: [(IdentifierKind, String?)] = [
-            (.customerID, identifiers.customerID), (.email, identifiers.email), (.phone, identifiers.phone),
-            (.deviceID, identifiers.deviceID),
-        ]
-        for (kind, raw) in given {
-            guard let raw else { continue }
+        resolved.identifiers.reserveCapacity(identifiers.count)
+        for kind in Self.resolutionOrder {
+            guard let raw = identifiers[kind] else { continue }
             let canonical: Pseudonym
-            var variants: [StoredIdentifier.Variant]?
+            var variants: StoredIdentifier.EncodedVariants?
             do {
                 if allVariants {
-                    var canonicalVariant: Pseudonym?
-                    variants = []
-                    for entry in try self.normalizer.matchHashes(kind: kind, raw: raw, region: region) {
-                        let pseudonym = entry.hash.pseudonym(using: matchKey)
-                        for rule in entry.rules {
-                            variants?.append(StoredIdentifier.Variant(name: rule.description, pseudonym: pseudonym))
-                        }
-                        if entry.isCanonical { canonicalVariant = pseudonym }
+                    let hashes = try self.normalizer.matchHashes(kind: kind, raw: raw, region: region)
+                    let pseudonyms = hashes.map { $0.hash.pseudonym(using: matchKey) }
+                    guard let canonicalIndex = hashes.firstIndex(where: \.isCanonical) else {
+                        preconditionFailure("an identifier's match hashes include its canonical one")
                     }
-                    guard let canonicalVariant else { continue }
-                    canonical = canonicalVariant
+                    canonical = pseudonyms[canonicalIndex]
+                    // Encoded here, in parallel, rather than when the row is written.
+                    variants = self.variantLayouts[kind].encode(hashes, pseudonyms: pseudonyms)
                 } else {
                     canonical = try self.normalizer.canonicalMatchHash(kind: kind, raw: raw, region: region)
                         .pseudonym(using: matchKey)
@@ -411,10 +409,9 @@ public final class Ingestor: Sendable {
             } catch {
                 throw RecordParser.reject(line, kind.rawValue, "\(error.code)", error.message)
             }
-            // Encoded here, in parallel, rather than when the row is written.
             resolved.identifiers.append(ResolvedIdentifiers.Identifier(
                 kind: kind, raw: raw, canonical: canonical, key: IdentityIndex.Key(canonical, kind: kind),
-                variants: try variants.map { try StoredIdentifier.EncodedVariants($0) }))
+                variants: variants))
         }
         resolved.lookup = self.index.lookUp(
             resolved.identifiers.map(\.key), suppressing: resolved.identifiers.map(\.canonical))

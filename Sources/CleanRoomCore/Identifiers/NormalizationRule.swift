@@ -19,6 +19,17 @@ public enum NormalizationRule: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Every rule of `kind`, in declaration order: the rules ``IdentifierNormalizer/matchHashes(kind:raw:region:)``
+    /// gives a hash for.
+    public static func all(of kind: IdentifierKind) -> [NormalizationRule] {
+        switch kind {
+        case .email: EmailProfile.allCases.map(NormalizationRule.email)
+        case .phone: PhoneForm.allCases.map(NormalizationRule.phone)
+        case .deviceID: [.deviceID]
+        case .customerID: [.customerID]
+        }
+    }
+
     /// `email/google`, `phone/e164`, `device_id`, `customer_id`: how summaries and reports name the rule.
     public var description: String {
         switch self {

@@ -75,5 +75,21 @@ extension StoredIdentifier {
             }
             self.pseudonyms = pseudonyms
         }
+
+        private init(names: String, pseudonyms: [UInt8]) {
+            self.names = names
+            self.pseudonyms = pseudonyms
+        }
+
+        /// The same names with other pseudonyms, 32 bytes each in the order of the names: for encoding many
+        /// identifiers with the same variant names, whose names are then checked and joined once.
+        ///
+        /// - Throws: ``StoreError`` `invalidArgument` when `pseudonyms` is not one pseudonym per name.
+        public func replacingPseudonyms(_ pseudonyms: [UInt8]) throws(StoreError) -> EncodedVariants {
+            guard pseudonyms.count == self.pseudonyms.count else {
+                throw StoreError(code: .invalidArgument, message: "an identifier needs one pseudonym per variant name")
+            }
+            return EncodedVariants(names: self.names, pseudonyms: pseudonyms)
+        }
     }
 }
