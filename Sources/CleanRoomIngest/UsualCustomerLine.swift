@@ -28,18 +28,34 @@ private struct CustomerLineReader {
     let line: Int
 
     /// The fields of a customer line, by name.
-    private enum Field: String, CaseIterable {
-        case type, customerID = "customer_id", email, phone, deviceID = "device_id", attributes, consent
-        case consentAt = "consent_at", source
+    private enum Field: UInt16, CaseIterable {
+        case type, customerID, email, phone, deviceID, attributes, consent, consentAt, source
+
+        /// Each field with the bytes of its name, made once.
+        private static let byName: [(name: [UInt8], field: Field)] = Self.allCases.map { (Array($0.name.utf8), $0) }
+
+        private var name: String {
+            switch self {
+            case .type: "type"
+            case .customerID: "customer_id"
+            case .email: "email"
+            case .phone: "phone"
+            case .deviceID: "device_id"
+            case .attributes: "attributes"
+            case .consent: "consent"
+            case .consentAt: "consent_at"
+            case .source: "source"
+            }
+        }
 
         /// The field named by `name`, or `nil` for a name the usual customer line does not have.
         init?(name: UnsafeBufferPointer<UInt8>) {
-            guard let field = Self.allCases.first(where: { $0.rawValue.utf8.elementsEqual(name) }) else { return nil }
-            self = field
+            guard let entry = Self.byName.first(where: { bytesEqual($0.name, name) }) else { return nil }
+            self = entry.field
         }
 
         /// The field's bit in a set of fields.
-        var bit: UInt16 { 1 << UInt16(Self.allCases.firstIndex(of: self)!) }
+        var bit: UInt16 { 1 << self.rawValue }
     }
 
     mutating func record() -> CustomerRecord? {
@@ -107,7 +123,7 @@ private struct CustomerLineReader {
         var attributes: [String: String] = [:]
         attributes.reserveCapacity(self.parser.policy.schema.attributes.count)
         let read = self.members { reader, name in
-            guard let attribute = reader.parser.policy.schema.attributes.first(where: { $0.name.utf8.elementsEqual(name) }),
+            guard let attribute = reader.parser.attributesByName.first(where: { bytesEqual($0.name, name) })?.attribute,
                 let value = reader.value(),
                 let text = try? reader.parser.attributeValue(.json(value), attribute, line: reader.line)
             else { return false }
@@ -121,7 +137,7 @@ private struct CustomerLineReader {
         var consent: [String: Bool] = [:]
         consent.reserveCapacity(self.parser.consentSignals.count)
         let read = self.members { reader, name in
-            guard let signal = reader.parser.consentSignals.first(where: { $0.utf8.elementsEqual(name) }),
+            guard let signal = reader.parser.consentSignalsByName.first(where: { bytesEqual($0.name, name) })?.signal,
                 case .bool(let granted)? = reader.value()
             else { return false }
             return consent.updateValue(granted, forKey: signal) == nil
@@ -151,4 +167,9 @@ private struct CustomerLineReader {
         default: self.scanner.plainInteger().map(CanonicalJSON.integer)
         }
     }
+}
+
+/// Whether `name` holds the bytes of `bytes`.
+private func bytesEqual(_ bytes: [UInt8], _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.count == name.count && bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }
 }
