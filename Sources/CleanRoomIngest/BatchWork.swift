@@ -21,8 +21,8 @@ struct BatchWork {
     private var added = IdentityTable()
     private var dataKeys: [SubjectID: DataKey] = [:]
     private var createdSubjects: Set<SubjectID> = []
-    /// Wraps the data keys of the batch's new people; made at the first.
-    private var wrapper: Keyring.Wrapper?
+    /// Wraps the data keys of the batch's new people and seals their identifiers beside the writing of the rest.
+    private let sealing: BatchSealing
     /// The identity index's version as the batch began: rows prepared at this version need no second lookup.
     private let indexVersion: IdentityIndex.Version
 
@@ -35,6 +35,7 @@ struct BatchWork {
         self.attributes = transaction.attributes
         self.consentLedger = transaction.consent
         self.events = transaction.events
+        self.sealing = BatchSealing(keyring: ingestor.keyringForWork, queue: ingestor.sealingQueue)
         self.source = source
         // Room for a new person per row, so that the sets do not grow (rehashing every key) row after row.
         self.dataKeys.reserveCapacity(rowCount)
@@ -65,6 +66,22 @@ struct BatchWork {
         }
     }
 
+    /// Writes what the sealing made of the batch's new people and identifiers, once every row is applied: the
+    /// wrapped data keys and the sealed identifiers, each in the order of the rows.
+    mutating func writeSealed() throws {
+        for chunk in try self.sealing.finish() {
+            for (key, wrapped) in chunk.keys {
+                try self.dataKeyRows.insert(StoredDataKey(
+                    subject: key.subject, kekVersion: wrapped.keyEncryptionKeyVersion, wrapped: wrapped.serialized))
+            }
+            for (identifier, sealed) in chunk.identifiers {
+                try self.identifiers.add(
+                    subject: identifier.subject, kind: identifier.kind, sealed: sealed, addedAt: identifier.addedAt,
+                    variants: identifier.variants)
+            }
+        }
+    }
+
     private mutating func reject(_ reject: IngestReject) {
         self.result.rejects.append(reject)
         self.result.summary.rejected += 1
@@ -89,27 +106,23 @@ struct BatchWork {
         case .none:
             subject = try self.subjects.create(at: time)
             let dataKey = try DataKey.generate()
-            let wrapped = try self.keyWrapper().wrap(dataKey, context: subject.dataKeyContext)
-            try self.dataKeyRows.insert(StoredDataKey(
-                subject: subject, kekVersion: wrapped.keyEncryptionKeyVersion, wrapped: wrapped.serialized))
+            self.sealing.wrap(dataKey, of: subject)
             self.dataKeys[subject] = dataKey
             self.createdSubjects.insert(subject)
             isNew = true
         }
-        var rowSealer: DataKey.Sealer?
+        var rowKey: DataKey?
         // By index, reading the fields in place: binding each identifier would copy all of its strings and arrays.
         for index in resolved.identifiers.indices where known[index] == nil {
             guard let variants = resolved.identifiers[index].variants else {
                 preconditionFailure("a customer's identifier unprepared")
             }
             let (kind, key) = (resolved.identifiers[index].kind, resolved.identifiers[index].key)
-            let sealer = try rowSealer ?? self.dataKey(of: subject).sealer()
-            rowSealer = sealer
-            try self.identifiers.add(
-                subject: subject, kind: kind,
-                sealed: try sealer.seal(
-                    Array(resolved.identifiers[index].raw.utf8), context: IdentifierSealing.context(subject, kind)),
-                addedAt: time, variants: variants)
+            let dataKey = try rowKey ?? self.dataKey(of: subject)
+            rowKey = dataKey
+            self.sealing.seal(BatchSealing.NewIdentifier(
+                subject: subject, dataKey: dataKey, kind: kind, raw: resolved.identifiers[index].raw, addedAt: time,
+                variants: variants))
             self.added[key] = subject
             self.additions.append((key, subject))
         }
@@ -150,6 +163,8 @@ struct BatchWork {
         var held = try history ?? (isNew ? [] : self.consentLedger.history(of: subject))
         var (appended, refused) = (0, 0)
         defer { history = held }
+        held.reserveCapacity(held.count + choices.count)
+        let recordedAt = self.ingestor.clock()
         for (signal, granted) in choices.sorted(by: { $0.key < $1.key }) {
             let current = held.filter { $0.purpose == signal }.max(by: StoredConsent.givenBefore)?.signal
             if granted, current == .withdrawn || current == .objection {
@@ -163,7 +178,7 @@ struct BatchWork {
             }
             let entry = StoredConsent(
                 subject: subject, purpose: signal, signal: granted ? .granted : .withdrawn, occurredAt: time,
-                recordedAt: self.ingestor.clock(), source: source)
+                recordedAt: recordedAt, source: source)
             if try self.appendConsent(entry, history: held, countDuplicate: false) {
                 held.append(entry)
                 appended += 1
@@ -247,13 +262,6 @@ struct BatchWork {
         let indexed = self.ingestor.indexedSubjects(resolved, at: self.indexVersion)
         if self.added.isEmpty { return indexed }
         return indexed.indices.map { self.added[resolved.identifiers[$0].key] ?? indexed[$0] }
-    }
-
-    private mutating func keyWrapper() throws -> Keyring.Wrapper {
-        if let wrapper { return wrapper }
-        let made = try self.ingestor.keyringForWork.wrapper()
-        self.wrapper = made
-        return made
     }
 
     private mutating func dataKey(of subject: SubjectID) throws -> DataKey {

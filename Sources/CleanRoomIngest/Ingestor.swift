@@ -194,6 +194,7 @@ public final class Ingestor: Sendable {
             for row in prepared {
                 try work.apply(row)
             }
+            try work.writeSealed()
             work.result.summary.batchesCommitted = 1
             // Encoded once, for the batch's row and for the rejects file.
             work.result.rejectLines = try IngestReject.jsonLines(work.result.rejects)
@@ -440,6 +441,11 @@ public final class Ingestor: Sendable {
     var indexVersion: IdentityIndex.Version { self.index.version }
 
     var keyringForWork: Keyring { self.keyring }
+
+    /// Where batches seal their new identifiers (``BatchSealing``): a serial queue, on which a batch's chunks
+    /// are sealed one after another while the committing thread writes its other rows.
+    let sealingQueue = DispatchQueue(label: "cleanroom.ingest.sealing")
+
     var clock: @Sendable () -> Date { self.now }
     var regionAttribute: String? { self.policy.identifiers.regionAttribute }
 }
