@@ -29,10 +29,18 @@ final class BatchSealing {
         let variants: StoredIdentifier.EncodedVariants
     }
 
-    /// What the sealing queue made of a chunk, in the order of its work.
-    struct Sealed: Sendable {
-        var keys: [(NewKey, WrappedDataKey)] = []
-        var identifiers: [(NewIdentifier, [UInt8])] = []
+    /// A chunk of work and, once ``finish()`` returns, what the sealing queue made of it, in the same order.
+    struct Chunk {
+        let keys: [NewKey]
+        let identifiers: [NewIdentifier]
+        fileprivate(set) var wrapped: [WrappedDataKey] = []
+        fileprivate(set) var sealed: [[UInt8]] = []
+    }
+
+    /// What the sealing queue made of a chunk: only the new bytes, so that no work item is copied back.
+    private struct Output: Sendable {
+        var wrapped: [WrappedDataKey] = []
+        var sealed: [[UInt8]] = []
     }
 
     /// Identifiers per chunk: enough that handing a chunk over costs nothing beside its work, few enough that
@@ -42,12 +50,12 @@ final class BatchSealing {
     private let keyring: Keyring
     private let queue: DispatchQueue
     private var pending = (keys: [NewKey](), identifiers: [NewIdentifier]())
-    private var chunksHandedOver = 0
+    private var handedOver: [Chunk] = []
     private let done = Done()
 
-    /// The chunks sealed so far, by their number, and the first error met: written by the sealing queue.
+    /// The output of the chunks sealed so far, by their number, and the first error met: written by the queue.
     private final class Done: Sendable {
-        let state = Mutex<(chunks: [Int: Sealed], error: (any Error)?)>(([:], nil))
+        let state = Mutex<(outputs: [Int: Output], error: (any Error)?)>(([:], nil))
     }
 
     init(keyring: Keyring, queue: DispatchQueue) {
@@ -71,51 +79,62 @@ final class BatchSealing {
     /// Waits for every chunk and returns them sealed, in the order handed over.
     ///
     /// - Throws: the first error of the sealing (OpenSSL), after every chunk has finished.
-    func finish() throws -> [Sealed] {
+    func finish() throws -> [Chunk] {
         self.handOver()
         self.queue.sync {}
-        let (chunks, error) = self.done.state.withLock { ($0.chunks, $0.error) }
+        let (outputs, error) = self.done.state.withLock { state in
+            defer { state.outputs = [:] }
+            return (state.outputs, state.error)
+        }
         if let error { throw error }
-        return (0..<self.chunksHandedOver).map { chunks[$0] ?? Sealed() }
+        var chunks = self.handedOver
+        self.handedOver = []
+        for number in chunks.indices {
+            guard let output = outputs[number] else { preconditionFailure("every chunk handed over is sealed or fails") }
+            chunks[number].wrapped = output.wrapped
+            chunks[number].sealed = output.sealed
+        }
+        return chunks
     }
 
     private func handOver() {
         guard !self.pending.keys.isEmpty || !self.pending.identifiers.isEmpty else { return }
         let (keys, identifiers) = self.pending
         self.pending = ([], [])
-        let number = self.chunksHandedOver
-        self.chunksHandedOver += 1
+        let number = self.handedOver.count
+        self.handedOver.append(Chunk(keys: keys, identifiers: identifiers))
         let (keyring, done) = (self.keyring, self.done)
         self.queue.async {
             do {
-                let sealed = try Self.seal(keys: keys, identifiers: identifiers, keyring: keyring)
-                done.state.withLock { $0.chunks[number] = sealed }
+                let output = try Self.seal(keys: keys, identifiers: identifiers, keyring: keyring)
+                done.state.withLock { $0.outputs[number] = output }
             } catch {
                 done.state.withLock { if $0.error == nil { $0.error = error } }
             }
         }
     }
 
-    private static func seal(keys: [NewKey], identifiers: [NewIdentifier], keyring: Keyring) throws -> Sealed {
-        var sealed = Sealed()
-        sealed.keys.reserveCapacity(keys.count)
-        sealed.identifiers.reserveCapacity(identifiers.count)
+    private static func seal(keys: [NewKey], identifiers: [NewIdentifier], keyring: Keyring) throws -> Output {
+        var output = Output()
         if !keys.isEmpty {
             let wrapper = try keyring.wrapper()
-            for key in keys {
-                sealed.keys.append((key, try wrapper.wrap(key.dataKey, context: key.subject.dataKeyContext)))
+            output.wrapped.reserveCapacity(keys.count)
+            for index in keys.indices {
+                output.wrapped.append(try wrapper.wrap(keys[index].dataKey, context: keys[index].subject.dataKeyContext))
             }
         }
-        // A person's identifiers follow one another: their data key is expanded once for all of them.
+        // By index, reading each item in place; a person's identifiers follow one another, and their data key is
+        // expanded once for all of them.
+        output.sealed.reserveCapacity(identifiers.count)
         var sealer: (subject: SubjectID, sealer: DataKey.Sealer)?
-        for identifier in identifiers {
-            if sealer?.subject != identifier.subject {
-                sealer = (identifier.subject, try identifier.dataKey.sealer())
+        for index in identifiers.indices {
+            let subject = identifiers[index].subject
+            if sealer?.subject != subject {
+                sealer = (subject, try identifiers[index].dataKey.sealer())
             }
-            let bytes = try sealer!.sealer.seal(
-                Array(identifier.raw.utf8), context: IdentifierSealing.context(identifier.subject, identifier.kind))
-            sealed.identifiers.append((identifier, bytes))
+            output.sealed.append(try sealer!.sealer.seal(
+                Array(identifiers[index].raw.utf8), context: IdentifierSealing.context(subject, identifiers[index].kind)))
         }
-        return sealed
+        return output
     }
 }

@@ -69,15 +69,19 @@ struct BatchWork {
     /// Writes what the sealing made of the batch's new people and identifiers, once every row is applied: the
     /// wrapped data keys and the sealed identifiers, each in the order of the rows.
     mutating func writeSealed() throws {
+        // By index, reading each item in place.
         for chunk in try self.sealing.finish() {
-            for (key, wrapped) in chunk.keys {
+            for index in chunk.keys.indices {
+                let wrapped = chunk.wrapped[index]
                 try self.dataKeyRows.insert(StoredDataKey(
-                    subject: key.subject, kekVersion: wrapped.keyEncryptionKeyVersion, wrapped: wrapped.serialized))
+                    subject: chunk.keys[index].subject, kekVersion: wrapped.keyEncryptionKeyVersion,
+                    wrapped: wrapped.serialized))
             }
-            for (identifier, sealed) in chunk.identifiers {
+            for index in chunk.identifiers.indices {
                 try self.identifiers.add(
-                    subject: identifier.subject, kind: identifier.kind, sealed: sealed, addedAt: identifier.addedAt,
-                    variants: identifier.variants)
+                    subject: chunk.identifiers[index].subject, kind: chunk.identifiers[index].kind,
+                    sealed: chunk.sealed[index], addedAt: chunk.identifiers[index].addedAt,
+                    variants: chunk.identifiers[index].variants)
             }
         }
     }

@@ -30,8 +30,8 @@ struct BatchSealingTests {
             handedOver.append((subject, kind, raw))
         }
         let chunks = try sealing.finish()
-        let wrapped = chunks.flatMap(\.keys)
-        let sealed = chunks.flatMap(\.identifiers)
+        let wrapped = chunks.flatMap { zip($0.keys, $0.wrapped) }
+        let sealed = chunks.flatMap { zip($0.identifiers, $0.sealed) }
         #expect(wrapped.map(\.0.subject) == keys.keys.sorted())
         for (key, wrappedKey) in wrapped {
             #expect(try fixture.keyring.unwrap(wrappedKey, context: key.subject.dataKeyContext) == keys[key.subject])
