@@ -33,13 +33,14 @@ final class BatchSealing {
     struct Chunk {
         let keys: [NewKey]
         let identifiers: [NewIdentifier]
-        fileprivate(set) var wrapped: [WrappedDataKey] = []
+        /// Each key wrapped, as the store keeps it.
+        fileprivate(set) var wrapped: [StoredDataKey] = []
         fileprivate(set) var sealed: [[UInt8]] = []
     }
 
     /// What the sealing queue made of a chunk: only the new bytes, so that no work item is copied back.
     private struct Output: Sendable {
-        var wrapped: [WrappedDataKey] = []
+        var wrapped: [StoredDataKey] = []
         var sealed: [[UInt8]] = []
     }
 
@@ -120,7 +121,10 @@ final class BatchSealing {
             let wrapper = try keyring.wrapper()
             output.wrapped.reserveCapacity(keys.count)
             for index in keys.indices {
-                output.wrapped.append(try wrapper.wrap(keys[index].dataKey, context: keys[index].subject.dataKeyContext))
+                let subject = keys[index].subject
+                let wrapped = try wrapper.wrap(keys[index].dataKey, context: subject.dataKeyContext)
+                output.wrapped.append(StoredDataKey(
+                    subject: subject, kekVersion: wrapped.keyEncryptionKeyVersion, wrapped: wrapped.serialized))
             }
         }
         // By index, reading each item in place; a person's identifiers follow one another, and their data key is

@@ -53,8 +53,11 @@ struct BatchWork {
         do {
             switch prepared.record {
             case .customer(let customer):
-                guard let (time, attributes) = prepared.customer else { preconditionFailure("a customer row unprepared") }
-                try self.customer(customer, prepared.identifiers, time: time, attributes: attributes, line: row.line)
+                guard let (time, attributes, consent) = prepared.customer else {
+                    preconditionFailure("a customer row unprepared")
+                }
+                try self.customer(
+                    customer, prepared.identifiers, time: time, attributes: attributes, consent: consent, line: row.line)
             case .event(let event):
                 guard let key = prepared.eventKey else { preconditionFailure("an event row unprepared") }
                 try self.event(event, prepared.identifiers, key: key, line: row.line)
@@ -71,11 +74,8 @@ struct BatchWork {
     mutating func writeSealed() throws {
         // By index, reading each item in place.
         for chunk in try self.sealing.finish() {
-            for index in chunk.keys.indices {
-                let wrapped = chunk.wrapped[index]
-                try self.dataKeyRows.insert(StoredDataKey(
-                    subject: chunk.keys[index].subject, kekVersion: wrapped.keyEncryptionKeyVersion,
-                    wrapped: wrapped.serialized))
+            for key in chunk.wrapped {
+                try self.dataKeyRows.insert(key)
             }
             for index in chunk.identifiers.indices {
                 try self.identifiers.add(
@@ -94,7 +94,8 @@ struct BatchWork {
     // MARK: Records
 
     private mutating func customer(
-        _ record: CustomerRecord, _ resolved: ResolvedIdentifiers, time: Date, attributes: AttributeRow, line: Int
+        _ record: CustomerRecord, _ resolved: ResolvedIdentifiers, time: Date, attributes: AttributeRow,
+        consent: [ConsentChoice], line: Int
     ) throws {
         if resolved.isSuppressed {
             self.result.summary.suppressed += 1
@@ -138,14 +139,14 @@ struct BatchWork {
                 of: subject)
         }
         var history: [StoredConsent]?
-        if let consentAt = record.consentAt, !record.consent.isEmpty {
+        if let consentAt = record.consentAt, !consent.isEmpty {
             try self.customerConsent(
-                record.consent, at: consentAt, field: "consent.", of: subject, isNew: isNew, history: &history,
+                consent, at: consentAt, field: "consent.", of: subject, isNew: isNew, history: &history,
                 source: record.source ?? self.source, line: line)
         }
         if let tcf = record.tcf {
             try self.customerConsent(
-                tcf.choices, at: tcf.at, field: "tc_string.", of: subject, isNew: isNew, history: &history,
+                Self.sorted(tcf.choices), at: tcf.at, field: "tc_string.", of: subject, isNew: isNew, history: &history,
                 source: record.source ?? self.source ?? "tcf", line: line)
         }
         self.result.summary.accepted += 1
@@ -156,12 +157,20 @@ struct BatchWork {
         }
     }
 
+    /// A consent choice of a row: the signal, and whether it is granted.
+    typealias ConsentChoice = (signal: String, granted: Bool)
+
+    /// `choices` in the order they are appended: by signal.
+    static func sorted(_ choices: [String: Bool]) -> [ConsentChoice] {
+        choices.map { ($0.key, $0.value) }.sorted { $0.signal < $1.signal }
+    }
+
     /// Appends bulk consent choices (a customer row's, a TC string's), except that they never upgrade a withdrawal
     /// or an objection (an explicit consent row may): such a choice is skipped and reported. Returns how many
     /// entries were appended and how many choices were refused.
     @discardableResult
     private mutating func customerConsent(
-        _ choices: [String: Bool], at time: Date, field: String, of subject: SubjectID, isNew: Bool,
+        _ choices: [ConsentChoice], at time: Date, field: String, of subject: SubjectID, isNew: Bool,
         history: inout [StoredConsent]?, source: String?, line: Int
     ) throws -> (appended: Int, refused: Int) {
         var held = try history ?? (isNew ? [] : self.consentLedger.history(of: subject))
@@ -169,7 +178,7 @@ struct BatchWork {
         defer { history = held }
         held.reserveCapacity(held.count + choices.count)
         let recordedAt = self.ingestor.clock()
-        for (signal, granted) in choices.sorted(by: { $0.key < $1.key }) {
+        for (signal, granted) in choices {
             let current = held.filter { $0.purpose == signal }.max(by: StoredConsent.givenBefore)?.signal
             if granted, current == .withdrawn || current == .objection {
                 refused += 1
@@ -220,7 +229,8 @@ struct BatchWork {
         guard let subject = try self.existingSubject(of: resolved, line: line) else { return }
         var history: [StoredConsent]?
         let (appended, refused) = try self.customerConsent(
-            record.tcf.choices, at: record.tcf.at, field: "tc_string.", of: subject, isNew: false, history: &history,
+            Self.sorted(record.tcf.choices), at: record.tcf.at, field: "tc_string.", of: subject, isNew: false,
+            history: &history,
             source: record.source, line: line)
         if appended > 0 {
             self.result.summary.accepted += 1
@@ -335,9 +345,9 @@ struct PreparedRow {
 struct PreparedRecord {
     let record: IngestRecord
     let identifiers: ResolvedIdentifiers
-    /// For a customer: the time its values count from (its consent time, else when it was read) and its
-    /// attributes encoded as the store keeps them.
-    var customer: (time: Date, attributes: AttributeRow)?
+    /// For a customer: the time its values count from (its consent time, else when it was read), its attributes
+    /// encoded as the store keeps them, and its consent choices in the order they are appended.
+    var customer: (time: Date, attributes: AttributeRow, consent: [BatchWork.ConsentChoice])?
     /// For an event: its identity within its subject (``BatchWork/eventKey(_:)``).
     var eventKey: [UInt8]?
 }

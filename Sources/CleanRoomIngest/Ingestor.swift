@@ -256,7 +256,9 @@ public final class Ingestor: Sendable {
                         identifiers: try self.resolve(
                             customer.identifiers, region: region, line: row.line, allVariants: true,
                             matchKey: chunk.matchKey),
-                        customer: (time, AttributeRow(customer.attributes, at: time))))
+                        customer: (
+                            time, AttributeRow(customer.attributes, at: time), BatchWork.sorted(customer.consent)
+                        )))
                 case .event(let event):
                     let resolved: ResolvedIdentifiers
                     if let last = chunk.lastEvent, last.identifiers == event.identifiers {

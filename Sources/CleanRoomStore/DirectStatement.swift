@@ -208,7 +208,8 @@ struct DirectRow {
 /// twentieth of the committing thread of an events ingest).
 final class DirectStatements {
     let db: Database
-    private var statements: [UInt: Statement] = [:]
+    /// A transaction runs a handful of statements: a scan of their addresses beats hashing one.
+    private var statements: [(address: UInt, statement: Statement)] = []
 
     init(_ db: Database) {
         self.db = db
@@ -217,9 +218,11 @@ final class DirectStatements {
     /// The statement for `sql`, prepared once per transaction (and cached by GRDB beyond it).
     func statement(_ sql: StaticString) throws -> Statement {
         let address = UInt(bitPattern: sql.utf8Start)
-        if let statement = self.statements[address] { return statement }
+        for entry in self.statements where entry.address == address {
+            return entry.statement
+        }
         let statement = try self.db.cachedStatement(sql: sql.description)
-        self.statements[address] = statement
+        self.statements.append((address, statement))
         return statement
     }
 }

@@ -33,7 +33,10 @@ struct BatchSealingTests {
         let wrapped = chunks.flatMap { zip($0.keys, $0.wrapped) }
         let sealed = chunks.flatMap { zip($0.identifiers, $0.sealed) }
         #expect(wrapped.map(\.0.subject) == keys.keys.sorted())
-        for (key, wrappedKey) in wrapped {
+        for (key, stored) in wrapped {
+            #expect(stored.subject == key.subject)
+            let wrappedKey = try WrappedDataKey(serialized: stored.wrapped)
+            #expect(wrappedKey.keyEncryptionKeyVersion == stored.kekVersion)
             #expect(try fixture.keyring.unwrap(wrappedKey, context: key.subject.dataKeyContext) == keys[key.subject])
         }
         #expect(sealed.count == handedOver.count)
