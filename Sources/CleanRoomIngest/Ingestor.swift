@@ -210,7 +210,11 @@ public final class Ingestor: Sendable {
             additions = work.additions
             return work.result
         }
-        self.index.insert(additions)
+        // The batch's identifiers join the index on the sealing queue while its audit entry is written and synced;
+        // both are done before the batch counts as ingested.
+        let (index, added) = (self.index, additions)
+        self.sealingQueue.async { index.insert(added) }
+        defer { self.sealingQueue.sync {} }
         try self.audit?.append(self.auditRecord(result, batchID: batchID, rows: rows.count))
         return result
     }
