@@ -119,4 +119,6 @@ final class KeyChanges: @unchecked Sendable {
     /// Inserted keys that replace a key the same transaction destroyed.
     var replacing: Set<SubjectID> = []
     var deleted: Set<SubjectID> = []
+    /// Subjects the transaction created and has not deleted: a key inserted for one needs no lookup of its subject.
+    var created: Set<SubjectID> = []
 }

@@ -53,6 +53,36 @@ struct DataKeyRepositoryTests {
         }
     }
 
+    @Test func aKeyNeedsASubjectThatExistsInTheTransaction() throws {
+        let store = try Store.inMemory()
+        let key = { (subject: SubjectID) in StoredDataKey(subject: subject, kekVersion: 1, wrapped: [1]) }
+        let (kept, erased, keyless) = try store.write { tx throws in
+            let keyless = try tx.subjects.create(at: Fixture.time(3))
+            let kept = try tx.subjects.create(at: Fixture.time(0))
+            let erased = try tx.subjects.create(at: Fixture.time(1))
+            try tx.dataKeys.insert(key(kept))
+            #expect(try tx.subjects.delete(erased))
+            // Created and deleted in this transaction: no longer a subject to give a key to.
+            let error = try #require(throws: StoreError.self) { try tx.dataKeys.insert(key(erased)) }
+            #expect(error.code == .constraint)
+            let twice = try #require(throws: StoreError.self) { try tx.dataKeys.insert(key(kept)) }
+            #expect(twice.code == .constraint)
+            return (kept, erased, keyless)
+        }
+        // Created in an earlier transaction, and never.
+        let error = try #require(throws: StoreError.self) {
+            try store.write { tx in try tx.dataKeys.insert(key(SubjectID(erased.rawValue + 10))) }
+        }
+        #expect(error.code == .constraint)
+        try store.write { tx in
+            let later = try tx.subjects.create(at: Fixture.time(2))
+            try tx.dataKeys.insert(key(later))
+            try tx.dataKeys.insert(key(keyless))
+        }
+        #expect(try store.read { tx in try tx.dataKeys.key(for: keyless) } == key(keyless))
+        #expect(try store.read { tx in try tx.dataKeys.key(for: kept) } == key(kept))
+    }
+
     @Test func rewrapReplacesEveryKeyAcrossPages() throws {
         let (store, keys) = try self.storeWithKeys(1_200)
         let replaced = try store.write { tx in try tx.dataKeys.rewrapAll(self.rewrapped) }

@@ -20,7 +20,7 @@ public struct DataKeyRepository {
     ///   `readOnly` in a read transaction.
     public func insert(_ key: StoredDataKey) throws {
         let changes = try self.writable()
-        let exists = try performing("look up a subject") {
+        let exists = try changes.created.contains(key.subject) || performing("look up a subject") {
             var lookup = try DirectStatement(self.statements, sql: "SELECT EXISTS (SELECT 1 FROM subjects WHERE id = ?)")
             lookup.bind(key.subject.rawValue)
             return try lookup.integer() == 1
@@ -133,10 +133,16 @@ public struct DataKeyRepository {
     @discardableResult
     public func delete(for subject: SubjectID) throws -> Bool {
         let changes = try self.writable()
+        changes.created.remove(subject)
         let held = try self.key(for: subject) != nil
         changes.inserted[subject] = nil
         if held { changes.deleted.insert(subject) }
         return held
+    }
+
+    /// Notes a subject the transaction has just created.
+    func noteCreated(_ subject: SubjectID) {
+        self.changes?.created.insert(subject)
     }
 
     private func writable() throws -> KeyChanges {

@@ -17,6 +17,7 @@ public struct SubjectRepository {
             try insert.run()
             let subject = SubjectID(insert.lastInsertedRowID)
             self.changes?.touch(subject)
+            self.dataKeys.noteCreated(subject)
             return subject
         }
     }
