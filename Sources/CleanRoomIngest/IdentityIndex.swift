@@ -64,8 +64,13 @@ public final class IdentityIndex: @unchecked Sendable {
 
     /// Builds the index from every identifier in `store`.
     public static func load(from store: Store) throws -> IdentityIndex {
+        try Self.load(from: store, twoThreadsFrom: Self.twoThreadLoadMinimum)
+    }
+
+    /// Builds the index from every identifier in `store`, reading on two threads from `minimum` identifiers.
+    static func load(from store: Store, twoThreadsFrom minimum: Int) throws -> IdentityIndex {
         let index = IdentityIndex()
-        index.subjects = try Self.subjects(in: store)
+        index.subjects = try Self.subjects(in: store, twoThreadsFrom: minimum)
         return index
     }
 
@@ -78,7 +83,7 @@ public final class IdentityIndex: @unchecked Sendable {
     public static func loading(from store: Store) -> IdentityIndex {
         let index = IdentityIndex()
         index.loaded = BackgroundWork(name: "cleanroom.identity-index.load") {
-            let subjects = try Self.subjects(in: store)
+            let subjects = try Self.subjects(in: store, twoThreadsFrom: Self.twoThreadLoadMinimum)
             index.lock.withLock {
                 index.subjects = subjects
                 // No bitmap: a row prepared before the load is looked up again in the whole index.
@@ -88,17 +93,44 @@ public final class IdentityIndex: @unchecked Sendable {
         return index
     }
 
-    private static func subjects(in store: Store) throws -> IdentityTable {
-        var subjects = IdentityTable()
-        try store.read { transaction in
-            subjects = IdentityTable(capacity: try transaction.identifiers.count())
-            try transaction.identifiers.forEachPseudonym(
-                ofVariant: { IdentifierNormalizer.canonicalRule(of: $0).description }
-            ) { subject, kind, pseudonym in
-                subjects[Key(bytes: pseudonym, kind: kind)] = subject
-            }
+    /// The store's identifiers by key. A large table is read in two halves on two threads (SQLite's reading of
+    /// the rows is half of the work); the second half's entries join the table after the first's, in the
+    /// identifiers' arrival order as one reading would have them.
+    private static func subjects(in store: Store, twoThreadsFrom minimum: Int) throws -> IdentityTable {
+        let (count, ids) = try store.read { transaction in
+            (try transaction.identifiers.count(), try transaction.identifiers.rowIDs())
+        }
+        var subjects = IdentityTable(capacity: count)
+        guard let ids else { return subjects }
+        let middle = ids.lowerBound + (ids.upperBound - ids.lowerBound) / 2
+        let split = count >= minimum && middle < ids.upperBound
+        let secondHalf = split
+            ? BackgroundWork(name: "cleanroom.identity-index.load-half") {
+                var entries: [(Key, SubjectID)] = []
+                entries.reserveCapacity(count / 2 + 1)
+                try Self.forEachEntry(in: store, ids: (middle + 1)...ids.upperBound) { entries.append(($0, $1)) }
+                return entries
+            } : nil
+        try Self.forEachEntry(in: store, ids: split ? ids.lowerBound...middle : ids) { subjects[$0] = $1 }
+        for (key, subject) in try secondHalf?.value() ?? [] {
+            subjects[key] = subject
         }
         return subjects
+    }
+
+    /// How many identifiers make loading on two threads worth a thread.
+    private static let twoThreadLoadMinimum = 100_000
+
+    private static func forEachEntry(
+        in store: Store, ids: ClosedRange<Int64>, _ body: (Key, SubjectID) -> Void
+    ) throws {
+        try store.read { transaction in
+            try transaction.identifiers.forEachPseudonym(
+                ofVariant: { IdentifierNormalizer.canonicalRule(of: $0).description }, ids: ids
+            ) { subject, kind, pseudonym in
+                body(Key(bytes: pseudonym, kind: kind), subject)
+            }
+        }
     }
 
     /// Waits until the store's identifiers are in.

@@ -115,6 +115,24 @@ struct IngestorTests {
         #expect(index.count == 5)
     }
 
+    @Test func anIndexLoadedOnTwoThreadsHoldsWhatOneThreadLoads() throws {
+        let fixture = try IngestFixture()
+        try fixture.ingest("customers.jsonl", (1...300).map { customerLine("c-\($0)", email: "p\($0)@example.com") })
+        // Later rows add identifiers to early people: their rows come after the others in arrival order.
+        try fixture.ingest("more.jsonl", (1...20).map { customerLine("c-\($0)", phone: "+49 151 2345\(6000 + $0)") })
+        let one = try IdentityIndex.load(from: fixture.store, twoThreadsFrom: .max)
+        let two = try IdentityIndex.load(from: fixture.store, twoThreadsFrom: 10)
+        #expect(one.count == 620 && two.count == one.count)
+        var compared = 0
+        try fixture.store.read { transaction in
+            try transaction.identifiers.forEachPseudonym { stored in
+                #expect(two.subject(for: stored.pseudonym, kind: stored.kind) == one.subject(for: stored.pseudonym, kind: stored.kind))
+                compared += 1
+            }
+        }
+        #expect(compared >= 620)
+    }
+
     /// Every reject reason, each with its field; the rejects file holds no value from the input.
     @Test func everyRejectReason() throws {
         let fixture = try IngestFixture()

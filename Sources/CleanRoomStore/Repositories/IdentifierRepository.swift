@@ -48,6 +48,16 @@ public struct IdentifierRepository {
         }
     }
 
+    /// The lowest and highest row id of the identifiers held, `nil` when there are none.
+    public func rowIDs() throws -> ClosedRange<Int64>? {
+        try performing("read the identifiers' row ids") {
+            guard let row = try Row.fetchOne(self.db, sql: "SELECT min(id), max(id) FROM identifiers"),
+                let lowest = row[0] as Int64?, let highest = row[1] as Int64?
+            else { return nil }
+            return lowest...highest
+        }
+    }
+
     /// The number of identifiers held.
     public func count() throws -> Int {
         try performing("count identifiers") {
@@ -67,14 +77,20 @@ public struct IdentifierRepository {
     ///
     /// Read through SQLite's C API without making a value per row: an identity index of millions loads at start,
     /// and decoding every row's variants into values was half of that (measured with `perf`).
+    ///
+    /// - Parameter ids: Only the identifiers whose row ids lie in this range (``rowIDs()``), for reading the table
+    ///   in parts on several threads; all of them when `nil`.
     public func forEachPseudonym(
-        ofVariant variant: (IdentifierKind) -> String,
+        ofVariant variant: (IdentifierKind) -> String, ids: ClosedRange<Int64>? = nil,
         _ body: (SubjectID, IdentifierKind, UnsafeRawBufferPointer) throws -> Void
     ) throws {
         let kinds = IdentifierKind.allCases.map { (kind: $0, name: Array($0.rawValue.utf8), variant: Array(variant($0).utf8)) }
         try performing("read the pseudonyms") {
             var rows = try DirectStatement(
-                self.db, sql: "SELECT subject_id, kind, variants, pseudonyms FROM identifiers ORDER BY id")
+                self.db,
+                sql: "SELECT subject_id, kind, variants, pseudonyms FROM identifiers WHERE id BETWEEN ? AND ? ORDER BY id")
+            rows.bind(ids?.lowerBound ?? Int64.min)
+            rows.bind(ids?.upperBound ?? Int64.max)
             try rows.forEachRow { row in
                 let kindName = row.textBytes(1)
                 guard let kind = kinds.first(where: { $0.name.elementsEqual(kindName) }) else {
