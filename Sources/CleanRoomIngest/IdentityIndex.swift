@@ -158,14 +158,15 @@ public final class IdentityIndex: @unchecked Sendable {
         return self.lock.withLock { keys.map { self.subjects[$0] } }
     }
 
-    /// The subjects of a row's identifier keys and whether any of its canonical pseudonyms is suppressed, under
-    /// one lock, with the version they hold for.
-    func lookUp(_ keys: [Key], suppressing pseudonyms: [Pseudonym]) -> Lookup {
-        let suppressionKeys = pseudonyms.map { Key($0) }
-        return self.lock.withLock {
+    /// The subjects of a row's identifiers and whether any of their canonical pseudonyms is suppressed, under one
+    /// lock, with the version they hold for.
+    func lookUp(_ identifiers: [ResolvedIdentifiers.Identifier]) -> Lookup {
+        self.lock.withLock {
             Lookup(
-                subjects: keys.map { self.subjects[$0] },
-                isSuppressed: suppressionKeys.contains { self.suppressed.contains($0) },
+                subjects: identifiers.map { self.subjects[$0.key] },
+                // No hashing of every row's pseudonyms against a suppression list that is empty.
+                isSuppressed: !self.suppressed.isEmpty
+                    && identifiers.contains { self.suppressed.contains(Key($0.canonical)) },
                 version: self.changes)
         }
     }

@@ -420,8 +420,7 @@ public final class Ingestor: Sendable {
                 kind: kind, raw: raw, canonical: canonical, key: IdentityIndex.Key(canonical, kind: kind),
                 variants: variants))
         }
-        resolved.lookup = self.index.lookUp(
-            resolved.identifiers.map(\.key), suppressing: resolved.identifiers.map(\.canonical))
+        resolved.lookup = self.index.lookUp(resolved.identifiers)
         return resolved
     }
 

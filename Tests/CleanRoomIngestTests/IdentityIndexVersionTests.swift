@@ -19,7 +19,7 @@ struct IdentityIndexVersionTests {
                 kind: .email, raw: "", canonical: pseudonym, key: IdentityIndex.Key(pseudonym, kind: .email),
                 variants: nil))
         }
-        resolved.lookup = index.lookUp(resolved.identifiers.map(\.key), suppressing: pseudonyms)
+        resolved.lookup = index.lookUp(resolved.identifiers)
         return resolved
     }
 
