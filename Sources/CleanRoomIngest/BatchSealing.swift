@@ -31,9 +31,8 @@ final class BatchSealing {
 
     /// A chunk of work and, once ``finish()`` returns, what the sealing queue made of it, in the same order.
     struct Chunk {
-        let keys: [NewKey]
         let identifiers: [NewIdentifier]
-        /// Each key wrapped, as the store keeps it.
+        /// Each key handed over with the chunk, wrapped, as the store keeps it.
         fileprivate(set) var wrapped: [StoredDataKey] = []
         fileprivate(set) var sealed: [[UInt8]] = []
     }
@@ -103,7 +102,7 @@ final class BatchSealing {
         let (keys, identifiers) = self.pending
         self.pending = ([], [])
         let number = self.handedOver.count
-        self.handedOver.append(Chunk(keys: keys, identifiers: identifiers))
+        self.handedOver.append(Chunk(identifiers: identifiers))
         let (keyring, done) = (self.keyring, self.done)
         self.queue.async {
             do {

@@ -29,7 +29,7 @@ public struct RawIdentifiers: Sendable, Equatable {
     }
 
     /// Whether no identifier is given.
-    public var isEmpty: Bool { self.customerID == nil && self.email == nil && self.phone == nil && self.deviceID == nil }
+    public var isEmpty: Bool { self.count == 0 }
 }
 
 /// A customer: identifiers seen together, attributes and consent choices.

@@ -447,8 +447,8 @@ public final class Ingestor: Sendable {
 
     var keyringForWork: Keyring { self.keyring }
 
-    /// Where batches seal their new identifiers (``BatchSealing``): a serial queue, on which a batch's chunks
-    /// are sealed one after another while the committing thread writes its other rows.
+    /// Where batches seal their new identifiers (``BatchSealing``) and then add them to the identity index: a
+    /// serial queue, which does each batch's work in order while the committing thread writes or audits.
     let sealingQueue = DispatchQueue(label: "cleanroom.ingest.sealing")
 
     var clock: @Sendable () -> Date { self.now }

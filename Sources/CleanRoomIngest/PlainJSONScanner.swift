@@ -137,3 +137,13 @@ struct PlainJSONScanner {
         return negative ? -value : value
     }
 }
+
+/// Whether two runs of bytes are the same: how the fast paths match a name in a line against the names they know.
+func sameBytes(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> Bool {
+    first.count == second.count && (first.isEmpty || memcmp(first.baseAddress!, second.baseAddress!, first.count) == 0)
+}
+
+/// Whether `second` holds the bytes of `first`.
+func sameBytes(_ first: [UInt8], _ second: UnsafeBufferPointer<UInt8>) -> Bool {
+    first.withUnsafeBufferPointer { sameBytes($0, second) }
+}

@@ -31,10 +31,10 @@ private struct CustomerLineReader {
     private enum Field: UInt16, CaseIterable {
         case type, customerID, email, phone, deviceID, attributes, consent, consentAt, source
 
-        /// Each field with the bytes of its name, made once.
-        private static let byName: [(name: [UInt8], field: Field)] = Self.allCases.map { (Array($0.name.utf8), $0) }
+        /// Each field with its name, listed once (`allCases` makes a new array at each use).
+        private static let byName: [(name: StaticString, field: Field)] = Self.allCases.map { ($0.name, $0) }
 
-        private var name: String {
+        private var name: StaticString {
             switch self {
             case .type: "type"
             case .customerID: "customer_id"
@@ -50,7 +50,9 @@ private struct CustomerLineReader {
 
         /// The field named by `name`, or `nil` for a name the usual customer line does not have.
         init?(name: UnsafeBufferPointer<UInt8>) {
-            guard let entry = Self.byName.first(where: { bytesEqual($0.name, name) }) else { return nil }
+            guard let entry = Self.byName.first(where: { $0.name.withUTF8Buffer { sameBytes($0, name) } }) else {
+                return nil
+            }
             self = entry.field
         }
 
@@ -123,7 +125,7 @@ private struct CustomerLineReader {
         var attributes: [String: String] = [:]
         attributes.reserveCapacity(self.parser.policy.schema.attributes.count)
         let read = self.members { reader, name in
-            guard let attribute = reader.parser.attributesByName.first(where: { bytesEqual($0.name, name) })?.attribute,
+            guard let attribute = reader.parser.attributesByName.first(where: { sameBytes($0.name, name) })?.attribute,
                 let value = reader.value(),
                 let text = try? reader.parser.attributeValue(.json(value), attribute, line: reader.line)
             else { return false }
@@ -137,7 +139,7 @@ private struct CustomerLineReader {
         var consent: [String: Bool] = [:]
         consent.reserveCapacity(self.parser.consentSignals.count)
         let read = self.members { reader, name in
-            guard let signal = reader.parser.consentSignalsByName.first(where: { bytesEqual($0.name, name) })?.signal,
+            guard let signal = reader.parser.consentSignalsByName.first(where: { sameBytes($0.name, name) })?.signal,
                 case .bool(let granted)? = reader.value()
             else { return false }
             return consent.updateValue(granted, forKey: signal) == nil
@@ -167,9 +169,4 @@ private struct CustomerLineReader {
         default: self.scanner.plainInteger().map(CanonicalJSON.integer)
         }
     }
-}
-
-/// Whether `name` holds the bytes of `bytes`.
-private func bytesEqual(_ bytes: [UInt8], _ name: UnsafeBufferPointer<UInt8>) -> Bool {
-    bytes.count == name.count && bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }
 }

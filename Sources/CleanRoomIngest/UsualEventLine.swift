@@ -95,7 +95,7 @@ private struct EventLineScanner {
             case 11: .customerID
             default: nil
             }
-            guard let field, field.name.withUTF8Buffer({ $0.elementsEqual(name) }) else { return nil }
+            guard let field, field.name.withUTF8Buffer({ sameBytes($0, name) }) else { return nil }
             self = field
         }
 

@@ -30,14 +30,13 @@ struct BatchSealingTests {
             handedOver.append((subject, kind, raw))
         }
         let chunks = try sealing.finish()
-        let wrapped = chunks.flatMap { zip($0.keys, $0.wrapped) }
+        let wrapped = chunks.flatMap(\.wrapped)
         let sealed = chunks.flatMap { zip($0.identifiers, $0.sealed) }
-        #expect(wrapped.map(\.0.subject) == keys.keys.sorted())
-        for (key, stored) in wrapped {
-            #expect(stored.subject == key.subject)
+        #expect(wrapped.map(\.subject) == keys.keys.sorted())
+        for stored in wrapped {
             let wrappedKey = try WrappedDataKey(serialized: stored.wrapped)
             #expect(wrappedKey.keyEncryptionKeyVersion == stored.kekVersion)
-            #expect(try fixture.keyring.unwrap(wrappedKey, context: key.subject.dataKeyContext) == keys[key.subject])
+            #expect(try fixture.keyring.unwrap(wrappedKey, context: stored.subject.dataKeyContext) == keys[stored.subject])
         }
         #expect(sealed.count == handedOver.count)
         for ((identifier, bytes), (subject, kind, raw)) in zip(sealed, handedOver) {
