@@ -106,6 +106,13 @@ public enum HMACSHA256 {
             self.context.restart()
             return self.context.authenticationCode(for: message)
         }
+
+        /// Writes HMAC-SHA256 of `message` into `code`, which must hold 32 bytes: no array is made.
+        public func authenticate(_ message: UnsafeRawBufferPointer, into code: UnsafeMutableRawBufferPointer) {
+            precondition(code.count == HMACSHA256.byteCount, "an HMAC-SHA256 is 32 bytes")
+            self.context.restart()
+            self.context.authenticate(message, into: code)
+        }
     }
 }
 

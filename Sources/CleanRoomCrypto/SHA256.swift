@@ -21,13 +21,22 @@ public enum SHA256 {
 
     /// Returns the SHA-256 digest of the bytes in `buffer`.
     public static func hash(bufferPointer buffer: UnsafeRawBufferPointer) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Self.byteCount)
+        [UInt8](unsafeUninitializedCapacity: Self.byteCount) { digest, initialized in
+            Self.hash(buffer, into: UnsafeMutableRawBufferPointer(digest))
+            initialized = Self.byteCount
+        }
+    }
+
+    /// Writes the SHA-256 digest of the bytes in `buffer` into `digest`, which must hold 32 bytes: no array is
+    /// made, for hashing many short values.
+    public static func hash(_ buffer: UnsafeRawBufferPointer, into digest: UnsafeMutableRawBufferPointer) {
+        precondition(digest.count == Self.byteCount, "a SHA-256 digest is 32 bytes")
         var length: UInt32 = 0
         // With SHA-256 fetched (checked by the self-test), EVP_Digest fails only when out of memory.
         let result = EVP_Digest(
-            buffer.baseAddress, buffer.count, &digest, &length, FetchedAlgorithms.shared.requiredSHA256, nil
+            buffer.baseAddress, buffer.count, digest.baseAddress?.assumingMemoryBound(to: UInt8.self), &length,
+            FetchedAlgorithms.shared.requiredSHA256, nil
         )
         precondition(result == 1 && length == Self.byteCount, "EVP_Digest(SHA-256) failed: out of memory")
-        return digest
     }
 }

@@ -166,7 +166,7 @@ public final class IdentityIndex: @unchecked Sendable {
                 subjects: identifiers.map { self.subjects[$0.key] },
                 // No hashing of every row's pseudonyms against a suppression list that is empty.
                 isSuppressed: !self.suppressed.isEmpty
-                    && identifiers.contains { self.suppressed.contains(Key($0.canonical)) },
+                    && identifiers.contains { self.suppressed.contains($0.key.suppressionKey(kind: $0.kind)) },
                 version: self.changes)
         }
     }
@@ -269,6 +269,12 @@ extension IdentityIndex.Key {
         self.b = word(8)
         self.c = word(16)
         self.d = word(24)
+    }
+
+    /// The key of the same pseudonym without its kind (`kind` is the one it was made with): as a suppressed
+    /// pseudonym.
+    func suppressionKey(kind: IdentifierKind) -> Self {
+        Self(a: self.a ^ Self.tag(kind), b: self.b, c: self.c, d: self.d)
     }
 
     private static func tag(_ kind: IdentifierKind?) -> UInt64 {

@@ -397,28 +397,25 @@ public final class Ingestor: Sendable {
         resolved.identifiers.reserveCapacity(identifiers.count)
         for kind in Self.resolutionOrder {
             guard let raw = identifiers[kind] else { continue }
-            let canonical: Pseudonym
+            let key: IdentityIndex.Key
             var variants: StoredIdentifier.EncodedVariants?
             do {
                 if allVariants {
-                    let hashes = try self.normalizer.matchHashes(kind: kind, raw: raw, region: region)
-                    let pseudonyms = hashes.map { $0.hash.pseudonym(using: matchKey) }
-                    guard let canonicalIndex = hashes.firstIndex(where: \.isCanonical) else {
-                        preconditionFailure("an identifier's match hashes include its canonical one")
-                    }
-                    canonical = pseudonyms[canonicalIndex]
                     // Encoded here, in parallel, rather than when the row is written.
-                    variants = self.variantLayouts[kind].encode(hashes, pseudonyms: pseudonyms)
+                    (variants, key) = try self.variantLayouts[kind].encode(
+                        raw, region: region, normalizer: self.normalizer, matchKey: matchKey)
                 } else {
-                    canonical = try self.normalizer.canonicalMatchHash(kind: kind, raw: raw, region: region)
-                        .pseudonym(using: matchKey)
+                    let value = try self.normalizer.canonicalValue(kind: kind, raw: raw, region: region)
+                    key = withUnsafeTemporaryAllocation(byteCount: Pseudonym.byteCount, alignment: 8) { pseudonym in
+                        MatchHash.writePseudonym(ofNormalized: value, using: matchKey, into: pseudonym)
+                        return IdentityIndex.Key(bytes: UnsafeRawBufferPointer(pseudonym), kind: kind)
+                    }
                 }
             } catch {
                 throw RecordParser.reject(line, kind.rawValue, "\(error.code)", error.message)
             }
-            resolved.identifiers.append(ResolvedIdentifiers.Identifier(
-                kind: kind, raw: raw, canonical: canonical, key: IdentityIndex.Key(canonical, kind: kind),
-                variants: variants))
+            resolved.identifiers.append(
+                ResolvedIdentifiers.Identifier(kind: kind, raw: raw, key: key, variants: variants))
         }
         resolved.lookup = self.index.lookUp(resolved.identifiers)
         return resolved
@@ -490,12 +487,11 @@ private struct SendableBuffer<Element>: @unchecked Sendable {
 
 /// A record's identifiers, normalized and pseudonymized.
 struct ResolvedIdentifiers {
-    /// One identifier given: its kind, raw value, canonical pseudonym and that pseudonym's index key (computed
-    /// here, in parallel, not on the committing thread), and for a customer row the pseudonyms of every variant.
+    /// One identifier given: its kind, raw value, the index key of its canonical pseudonym (computed here, in
+    /// parallel, not on the committing thread), and for a customer row the pseudonyms of every variant.
     struct Identifier {
         let kind: IdentifierKind
         let raw: String
-        let canonical: Pseudonym
         let key: IdentityIndex.Key
         let variants: StoredIdentifier.EncodedVariants?
     }

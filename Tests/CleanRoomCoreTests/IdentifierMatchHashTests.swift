@@ -70,6 +70,19 @@ struct MatchHashTests {
         #expect(Hex.encode(hash.pseudonym(matchKey: otherKey).bytes)
             == "2517116a4e775db1d29b2eb95972f41765b2f0d5449caa268b1795a7c08b9132")
         #expect(hash.pseudonym(using: HMACSHA256.Authenticator(key: key)) == hash.pseudonym(matchKey: key))
+
+        // Written into a buffer, with one session for a run of values: the same bytes.
+        let session = HMACSHA256.Authenticator(key: key).session()
+        var written = [UInt8](repeating: 0, count: Pseudonym.byteCount)
+        for value in ["user@example.com", "other@example.com", "user@example.com", "Ünïcode@example.com"] {
+            written.withUnsafeMutableBytes { MatchHash.writePseudonym(ofNormalized: value, using: session, into: $0) }
+            #expect(written == MatchHash(normalized: value).pseudonym(matchKey: key).bytes)
+        }
+        #expect(Hex.encode(written) != "abadde0793a407cd4b6c76ac0f63f3891462db60e4ce2947371d5a6c0ac11956")
+        written.withUnsafeMutableBytes {
+            MatchHash.writePseudonym(ofNormalized: "user@example.com", using: session, into: $0)
+        }
+        #expect(Hex.encode(written) == "abadde0793a407cd4b6c76ac0f63f3891462db60e4ce2947371d5a6c0ac11956")
     }
 
     @Test func descriptionIsRedacted() {

@@ -70,6 +70,24 @@ struct IdentifierNormalizerTests {
         #expect(entries.map(\.hash) == [MatchHash(normalized: "+49301234567"), MatchHash(normalized: "49301234567")])
     }
 
+    @Test(arguments: [
+        (IdentifierKind.email, "J.Doe+x@GoogleMail.com"), (.phone, "030 1234567"), (.deviceID, "6D92078A82464BA4AE5B76104861E7DC"),
+        (.customerID, " c-1 "),
+    ])
+    func eachVariantIsVisitedInRuleOrder(_ kind: IdentifierKind, _ raw: String) throws {
+        let normalizer = try IdentifierNormalizer(defaultRegion: "DE")
+        var visited: [(String, NormalizationRule)] = []
+        try normalizer.forEachVariant(kind: kind, raw: raw) { visited.append(($0, $1)) }
+        #expect(visited.map(\.1) == NormalizationRule.all(of: kind))
+        for (value, rule) in visited {
+            let profile: EmailProfile = if case .email(let profile) = rule { profile } else { .google }
+            let form: PhoneForm = if case .phone(let form) = rule { form } else { .e164 }
+            #expect(try value == normalizer.normalize(kind: kind, raw: raw, profile: profile, form: form))
+        }
+        let canonical = try #require(visited.first { $0.1 == IdentifierNormalizer.canonicalRule(of: kind) }?.0)
+        #expect(try normalizer.canonicalValue(kind: kind, raw: raw) == canonical)
+    }
+
     @Test func ordinaryEmailHasOneHashForAllProfiles() throws {
         let entries = try IdentifierNormalizer().matchHashes(kind: .email, raw: "Someone@Example.com")
         #expect(entries.count == 1)

@@ -111,6 +111,18 @@ struct HMACSHA256Tests {
         }
     }
 
+    @Test(arguments: vectors)
+    func sessionWritesRFC4231CodesIntoABuffer(_ vector: Vector) {
+        let session = HMACSHA256.Authenticator(key: vector.key).session()
+        let published = bytes(vector.code)
+        var code = [UInt8](repeating: 0xAA, count: HMACSHA256.byteCount)
+        for message in [vector.data, vector.data + [0], vector.data] {
+            message.withUnsafeBytes { input in code.withUnsafeMutableBytes { session.authenticate(input, into: $0) } }
+            #expect(code == session.authenticationCode(for: message))
+        }
+        #expect(Array(code.prefix(published.count)) == published)
+    }
+
     @Test func authenticatorIsSharedSafelyAcrossTasks() async throws {
         let key = try SymmetricKey.generate()
         let authenticator = HMACSHA256.Authenticator(key: key)

@@ -44,6 +44,15 @@ struct SHA256Tests {
     }
 
     @Test(arguments: vectors)
+    func digestWrittenIntoABufferMatchesThePublishedDigest(_ vector: Vector) {
+        var digest = [UInt8](repeating: 0xAA, count: SHA256.byteCount)
+        vector.message.withUnsafeBytes { message in
+            digest.withUnsafeMutableBytes { SHA256.hash(message, into: $0) }
+        }
+        #expect(Hex.encode(digest) == vector.digest)
+    }
+
+    @Test(arguments: vectors)
     func incrementalMatchesThePublishedDigest(_ vector: Vector) {
         var hasher = SHA256Hasher()
         // Uneven chunks, so updates straddle the 64-byte block boundary.

@@ -16,7 +16,7 @@ struct IdentityIndexVersionTests {
         var resolved = ResolvedIdentifiers()
         for pseudonym in pseudonyms {
             resolved.identifiers.append(ResolvedIdentifiers.Identifier(
-                kind: .email, raw: "", canonical: pseudonym, key: IdentityIndex.Key(pseudonym, kind: .email),
+                kind: .email, raw: "", key: IdentityIndex.Key(pseudonym, kind: .email),
                 variants: nil))
         }
         resolved.lookup = index.lookUp(resolved.identifiers)

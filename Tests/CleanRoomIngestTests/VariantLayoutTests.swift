@@ -22,8 +22,28 @@ struct VariantLayoutTests {
             hash.rules.map { StoredIdentifier.Variant(name: $0.description, pseudonym: pseudonym) }
         }
         let expected = try StoredIdentifier.EncodedVariants(oneByOne)
-        #expect(VariantLayout(of: kind).encode(hashes, pseudonyms: pseudonyms) == expected)
+        let canonical = try #require(zip(hashes, pseudonyms).first { $0.0.isCanonical }?.1)
+
+        // One session for several identifiers in a row, as a chunk of rows uses it.
+        let session = matchKey.session()
+        for _ in 0..<2 {
+            let (variants, key) = try VariantLayout(of: kind).encode(
+                raw, region: nil, normalizer: normalizer, matchKey: session)
+            #expect(variants == expected)
+            #expect(key == IdentityIndex.Key(canonical, kind: kind))
+            #expect(key.suppressionKey(kind: kind) == IdentityIndex.Key(canonical))
+        }
         #expect(expected.names.split(separator: ",").count == NormalizationRule.all(of: kind).count)
+    }
+
+    @Test func anIdentifierNoRuleNormalizesIsRefused() throws {
+        let normalizer = try IdentifierNormalizer(defaultRegion: "DE")
+        let session = HMACSHA256.Authenticator(key: Array("match key".utf8)).session()
+        for (kind, raw) in [(IdentifierKind.email, "not an address"), (.email, "+x@gmail.com"), (.phone, "12")] {
+            #expect(throws: IdentifierError.self) {
+                try VariantLayout(of: kind).encode(raw, region: nil, normalizer: normalizer, matchKey: session)
+            }
+        }
     }
 
     @Test func replacingPseudonymsWantsOnePerName() throws {

@@ -46,20 +46,7 @@ public struct IdentifierNormalizer: Sendable {
         -> [IndexedMatchHash]
     {
         var values: [(value: String, rule: NormalizationRule)] = []
-        switch kind {
-        case .email:
-            let address = try EmailAddress(raw)
-            for profile in EmailProfile.allCases {
-                values.append((try address.normalized(for: profile), .email(profile)))
-            }
-        case .phone:
-            let e164 = try PhoneNormalizer.e164(raw, region: self.region(region))
-            values = [(e164, .phone(.e164)), (String(e164.dropFirst()), .phone(.digits))]
-        case .deviceID:
-            values = [(try DeviceIDNormalizer.normalize(raw), .deviceID)]
-        case .customerID:
-            values = [(try CustomerIDNormalizer.normalize(raw), .customerID)]
-        }
+        try self.forEachVariant(kind: kind, raw: raw, region: region) { values.append(($0, $1)) }
         // Each distinct value is hashed once: most addresses are the same under every profile. `String` equality
         // is canonical equivalence, which for these values, all in NFC, is equality of their UTF-8 bytes.
         let canonical = Self.canonicalRule(of: kind)
@@ -78,11 +65,46 @@ public struct IdentifierNormalizer: Sendable {
         }
     }
 
+    /// Calls `visit` with `raw` normalized under each rule of `kind`, in the order of
+    /// ``NormalizationRule/all(of:)``, after the checks every rule shares: the values
+    /// ``matchHashes(kind:raw:region:)`` hashes, for a caller that hashes them without its arrays. Values of
+    /// different rules are often equal (an e-mail under most profiles).
+    ///
+    /// - Throws: ``IdentifierError`` when `raw` is not a valid identifier of `kind`, or when some e-mail profile
+    ///   cannot normalize it (see ``matchHashes(kind:raw:region:)``): the values visited before are then void.
+    public func forEachVariant(
+        kind: IdentifierKind, raw: String, region: String? = nil, _ visit: (String, NormalizationRule) -> Void
+    ) throws(IdentifierError) {
+        switch kind {
+        case .email:
+            let address = try EmailAddress(raw)
+            for profile in EmailProfile.allCases {
+                visit(try address.normalized(for: profile), .email(profile))
+            }
+        case .phone:
+            let e164 = try PhoneNormalizer.e164(raw, region: self.region(region))
+            visit(e164, .phone(.e164))
+            visit(String(e164.dropFirst()), .phone(.digits))
+        case .deviceID:
+            visit(try DeviceIDNormalizer.normalize(raw), .deviceID)
+        case .customerID:
+            visit(try CustomerIDNormalizer.normalize(raw), .customerID)
+        }
+    }
+
     /// The hash identity resolution joins subjects on, computed without the other profiles and forms.
     public func canonicalMatchHash(kind: IdentifierKind, raw: String, region: String? = nil) throws(IdentifierError)
         -> MatchHash
     {
-        MatchHash(normalized: try self.normalize(kind: kind, raw: raw, profile: .google, form: .e164, region: region))
+        MatchHash(normalized: try self.canonicalValue(kind: kind, raw: raw, region: region))
+    }
+
+    /// `raw` normalized under the rule of `kind` identity resolution joins on (``canonicalRule(of:)``): what
+    /// ``canonicalMatchHash(kind:raw:region:)`` hashes.
+    public func canonicalValue(kind: IdentifierKind, raw: String, region: String? = nil) throws(IdentifierError)
+        -> String
+    {
+        try self.normalize(kind: kind, raw: raw, profile: .google, form: .e164, region: region)
     }
 
     /// The rule of `kind` identity resolution joins on.

@@ -66,6 +66,21 @@ public struct MatchHash: Hashable, Sendable, CustomStringConvertible, CustomDebu
         Self.pseudonym(session.authenticationCode(for: self.bytes))
     }
 
+    /// Writes the pseudonym of the identifier normalized as `normalized` into `pseudonym` (32 bytes): the bytes
+    /// of `MatchHash(normalized: normalized).pseudonym(using: session)`, with no array made on the way. The fast
+    /// path for an ingest's millions of identifiers.
+    public static func writePseudonym(
+        ofNormalized normalized: String, using session: HMACSHA256.Session, into pseudonym: UnsafeMutableRawBufferPointer
+    ) {
+        var text = normalized
+        text.withUTF8 { utf8 in
+            withUnsafeTemporaryAllocation(byteCount: SHA256.byteCount, alignment: 1) { hash in
+                SHA256.hash(UnsafeRawBufferPointer(utf8), into: hash)
+                session.authenticate(UnsafeRawBufferPointer(hash), into: pseudonym)
+            }
+        }
+    }
+
     private static func pseudonym(_ code: [UInt8]) -> Pseudonym {
         guard let pseudonym = Pseudonym(bytes: code) else {
             preconditionFailure("HMAC-SHA256 gives 32 bytes")
