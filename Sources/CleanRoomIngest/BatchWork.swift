@@ -45,24 +45,16 @@ struct BatchWork {
 
     /// Applies a parsed and pseudonymized row, or counts its reject.
     mutating func apply(_ row: PreparedRow) throws {
-        // Matched where it lies rather than taken out with `get()`, which copies every string of the row.
-        guard case .success(let prepared) = row.outcome else {
-            if case .failure(let reject) = row.outcome { self.reject(reject) }
-            return
-        }
+        // Matched where it lies, in one pattern, rather than taken out with `get()` and matched again: each binding
+        // retains what it binds.
         do {
-            switch prepared.record {
-            case .customer(let customer):
-                guard let (time, attributes, consent) = prepared.customer else {
-                    preconditionFailure("a customer row unprepared")
-                }
-                try self.customer(
-                    customer, prepared.identifiers, time: time, attributes: attributes, consent: consent, line: row.line)
-            case .event(let event):
-                guard let key = prepared.eventKey else { preconditionFailure("an event row unprepared") }
-                try self.event(event, prepared.identifiers, key: key, line: row.line)
-            case .consent(let consent): try self.consent(consent, prepared.identifiers, line: row.line)
-            case .tcfConsent(let consent): try self.tcfConsent(consent, prepared.identifiers, line: row.line)
+            switch row.outcome {
+            case .success(.customer(let customer, let resolved)): try self.customer(customer, resolved, line: row.line)
+            case .success(.event(let event, let resolved, let key)):
+                try self.event(event, resolved, key: key, line: row.line)
+            case .success(.consent(let consent, let resolved)): try self.consent(consent, resolved, line: row.line)
+            case .success(.tcfConsent(let consent, let resolved)): try self.tcfConsent(consent, resolved, line: row.line)
+            case .failure(let reject): self.reject(reject)
             }
         } catch let reject as IngestReject {
             self.reject(reject)
@@ -93,10 +85,7 @@ struct BatchWork {
 
     // MARK: Records
 
-    private mutating func customer(
-        _ record: CustomerRecord, _ resolved: ResolvedIdentifiers, time: Date, attributes: AttributeRow,
-        consent: [ConsentChoice], line: Int
-    ) throws {
+    private mutating func customer(_ record: PreparedCustomer, _ resolved: ResolvedIdentifiers, line: Int) throws {
         if resolved.isSuppressed {
             self.result.summary.suppressed += 1
             return
@@ -109,7 +98,7 @@ struct BatchWork {
             subject = known
             isNew = false
         case .none:
-            subject = try self.subjects.create(at: time)
+            subject = try self.subjects.create(at: record.time)
             let dataKey = try DataKey.generate()
             self.sealing.wrap(dataKey, of: subject)
             self.dataKeys[subject] = dataKey
@@ -126,22 +115,24 @@ struct BatchWork {
             let dataKey = try rowKey ?? self.dataKey(of: subject)
             rowKey = dataKey
             self.sealing.seal(BatchSealing.NewIdentifier(
-                subject: subject, dataKey: dataKey, kind: kind, raw: resolved.identifiers[index].raw, addedAt: time,
-                variants: variants))
+                subject: subject, dataKey: dataKey, kind: kind, raw: resolved.identifiers[index].raw,
+                addedAt: record.time, variants: variants))
             self.added[key] = subject
             self.additions.append((key, subject))
         }
         if isNew {
-            try self.attributes.insert(attributes, of: subject)
+            try self.attributes.insert(record.attributes, of: subject)
         } else {
             try self.attributes.upsert(
-                record.attributes.map { StoredAttribute(subject: subject, name: $0.key, value: $0.value, updatedAt: time) },
+                record.attributeValues.map {
+                    StoredAttribute(subject: subject, name: $0.key, value: $0.value, updatedAt: record.time)
+                },
                 of: subject)
         }
         var history: [StoredConsent]?
-        if let consentAt = record.consentAt, !consent.isEmpty {
+        if let consentAt = record.consentAt, !record.consent.isEmpty {
             try self.customerConsent(
-                consent, at: consentAt, field: "consent.", of: subject, isNew: isNew, history: &history,
+                record.consent, at: consentAt, field: "consent.", of: subject, isNew: isNew, history: &history,
                 source: record.source ?? self.source, line: line)
         }
         if let tcf = record.tcf {
@@ -341,15 +332,46 @@ struct PreparedRow {
     let outcome: Result<PreparedRecord, IngestReject>
 }
 
-/// What the parallel stage made of a valid row.
-struct PreparedRecord {
-    let record: IngestRecord
-    let identifiers: ResolvedIdentifiers
-    /// For a customer: the time its values count from (its consent time, else when it was read), its attributes
-    /// encoded as the store keeps them, and its consent choices in the order they are appended.
-    var customer: (time: Date, attributes: AttributeRow, consent: [BatchWork.ConsentChoice])?
-    /// For an event: its identity within its subject (``BatchWork/eventKey(_:)``).
-    var eventKey: [UInt8]?
+/// What the parallel stage made of a valid row: the record as it is written, and its identifiers resolved.
+enum PreparedRecord {
+    /// A customer row.
+    case customer(PreparedCustomer, ResolvedIdentifiers)
+    /// An event row, with its identity within its subject (``BatchWork/eventKey(_:)``).
+    case event(EventRecord, ResolvedIdentifiers, key: [UInt8])
+    /// A consent row.
+    case consent(ConsentRecord, ResolvedIdentifiers)
+    /// A consent row carrying a TC string.
+    case tcfConsent(TCFConsentRecord, ResolvedIdentifiers)
+}
+
+/// A customer row as the committing thread writes it: only what it reads, so that it retains no more of the
+/// row than that (the raw identifiers are in the row's ``ResolvedIdentifiers``).
+struct PreparedCustomer {
+    /// The time its values count from: its consent time, else when it was read.
+    let time: Date
+    /// Its attributes encoded as the store keeps a new person's.
+    let attributes: AttributeRow
+    /// Its attributes by name, merged into what the store holds of a known person.
+    let attributeValues: [String: String]
+    /// Its consent choices in the order they are appended.
+    let consent: [BatchWork.ConsentChoice]
+    /// When the consent choices were made.
+    let consentAt: Date?
+    /// The choices of its TC string, if any.
+    let tcf: TCFChoices?
+    /// The system the row comes from.
+    let source: String?
+
+    /// Prepares `record`, whose values count from `time`.
+    init(_ record: CustomerRecord, time: Date) {
+        self.time = time
+        self.attributes = AttributeRow(record.attributes, at: time)
+        self.attributeValues = record.attributes
+        self.consent = BatchWork.sorted(record.consent)
+        self.consentAt = record.consentAt
+        self.tcf = record.tcf
+        self.source = record.source
+    }
 }
 
 /// What one batch produced.

@@ -254,15 +254,10 @@ public final class Ingestor: Sendable {
                 switch record {
                 case .customer(let customer):
                     let region = self.regionAttribute.flatMap { customer.attributes[$0] }
+                    let resolved = try self.resolve(
+                        customer.identifiers, region: region, line: row.line, allVariants: true, matchKey: chunk.matchKey)
                     let time = customer.consentAt ?? self.now()
-                    return .success(PreparedRecord(
-                        record: record,
-                        identifiers: try self.resolve(
-                            customer.identifiers, region: region, line: row.line, allVariants: true,
-                            matchKey: chunk.matchKey),
-                        customer: (
-                            time, AttributeRow(customer.attributes, at: time), BatchWork.sorted(customer.consent)
-                        )))
+                    return .success(.customer(PreparedCustomer(customer, time: time), resolved))
                 case .event(let event):
                     let resolved: ResolvedIdentifiers
                     if let last = chunk.lastEvent, last.identifiers == event.identifiers {
@@ -272,19 +267,15 @@ public final class Ingestor: Sendable {
                             event.identifiers, region: nil, line: row.line, allVariants: false, matchKey: chunk.matchKey)
                         chunk.lastEvent = (event.identifiers, resolved)
                     }
-                    return .success(PreparedRecord(record: record, identifiers: resolved, eventKey: BatchWork.eventKey(event)))
+                    return .success(.event(event, resolved, key: BatchWork.eventKey(event)))
                 case .consent(let consent):
-                    return .success(PreparedRecord(
-                        record: record,
-                        identifiers: try self.resolve(
-                            consent.identifiers, region: nil, line: row.line, allVariants: false,
-                            matchKey: chunk.matchKey)))
+                    let resolved = try self.resolve(
+                        consent.identifiers, region: nil, line: row.line, allVariants: false, matchKey: chunk.matchKey)
+                    return .success(.consent(consent, resolved))
                 case .tcfConsent(let consent):
-                    return .success(PreparedRecord(
-                        record: record,
-                        identifiers: try self.resolve(
-                            consent.identifiers, region: nil, line: row.line, allVariants: false,
-                            matchKey: chunk.matchKey)))
+                    let resolved = try self.resolve(
+                        consent.identifiers, region: nil, line: row.line, allVariants: false, matchKey: chunk.matchKey)
+                    return .success(.tcfConsent(consent, resolved))
                 }
             } catch let reject as IngestReject {
                 return .failure(reject)
