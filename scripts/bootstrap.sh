@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages CleanRoom builds against, when any is missing:
 #   libssl-dev (OpenSSL 3 libcrypto), libsqlite3-dev (SQLite), libphonenumber-dev (Google's libphonenumber),
-#   pkg-config (finds them).
+#   libjemalloc-dev (the executable's memory allocator), pkg-config (finds them).
 # Needs root or sudo only when something is missing; does nothing otherwise.
 set -euo pipefail
 
-required=(libssl-dev libsqlite3-dev libphonenumber-dev pkg-config)
+required=(libssl-dev libsqlite3-dev libphonenumber-dev libjemalloc-dev pkg-config)
 missing=()
 for package in "${required[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

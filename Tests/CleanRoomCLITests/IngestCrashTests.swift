@@ -250,9 +250,11 @@ struct CleanRoomBinary: Sendable {
         throw CrashTestFailure(description: "no cleanroom executable in \(searched); run swift build --build-tests")
     }
 
-    /// Runs `cleanroom ARGUMENTS`, its output appended to `log`; with `killAfter`, sends SIGKILL that many
-    /// seconds after the start unless it has ended.
-    func run(_ arguments: [String], log: String, killAfter delay: Double? = nil) throws -> Outcome {
+    /// Runs `cleanroom ARGUMENTS`, its output appended to `log`, with `environment` added to this process's; with
+    /// `killAfter`, sends SIGKILL that many seconds after the start unless it has ended.
+    func run(
+        _ arguments: [String], log: String, environment: [String: String] = [:], killAfter delay: Double? = nil
+    ) throws -> Outcome {
         if !FileManager.default.fileExists(atPath: log) {
             FileManager.default.createFile(atPath: log, contents: nil)
         }
@@ -262,6 +264,7 @@ struct CleanRoomBinary: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: self.path)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
