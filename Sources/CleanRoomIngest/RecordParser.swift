@@ -4,7 +4,10 @@ import Foundation
 /// Turns one input row (a JSON object, or a CSV row's named fields) into a validated ``IngestRecord``, or the
 /// ``IngestReject`` that says why not. Which attributes, values, event types and purposes exist comes from the
 /// policy schema; identifiers are only checked for type here (their normalization is the pipeline's).
-struct RecordParser: Sendable {
+///
+/// A class: the line readers of the fast paths refer to it rather than copy it (a copy retains every field of the
+/// policy, on two threads at once, for each line).
+final class RecordParser: Sendable {
     let policy: Policy
     /// The consent signals the policy's purposes read (DESIGN.md section 5): the keys of a customer's `consent`
     /// object, the `consent_<signal>` CSV columns and the `purpose` of a consent record. By default a purpose's

@@ -23,7 +23,8 @@ extension RecordParser {
 /// Reads the usual customer line (see ``RecordParser/usualCustomer(_:line:)``) and gives up, with `nil`, at the
 /// first byte or value outside it.
 private struct CustomerLineReader {
-    let parser: RecordParser
+    /// Not retained: a reader lives only inside a call on its parser (``RecordParser/usualCustomer(_:line:)``).
+    unowned(unsafe) let parser: RecordParser
     var scanner: PlainJSONScanner
     let line: Int
 
