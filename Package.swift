@@ -125,7 +125,7 @@ let package = Package(
             name: "cleanroom",
             dependencies: ["CleanRoomCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             // jemalloc (Debian: libjemalloc-dev) replaces glibc's malloc in the whole process, libraries included: an
-            // ingest allocates its rows on some threads and frees them on others, where glibc's arenas cost 6-8 %
+            // ingest allocates its rows on some threads and frees them on others, where glibc's arenas cost 7-13 %
             // of its time (Benchmarks/peers/README.md). Linked before libc, so its malloc is the one every library
             // binds to.
             linkerSettings: [.linkedLibrary("jemalloc")]
