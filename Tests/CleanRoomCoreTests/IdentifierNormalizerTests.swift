@@ -83,6 +83,7 @@ struct IdentifierNormalizerTests {
             let profile: EmailProfile = if case .email(let profile) = rule { profile } else { .google }
             let form: PhoneForm = if case .phone(let form) = rule { form } else { .e164 }
             #expect(try value == normalizer.normalize(kind: kind, raw: raw, profile: profile, form: form))
+            #expect(try value == normalizer.normalize(raw, under: rule))
         }
         let canonical = try #require(visited.first { $0.1 == IdentifierNormalizer.canonicalRule(of: kind) }?.0)
         #expect(try normalizer.canonicalValue(kind: kind, raw: raw) == canonical)

@@ -28,9 +28,23 @@ public struct IdentifierNormalizer: Sendable {
         form: PhoneForm = .e164,
         region: String? = nil
     ) throws(IdentifierError) -> String {
-        switch kind {
-        case .email: try EmailNormalizer.normalize(raw, profile: profile)
-        case .phone: try PhoneNormalizer.normalize(raw, region: self.region(region), form: form)
+        let rule: NormalizationRule = switch kind {
+        case .email: .email(profile)
+        case .phone: .phone(form)
+        case .deviceID: .deviceID
+        case .customerID: .customerID
+        }
+        return try self.normalize(raw, under: rule, region: region)
+    }
+
+    /// Returns `raw` normalized under `rule`, as an identifier of the rule's kind, reading a national phone number
+    /// in `region`, else in the default region.
+    public func normalize(_ raw: String, under rule: NormalizationRule, region: String? = nil) throws(IdentifierError)
+        -> String
+    {
+        switch rule {
+        case .email(let profile): try EmailNormalizer.normalize(raw, profile: profile)
+        case .phone(let form): try PhoneNormalizer.normalize(raw, region: self.region(region), form: form)
         case .deviceID: try DeviceIDNormalizer.normalize(raw)
         case .customerID: try CustomerIDNormalizer.normalize(raw)
         }
@@ -104,7 +118,7 @@ public struct IdentifierNormalizer: Sendable {
     public func canonicalValue(kind: IdentifierKind, raw: String, region: String? = nil) throws(IdentifierError)
         -> String
     {
-        try self.normalize(kind: kind, raw: raw, profile: .google, form: .e164, region: region)
+        try self.normalize(raw, under: Self.canonicalRule(of: kind), region: region)
     }
 
     /// The rule of `kind` identity resolution joins on.
