@@ -64,11 +64,11 @@ struct BatchWork {
     /// Writes what the sealing made of the batch's new people and identifiers, once every row is applied: the
     /// wrapped data keys and the sealed identifiers, each in the order of the rows.
     mutating func writeSealed() throws {
+        let chunks = try self.sealing.finish()
+        // The keys go to the key vault on its own thread while the identifiers are written here.
+        try self.dataKeyRows.insert(keysOfNewSubjects: chunks.flatMap(\.wrapped))
         // By index, reading each item in place.
-        for chunk in try self.sealing.finish() {
-            for key in chunk.wrapped {
-                try self.dataKeyRows.insert(key)
-            }
+        for chunk in chunks {
             for index in chunk.identifiers.indices {
                 try self.identifiers.add(
                     subject: chunk.identifiers[index].subject, kind: chunk.identifiers[index].kind,

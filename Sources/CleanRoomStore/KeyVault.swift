@@ -1,4 +1,5 @@
 internal import CleanRoomCore
+internal import Dispatch
 internal import GRDB
 
 /// The subjects' wrapped data keys, in a SQLite file of their own beside the key-encryption keys, so that a
@@ -11,6 +12,8 @@ internal import GRDB
 /// the database's `pending_key_deletions` until they have (finished at the next open after a crash).
 final class KeyVault: Sendable {
     private let queue: DatabaseQueue
+    /// Where ``insertAhead(_:)`` writes, off the committing thread.
+    private let writingQueue = DispatchQueue(label: "cleanroom.store.key-vault")
 
     private static let schema = """
         CREATE TABLE IF NOT EXISTS data_keys (
@@ -93,6 +96,38 @@ final class KeyVault: Sendable {
         }
     }
 
+    /// Starts adding `keys` (of subjects without a key) in one transaction on the vault's writing queue, so that
+    /// the caller goes on meanwhile; ``Write/wait()`` says how it ended.
+    func insertAhead(_ keys: [StoredDataKey]) -> Write {
+        let write = Write()
+        self.writingQueue.async { [self] in
+            write.finish(Result { try self.insert(keys, replacing: []) })
+        }
+        return write
+    }
+
+    /// A vault transaction under way on the writing queue.
+    final class Write: @unchecked Sendable {
+        private let done = DispatchGroup()
+        // Written once before `done` is left; read only after waiting on it.
+        private var outcome: Result<Void, any Error> = .success(())
+
+        fileprivate init() { self.done.enter() }
+
+        fileprivate func finish(_ outcome: Result<Void, any Error>) {
+            self.outcome = outcome
+            self.done.leave()
+        }
+
+        /// Waits until the transaction has committed or failed.
+        ///
+        /// - Throws: Why it failed (rolled back: none of its keys were added).
+        func wait() throws {
+            self.done.wait()
+            try self.outcome.get()
+        }
+    }
+
     private static func run(_ statement: inout DirectStatement, _ key: StoredDataKey) throws {
         statement.bind(key.subject.rawValue)
         statement.bind(key.kekVersion)
@@ -116,9 +151,25 @@ final class KeyVault: Sendable {
 /// Only the writer's serialized transaction touches it.
 final class KeyChanges: @unchecked Sendable {
     var inserted: [SubjectID: StoredDataKey] = [:]
+    /// Subjects whose keys went to the vault ahead of the commit (``DataKeyRepository/insert(keysOfNewSubjects:)``).
+    var writtenAhead: Set<SubjectID> = []
+    /// Those writes, each one vault transaction on the vault's writing queue; waited for before the database
+    /// commits.
+    var aheadWrites: [KeyVault.Write] = []
     /// Inserted keys that replace a key the same transaction destroyed.
     var replacing: Set<SubjectID> = []
     var deleted: Set<SubjectID> = []
     /// Subjects the transaction created and has not deleted: a key inserted for one needs no lookup of its subject.
     var created: Set<SubjectID> = []
+
+    /// Waits for every write ahead.
+    ///
+    /// - Throws: The first write's error, once all have ended.
+    func waitForAheadWrites() throws {
+        var firstError: (any Error)?
+        for write in self.aheadWrites {
+            do { try write.wait() } catch { firstError = firstError ?? error }
+        }
+        if let firstError { throw firstError }
+    }
 }

@@ -284,7 +284,8 @@ public struct Store: Sendable {
     /// Runs `body` in one write transaction, committed when it returns and rolled back when it throws.
     ///
     /// Writes are serialized. Errors thrown by `body` pass through unchanged. Data keys the transaction adds reach
-    /// the key vault just before the database commits, and keys it destroys leave the vault just after.
+    /// the key vault before the database commits (just before, or while `body` runs for the keys of its new
+    /// subjects: ``DataKeyRepository/insert(keysOfNewSubjects:)``), and keys it destroys leave the vault just after.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         try self.integrity.value()
         let changes = KeyChanges()
@@ -302,8 +303,10 @@ public struct Store: Sendable {
             }
         } catch {
             // The database did not commit: keys already added to the vault belong to nobody.
-            if !insertedInVault.isEmpty {
-                try? self.vault.delete(insertedInVault)
+            try? changes.waitForAheadWrites()
+            let added = insertedInVault + changes.writtenAhead
+            if !added.isEmpty {
+                try? self.vault.delete(added)
             }
             throw error
         }
@@ -329,9 +332,10 @@ public struct Store: Sendable {
         }
     }
 
-    /// Adds the transaction's new keys to the vault (committed there) and notes its destroyed keys in the
+    /// Waits for the transaction's keys written ahead, adds its other new keys to the vault (committed there) and notes its destroyed keys in the
     /// database, in the transaction about to commit; returns the subjects whose keys were added.
     private func applyInsertions(_ changes: KeyChanges, noting db: Database) throws -> [SubjectID] {
+        try changes.waitForAheadWrites()
         try self.vault.insert(Array(changes.inserted.values), replacing: changes.replacing)
         for subject in changes.deleted {
             try db.execute(

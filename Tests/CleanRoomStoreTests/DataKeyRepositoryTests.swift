@@ -83,6 +83,66 @@ struct DataKeyRepositoryTests {
         #expect(try store.read { tx in try tx.dataKeys.key(for: kept) } == key(kept))
     }
 
+    /// The keys of a transaction's new subjects go to the vault while the transaction goes on; it reads them back
+    /// before and after it commits, and they take the same checks as keys inserted one by one.
+    @Test func keysOfNewSubjectsAreWrittenAheadOfTheCommit() throws {
+        let store = try Store.inMemory()
+        let key = { (subject: SubjectID, byte: UInt8) in StoredDataKey(subject: subject, kekVersion: 1, wrapped: [byte]) }
+        let (earlier, laterKey) = try store.write { tx throws in
+            let earlier = try tx.subjects.create(at: Fixture.time(0))
+            try tx.dataKeys.insert(key(earlier, 0))
+            return (earlier, try tx.subjects.create(at: Fixture.time(1)))
+        }
+        let (created, erased) = try store.write { tx throws in
+            let created = try (0..<3).map { try tx.subjects.create(at: Fixture.time($0)) }
+            try tx.dataKeys.insert(keysOfNewSubjects: created.map { key($0, 1) })
+            #expect(try tx.dataKeys.key(for: created[1]) == key(created[1], 1))
+            // Written ahead, then destroyed in the same transaction: it leaves the vault after the commit.
+            #expect(try tx.dataKeys.delete(for: created[2]))
+            #expect(try tx.dataKeys.key(for: created[2]) == nil)
+            // Twice, for a subject of an earlier transaction (with a key or without), or for nobody: refused.
+            for refused in [[key(created[0], 2)], [key(earlier, 2)], [key(laterKey, 2)], [key(SubjectID(99), 2)]] {
+                let error = try #require(throws: StoreError.self) { try tx.dataKeys.insert(keysOfNewSubjects: refused) }
+                #expect(error.code == .constraint)
+            }
+            let another = try tx.subjects.create(at: Fixture.time(4))
+            let twice = try #require(throws: StoreError.self) {
+                try tx.dataKeys.insert(keysOfNewSubjects: [key(another, 3), key(another, 4)])
+            }
+            #expect(twice.code == .constraint)
+            let single = try #require(throws: StoreError.self) { try tx.dataKeys.insert(key(created[1], 5)) }
+            #expect(single.code == .constraint)
+            try tx.dataKeys.insert(keysOfNewSubjects: [])
+            return (Array(created.prefix(2)), created[2])
+        }
+        #expect(try self.allKeys(store) == [key(earlier, 0)] + created.map { key($0, 1) })
+        #expect(try store.read { tx in try tx.dataKeys.key(for: erased) } == nil)
+    }
+
+    /// A write that fails takes the keys it wrote ahead out of the vault again.
+    @Test func keysWrittenAheadLeaveTheVaultWhenTheWriteFails() throws {
+        let store = try Store.inMemory()
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try store.write { tx in
+                let subjects = try (0..<100).map { try tx.subjects.create(at: Fixture.time($0)) }
+                try tx.dataKeys.insert(
+                    keysOfNewSubjects: subjects.map { StoredDataKey(subject: $0, kekVersion: 1, wrapped: [1]) })
+                throw Refused()
+            }
+        }
+        #expect(try self.allKeys(store).isEmpty)
+        // The subjects' ids come again, and so can their keys.
+        let (subjects, keys) = try store.write { tx throws in
+            let subjects = try (0..<100).map { try tx.subjects.create(at: Fixture.time($0)) }
+            let keys = subjects.map { StoredDataKey(subject: $0, kekVersion: 1, wrapped: [2]) }
+            try tx.dataKeys.insert(keysOfNewSubjects: keys)
+            return (subjects, keys)
+        }
+        #expect(subjects.count == 100)
+        #expect(try self.allKeys(store) == keys)
+    }
+
     @Test func rewrapReplacesEveryKeyAcrossPages() throws {
         let (store, keys) = try self.storeWithKeys(1_200)
         let replaced = try store.write { tx in try tx.dataKeys.rewrapAll(self.rewrapped) }

@@ -25,7 +25,7 @@ public struct DataKeyRepository {
             lookup.bind(key.subject.rawValue)
             return try lookup.integer() == 1
         }
-        guard exists, changes.inserted[key.subject] == nil else {
+        guard exists, changes.inserted[key.subject] == nil, !changes.writtenAhead.contains(key.subject) else {
             throw StoreError(
                 code: .constraint,
                 message: exists ? "the subject already has a data key" : "a data key needs an existing subject")
@@ -34,11 +34,39 @@ public struct DataKeyRepository {
         changes.inserted[key.subject] = key
     }
 
+    /// Stores the data keys of subjects this transaction created, in one transaction of the vault that starts at
+    /// once on a thread of its own while this transaction goes on: an ingest writes its batch's other rows
+    /// meanwhile. The vault commits it before the database commits; should the database not commit, the keys
+    /// leave the vault again (and a crash in between leaves keys of subjects that do not exist, which the next
+    /// open removes).
+    ///
+    /// - Throws: ``StoreError`` `constraint` when a subject was not created by this transaction or already has a
+    ///   key, and nothing is written; `readOnly` in a read transaction.
+    public func insert(keysOfNewSubjects keys: [StoredDataKey]) throws {
+        let changes = try self.writable()
+        guard !keys.isEmpty else { return }
+        var subjects = Set<SubjectID>(minimumCapacity: keys.count)
+        for key in keys {
+            guard changes.created.contains(key.subject), changes.inserted[key.subject] == nil,
+                !changes.writtenAhead.contains(key.subject), subjects.insert(key.subject).inserted
+            else {
+                throw StoreError(
+                    code: .constraint,
+                    message: changes.created.contains(key.subject)
+                        ? "the subject already has a data key"
+                        : "a data key written ahead needs a subject this transaction created")
+            }
+        }
+        changes.writtenAhead.formUnion(subjects)
+        changes.aheadWrites.append(self.vault.insertAhead(keys))
+    }
+
     /// The data key of a subject, or `nil` when it has none (never created, or destroyed).
     public func key(for subject: SubjectID) throws -> StoredDataKey? {
         if let changes = self.changes {
             if let key = changes.inserted[subject] { return key }
             if changes.deleted.contains(subject) { return nil }
+            if changes.writtenAhead.contains(subject) { try changes.waitForAheadWrites() }
         }
         return try performing("read a data key") {
             try self.vault.read { db in
