@@ -41,7 +41,7 @@ public final class IdentityIndex: @unchecked Sendable {
         var version: Version
     }
 
-    private let lock = NSLock()
+    private let lock = ReadWriteLock()
     private var subjects = IdentityTable()
     /// The pseudonyms of erased people (the store's suppression list): an ingest drops a row naming one.
     private var suppressed: Set<Key> = []
@@ -85,7 +85,7 @@ public final class IdentityIndex: @unchecked Sendable {
         let index = IdentityIndex()
         index.loaded = BackgroundWork(name: "cleanroom.identity-index.load") {
             let subjects = try Self.subjects(in: store, twoThreadsFrom: Self.twoThreadLoadMinimum)
-            index.lock.withLock {
+            index.lock.withWriteLock {
                 index.subjects = subjects
                 // No bitmap: a row prepared before the load is looked up again in the whole index.
                 index.changes.additions += 1
@@ -144,25 +144,25 @@ public final class IdentityIndex: @unchecked Sendable {
     /// The number of identifiers indexed.
     public var count: Int {
         _ = try? self.loaded.value()
-        return self.lock.withLock { self.subjects.count }
+        return self.lock.withReadLock { self.subjects.count }
     }
 
     /// The subject an identifier's canonical pseudonym belongs to.
     public func subject(for pseudonym: Pseudonym, kind: IdentifierKind) -> SubjectID? {
         _ = try? self.loaded.value()
-        return self.lock.withLock { self.subjects[Key(pseudonym, kind: kind)] }
+        return self.lock.withReadLock { self.subjects[Key(pseudonym, kind: kind)] }
     }
 
     /// The subjects of several keys, looked up under one lock: `nil` for a key not indexed.
     func subjects(for keys: [Key]) -> [SubjectID?] {
         _ = try? self.loaded.value()
-        return self.lock.withLock { keys.map { self.subjects[$0] } }
+        return self.lock.withReadLock { keys.map { self.subjects[$0] } }
     }
 
     /// The subjects of a row's identifiers and whether any of their canonical pseudonyms is suppressed, under one
     /// lock, with the version they hold for.
     func lookUp(_ identifiers: [ResolvedIdentifiers.Identifier]) -> Lookup {
-        self.lock.withLock {
+        self.lock.withReadLock {
             Lookup(
                 subjects: identifiers.map { self.subjects[$0.key] },
                 // No hashing of every row's pseudonyms against a suppression list that is empty.
@@ -174,14 +174,14 @@ public final class IdentityIndex: @unchecked Sendable {
 
     /// The index's version now.
     var version: Version {
-        self.lock.withLock { self.changes }
+        self.lock.withReadLock { self.changes }
     }
 
     /// Forgets the pseudonyms of a person the store no longer holds (a retention sweep deleted them); they may
     /// come back with new data.
     public func remove(_ pseudonyms: [StoredPseudonym]) {
         _ = try? self.loaded.value()
-        self.lock.withLock {
+        self.lock.withWriteLock {
             for stored in pseudonyms {
                 self.subjects[Key(stored.pseudonym, kind: stored.kind)] = nil
             }
@@ -198,7 +198,7 @@ public final class IdentityIndex: @unchecked Sendable {
 
     /// Adds pseudonyms to the suppressed ones (those of the store's suppression list).
     public func suppress(_ pseudonyms: some Sequence<Pseudonym>) {
-        self.lock.withLock {
+        self.lock.withWriteLock {
             for pseudonym in pseudonyms {
                 self.suppressed.insert(Key(pseudonym))
             }
@@ -214,7 +214,7 @@ public final class IdentityIndex: @unchecked Sendable {
             let (word, mask) = Self.additionBit(of: key)
             bits[word] |= mask
         }
-        self.lock.withLock {
+        self.lock.withWriteLock {
             for (key, subject) in entries {
                 self.subjects[key] = subject
             }
@@ -229,7 +229,7 @@ public final class IdentityIndex: @unchecked Sendable {
     /// Whether any of `keys` may have been added since `version`: `false` only when the bitmaps of every addition
     /// since say none was; `true` when one may have been, or when there were more additions than bitmaps kept.
     func mayHaveAdded(_ keys: [Key], since version: Version) -> Bool {
-        self.lock.withLock {
+        self.lock.withReadLock {
             let since = self.changes.additions - version.additions
             guard since <= self.recentAdditions.count,
                 self.recentAdditions.suffix(since).first.map({ $0.additions == version.additions + 1 }) ?? true

@@ -1,5 +1,6 @@
 import CleanRoomCore
 import CleanRoomStore
+import Dispatch
 import Testing
 
 @testable import CleanRoomIngest
@@ -67,5 +68,34 @@ struct IdentityIndexVersionTests {
             index.insert([(key(seed), SubjectID(Int64(seed)))])
         }
         #expect(index.mayHaveAdded([key(2)], since: before))
+    }
+
+    /// Rows are looked up on several threads while batches add identifiers: each lookup sees a key as absent or
+    /// with its subject, never anything else, and once an addition is in every later lookup sees it.
+    @Test func lookupsOnManyThreadsSeeAdditionsWhole() {
+        let index = IdentityIndex()
+        let key: @Sendable (Int) -> IdentityIndex.Key = { number in
+            IdentityIndex.Key(a: UInt64(number) &* 0x9E37_79B9_7F4A_7C15, b: UInt64(number), c: 0, d: 1)
+        }
+        let batches = 50, perBatch = 200
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            if worker == 0 {
+                for batch in 0..<batches {
+                    index.insert((0..<perBatch).map { (key(batch * perBatch + $0), SubjectID(Int64(batch + 1))) })
+                }
+                return
+            }
+            for round in 0..<2_000 {
+                let number = (round * 7919 + worker) % (batches * perBatch)
+                let lookup = index.lookUp([ResolvedIdentifiers.Identifier(
+                    kind: .email, raw: "", key: key(number), variants: nil)])
+                #expect(lookup.subjects.count == 1)
+                if let subject = lookup.subjects[0] {
+                    #expect(subject == SubjectID(Int64(number / perBatch + 1)))
+                }
+            }
+        }
+        #expect(index.count == batches * perBatch)
+        #expect(index.subjects(for: (0..<batches * perBatch).map(key)).allSatisfy { $0 != nil })
     }
 }
