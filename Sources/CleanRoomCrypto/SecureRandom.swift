@@ -21,7 +21,7 @@ public enum SecureRandom {
     /// - Throws: ``CryptoError/Code/randomUnavailable`` when OpenSSL cannot produce random bytes.
     static func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) throws {
         if buffer.count <= RandomPool.largestServed {
-            try RandomPool.shared.fill(buffer)
+            try RandomPool.current.fill(buffer)
             return
         }
         var offset = 0

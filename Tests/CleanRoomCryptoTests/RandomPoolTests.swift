@@ -1,5 +1,6 @@
 @testable import CleanRoomCrypto
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -21,6 +22,23 @@ struct RandomPoolTests {
         }
         let expected = 480_000.0 / 256
         #expect(counts.allSatisfy { abs(Double($0) - expected) < expected * 0.15 })
+    }
+
+    /// Each thread draws from a block of its own: draws on many threads at once never repeat either.
+    @Test func drawsOnManyThreadsAtOnceNeverRepeat() throws {
+        let threads = 8, drawsPerThread = 2_000
+        let draws = Mutex<[[UInt8]]>([])
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            var mine: [[UInt8]] = []
+            for _ in 0..<drawsPerThread {
+                mine.append((try? SecureRandom.bytes(count: 12)) ?? [])
+            }
+            draws.withLock { $0 += mine }
+        }
+        let all = draws.withLock { $0 }
+        #expect(all.count == threads * drawsPerThread)
+        #expect(all.allSatisfy { $0.count == 12 })
+        #expect(Set(all).count == all.count)
     }
 
     @Test func aLargeDrawBypassesThePool() throws {
