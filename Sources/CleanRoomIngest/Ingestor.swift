@@ -191,8 +191,9 @@ public final class Ingestor: Sendable {
             }
             var work = BatchWork(
                 ingestor: self, transaction: transaction, source: options.source, rowCount: prepared.count)
-            for row in prepared {
-                try work.apply(row)
+            // By index, reading each row in place: a `for row in prepared` copies every row, retaining all it holds.
+            for index in prepared.indices {
+                try work.apply(prepared[index])
             }
             try work.writeSealed()
             work.result.summary.batchesCommitted = 1
