@@ -191,9 +191,8 @@ public final class Ingestor: Sendable {
             }
             var work = BatchWork(
                 ingestor: self, transaction: transaction, source: options.source, rowCount: prepared.count)
-            // By index, reading each row in place: a `for row in prepared` copies every row, retaining all it holds.
-            for index in prepared.indices {
-                try work.apply(prepared[index])
+            for row in prepared {
+                try work.apply(row)
             }
             try work.writeSealed()
             work.result.summary.batchesCommitted = 1
