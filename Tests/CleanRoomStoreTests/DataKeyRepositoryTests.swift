@@ -93,7 +93,7 @@ struct DataKeyRepositoryTests {
             try tx.dataKeys.insert(key(earlier, 0))
             return (earlier, try tx.subjects.create(at: Fixture.time(1)))
         }
-        let (created, erased) = try store.write { tx throws in
+        let (kept, erased) = try store.write { tx throws in
             let created = try (0..<3).map { try tx.subjects.create(at: Fixture.time($0)) }
             try tx.dataKeys.insert(keysOfNewSubjects: created.map { key($0, 1) })
             #expect(try tx.dataKeys.key(for: created[1]) == key(created[1], 1))
@@ -113,9 +113,12 @@ struct DataKeyRepositoryTests {
             let single = try #require(throws: StoreError.self) { try tx.dataKeys.insert(key(created[1], 5)) }
             #expect(single.code == .constraint)
             try tx.dataKeys.insert(keysOfNewSubjects: [])
-            return (Array(created.prefix(2)), created[2])
+            // A second write ahead in the same transaction.
+            try tx.dataKeys.insert(keysOfNewSubjects: [key(another, 1)])
+            return (Array(created.prefix(2)) + [another], created[2])
         }
-        #expect(try self.allKeys(store) == [key(earlier, 0)] + created.map { key($0, 1) })
+        #expect(try self.allKeys(store) == [key(earlier, 0)] + kept.map { key($0, 1) })
+        #expect(try store.read { tx in try tx.dataKeys.key(for: kept[2]) } == key(kept[2], 1))
         #expect(try store.read { tx in try tx.dataKeys.key(for: erased) } == nil)
     }
 

@@ -57,7 +57,11 @@ public struct DataKeyRepository {
                         : "a data key written ahead needs a subject this transaction created")
             }
         }
-        changes.writtenAhead.formUnion(subjects)
+        if changes.writtenAhead.isEmpty {
+            changes.writtenAhead = subjects
+        } else {
+            changes.writtenAhead.formUnion(subjects)
+        }
         changes.aheadWrites.append(self.vault.insertAhead(keys))
     }
 
