@@ -19,6 +19,16 @@ public final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
         thread.start()
     }
 
+    /// Starts `body` on `queue`, after the work queued there before it.
+    public init(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> Value) {
+        self.outcome = .failure(CancellationError())
+        self.done.enter()
+        queue.async { [self] in
+            self.outcome = Result { try body() }
+            self.done.leave()
+        }
+    }
+
     /// Work already done, with `value`.
     public init(value: Value) {
         self.outcome = .success(value)

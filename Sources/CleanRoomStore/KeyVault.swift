@@ -97,35 +97,10 @@ final class KeyVault: Sendable {
     }
 
     /// Starts adding `keys` (of subjects without a key) in one transaction on the vault's writing queue, so that
-    /// the caller goes on meanwhile; ``Write/wait()`` says how it ended.
-    func insertAhead(_ keys: [StoredDataKey]) -> Write {
-        let write = Write()
-        self.writingQueue.async { [self] in
-            write.finish(Result { try self.insert(keys, replacing: []) })
-        }
-        return write
-    }
-
-    /// A vault transaction under way on the writing queue.
-    final class Write: @unchecked Sendable {
-        private let done = DispatchGroup()
-        // Written once before `done` is left; read only after waiting on it.
-        private var outcome: Result<Void, any Error> = .success(())
-
-        fileprivate init() { self.done.enter() }
-
-        fileprivate func finish(_ outcome: Result<Void, any Error>) {
-            self.outcome = outcome
-            self.done.leave()
-        }
-
-        /// Waits until the transaction has committed or failed.
-        ///
-        /// - Throws: Why it failed (rolled back: none of its keys were added).
-        func wait() throws {
-            self.done.wait()
-            try self.outcome.get()
-        }
+    /// the caller goes on meanwhile; the work's value says how it ended (rolled back when it throws: none of the
+    /// keys were added).
+    func insertAhead(_ keys: [StoredDataKey]) -> BackgroundWork<Void> {
+        BackgroundWork(on: self.writingQueue) { [self] in try self.insert(keys, replacing: []) }
     }
 
     private static func run(_ statement: inout DirectStatement, _ key: StoredDataKey) throws {
@@ -155,7 +130,7 @@ final class KeyChanges: @unchecked Sendable {
     var writtenAhead: Set<SubjectID> = []
     /// Those writes, each one vault transaction on the vault's writing queue; waited for before the database
     /// commits.
-    var aheadWrites: [KeyVault.Write] = []
+    var aheadWrites: [BackgroundWork<Void>] = []
     /// Inserted keys that replace a key the same transaction destroyed.
     var replacing: Set<SubjectID> = []
     var deleted: Set<SubjectID> = []
@@ -168,7 +143,7 @@ final class KeyChanges: @unchecked Sendable {
     func waitForAheadWrites() throws {
         var firstError: (any Error)?
         for write in self.aheadWrites {
-            do { try write.wait() } catch { firstError = firstError ?? error }
+            do { try write.value() } catch { firstError = firstError ?? error }
         }
         if let firstError { throw firstError }
     }
