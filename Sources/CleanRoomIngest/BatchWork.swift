@@ -21,6 +21,9 @@ struct BatchWork {
     private var added = IdentityTable()
     private var dataKeys: [SubjectID: DataKey] = [:]
     private var createdSubjects: Set<SubjectID> = []
+    /// New people's attributes and consent entries not yet written: they are written many per statement
+    /// (``writeHeldRows()``), before the store is read for what they change and once every row is applied.
+    private var held = (attributes: [(subject: SubjectID, attributes: AttributeRow)](), consent: [StoredConsent]())
     /// Wraps the data keys of the batch's new people and seals their identifiers beside the writing of the rest.
     private let sealing: BatchSealing
     /// The identity index's version as the batch began: rows prepared at this version need no second lookup.
@@ -61,20 +64,21 @@ struct BatchWork {
         }
     }
 
-    /// Writes what the sealing made of the batch's new people and identifiers, once every row is applied: the
-    /// wrapped data keys and the sealed identifiers, each in the order of the rows.
-    mutating func writeSealed() throws {
+    /// Writes what the batch held back, once every row is applied: attributes and consent entries, then what the sealing made
+    /// of the new people and identifiers (the wrapped data keys and the sealed identifiers), each in the order of
+    /// the rows.
+    mutating func finish() throws {
+        try self.writeHeldRows()
         let chunks = try self.sealing.finish()
         // The keys go to the key vault on its own thread while the identifiers are written here.
         try self.dataKeyRows.insert(keysOfNewSubjects: chunks.flatMap(\.wrapped))
-        // By index, reading each item in place.
         for chunk in chunks {
-            for index in chunk.identifiers.indices {
-                try self.identifiers.add(
+            try self.identifiers.add(contentsOf: chunk.identifiers.indices.lazy.map { index in
+                IdentifierRepository.Addition(
                     subject: chunk.identifiers[index].subject, kind: chunk.identifiers[index].kind,
                     sealed: chunk.sealed[index], addedAt: chunk.identifiers[index].addedAt,
                     variants: chunk.identifiers[index].variants)
-            }
+            })
         }
     }
 
@@ -121,8 +125,9 @@ struct BatchWork {
             self.additions.append((key, subject))
         }
         if isNew {
-            try self.attributes.insert(record.attributes, of: subject)
+            self.held.attributes.append((subject, record.attributes))
         } else {
+            try self.writeHeldRows()
             try self.attributes.upsert(
                 record.attributeValues.map {
                     StoredAttribute(subject: subject, name: $0.key, value: $0.value, updatedAt: record.time)
@@ -164,7 +169,7 @@ struct BatchWork {
         _ choices: [ConsentChoice], at time: Date, field: String, of subject: SubjectID, isNew: Bool,
         history: inout [StoredConsent]?, source: String?, line: Int
     ) throws -> (appended: Int, refused: Int) {
-        var held = try history ?? (isNew ? [] : self.consentLedger.history(of: subject))
+        var held = try history ?? (isNew ? [] : self.consentHistory(of: subject))
         var (appended, refused) = (0, 0)
         defer { history = held }
         held.reserveCapacity(held.count + choices.count)
@@ -205,7 +210,7 @@ struct BatchWork {
 
     private mutating func consent(_ record: ConsentRecord, _ resolved: ResolvedIdentifiers, line: Int) throws {
         guard let subject = try self.existingSubject(of: resolved, line: line) else { return }
-        let history = try self.consentLedger.history(of: subject)
+        let history = try self.consentHistory(of: subject)
         try self.appendConsent(
             StoredConsent(subject: subject, purpose: record.purpose, signal: record.granted ? .granted : .withdrawn,
                           occurredAt: record.at, recordedAt: self.ingestor.clock(), source: record.source ?? self.source),
@@ -298,9 +303,27 @@ struct BatchWork {
             if countDuplicate { self.result.summary.duplicates += 1 }
             return false
         }
-        try self.consentLedger.append(entry)
+        self.held.consent.append(entry)
         if countDuplicate { self.result.summary.accepted += 1 }
         return true
+    }
+
+    /// The ledger entries of `subject`, the batch's own included.
+    private mutating func consentHistory(of subject: SubjectID) throws -> [StoredConsent] {
+        try self.writeHeldRows()
+        return try self.consentLedger.history(of: subject)
+    }
+
+    /// Writes the attributes and consent entries held back, each table's in the order of the rows.
+    private mutating func writeHeldRows() throws {
+        if !self.held.attributes.isEmpty {
+            try self.attributes.insert(contentsOf: self.held.attributes)
+            self.held.attributes.removeAll(keepingCapacity: true)
+        }
+        if !self.held.consent.isEmpty {
+            try self.consentLedger.append(contentsOf: self.held.consent)
+            self.held.consent.removeAll(keepingCapacity: true)
+        }
     }
 
     /// The identity of an event within its subject: SHA-256 of the canonical JSON of type, time (ms), amount,

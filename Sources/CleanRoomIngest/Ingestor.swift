@@ -194,7 +194,7 @@ public final class Ingestor: Sendable {
             for row in prepared {
                 try work.apply(row)
             }
-            try work.writeSealed()
+            try work.finish()
             work.result.summary.batchesCommitted = 1
             // Encoded once, for the batch's row and for the rejects file.
             work.result.rejectLines = try IngestReject.jsonLines(work.result.rejects)

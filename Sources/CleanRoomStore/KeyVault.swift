@@ -68,17 +68,16 @@ final class KeyVault: Sendable {
     func insert(_ keys: some Collection<StoredDataKey>, replacing: Set<SubjectID>) throws {
         guard !keys.isEmpty else { return }
         try self.queue.write { db in
-            var insert = try DirectStatement(
-                db, sql: "INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)")
-            var replace = try DirectStatement(
-                db, sql: "INSERT OR REPLACE INTO data_keys (subject_id, kek_version, wrapped) VALUES (?, ?, ?)")
-            for key in keys.sorted(by: { $0.subject < $1.subject }) {
-                if replacing.contains(key.subject) {
-                    try Self.run(&replace, key)
-                } else {
-                    try Self.run(&insert, key)
-                }
-            }
+            // In subject order, as the keys' pages lie; several keys per statement.
+            let sorted = keys.sorted { $0.subject < $1.subject }
+            let statements = DirectStatements(db)
+            try DirectStatement.insert(
+                sorted.lazy.filter { !replacing.contains($0.subject) }, into: statements,
+                "INSERT INTO data_keys (subject_id, kek_version, wrapped) VALUES", columns: 3, bind: Self.bind)
+            guard !replacing.isEmpty else { return }
+            try DirectStatement.insert(
+                sorted.lazy.filter { replacing.contains($0.subject) }, into: statements,
+                "INSERT OR REPLACE INTO data_keys (subject_id, kek_version, wrapped) VALUES", columns: 3, bind: Self.bind)
         }
     }
 
@@ -103,11 +102,10 @@ final class KeyVault: Sendable {
         BackgroundWork(on: self.writingQueue) { [self] in try self.insert(keys, replacing: []) }
     }
 
-    private static func run(_ statement: inout DirectStatement, _ key: StoredDataKey) throws {
+    private static func bind(_ statement: inout DirectStatement, _ key: StoredDataKey) {
         statement.bind(key.subject.rawValue)
         statement.bind(key.kekVersion)
         statement.bind(key.wrapped)
-        try statement.run()
     }
 
     /// Copies the vault's log into its file and truncates it, so a destroyed key leaves no copy behind.

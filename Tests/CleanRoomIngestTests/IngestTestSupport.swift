@@ -84,10 +84,20 @@ final class IngestFixture {
 
     /// The consent ledger of the person with customer id `customerID`: (purpose, signal) in time order.
     func consent(ofCustomer customerID: String) throws -> [String] {
+        guard let subject = try self.subject(ofCustomer: customerID) else { return [] }
+        return try self.store.read { try $0.consent.history(of: subject) }.map { "\($0.purpose)=\($0.signal)" }
+    }
+
+    /// The attributes of the person with customer id `customerID`: name=value, by name.
+    func attributes(ofCustomer customerID: String) throws -> [String] {
+        guard let subject = try self.subject(ofCustomer: customerID) else { return [] }
+        return try self.store.read { try $0.attributes.attributes(of: subject) }.map { "\($0.name)=\($0.value)" }
+    }
+
+    private func subject(ofCustomer customerID: String) throws -> SubjectID? {
         let pseudonym = try IdentifierNormalizer().canonicalMatchHash(kind: .customerID, raw: customerID)
             .pseudonym(matchKey: self.keyring.matchKey)
-        guard let subject = self.index.subject(for: pseudonym, kind: .customerID) else { return [] }
-        return try self.store.read { try $0.consent.history(of: subject) }.map { "\($0.purpose)=\($0.signal)" }
+        return self.index.subject(for: pseudonym, kind: .customerID)
     }
 }
 

@@ -283,6 +283,46 @@ struct IngestorTests {
         #expect(try fixture.consent(ofCustomer: "c-1") == ["analytics=granted", "analytics=withdrawn", "analytics=granted"])
     }
 
+    /// A batch writes its new people's attributes and consent many rows per statement, after its rows are applied:
+    /// a later row of the same batch about the same person must still find them.
+    @Test func aPersonTwiceInOneBatchFindsTheAttributesAndConsentOfTheFirstRow() throws {
+        let fixture = try IngestFixture()
+        let summary = try fixture.ingest("twice.jsonl", [
+            customerLine("c-1", consent: #"{"analytics":false}"#, at: "2026-01-01T00:00:00Z"),
+            customerLine("c-2", email: "other@example.com", consent: #"{"analytics":true}"#, at: "2026-01-01T00:00:00Z"),
+            #"{"type":"consent","customer_id":"c-2","purpose":"analytics","granted":true,"at":"2026-01-01T00:00:00Z"}"#,
+            customerLine(
+                "c-1", attributes: #"{"loyalty_tier":"gold"}"#, consent: #"{"analytics":true,"ads_measurement":true}"#,
+                at: "2026-02-01T00:00:00Z"),
+        ])
+        #expect(summary.accepted == 3 && summary.duplicates == 1)
+        #expect(summary.subjectsCreated == 2 && summary.consentUpgradesRefused == 1)
+        #expect(try fixture.consent(ofCustomer: "c-1") == ["analytics=withdrawn", "ads_measurement=granted"])
+        #expect(try fixture.attributes(ofCustomer: "c-1") == ["country=DE", "loyalty_tier=gold"])
+        #expect(try fixture.consent(ofCustomer: "c-2") == ["analytics=granted"])
+    }
+
+    /// Forty people with four choices each: their rows cross the statements of 32 rows at different places.
+    @Test func manyNewPeopleInOneBatchKeepEveryAttributeAndChoice() throws {
+        let fixture = try IngestFixture()
+        let consent = #"{"analytics":true,"ads_measurement":false,"ads_personalization":true,"partner_matching":false}"#
+        let summary = try fixture.ingest("many.jsonl", (0..<40).map { number in
+            customerLine(
+                "c-\(number)", email: "person\(number)@example.com",
+                attributes: #"{"country":"DE","age_band":"\#(number.isMultiple(of: 2) ? "25-34" : "35-44")"}"#,
+                consent: consent, at: "2026-01-01T00:00:00Z")
+        })
+        #expect(summary.accepted == 40 && summary.subjectsCreated == 40)
+        for number in [0, 7, 31, 32, 39] {
+            #expect(try fixture.attributes(ofCustomer: "c-\(number)")
+                == ["age_band=\(number.isMultiple(of: 2) ? "25-34" : "35-44")", "country=DE"])
+            #expect(try fixture.consent(ofCustomer: "c-\(number)") == [
+                "ads_measurement=withdrawn", "ads_personalization=granted", "analytics=granted", "partner_matching=withdrawn",
+            ])
+        }
+        #expect(try fixture.people().count == 40)
+    }
+
     @Test func eachBatchIsAuditedWithCountsOnly() throws {
         let fixture = try IngestFixture()
         try fixture.ingest("a.jsonl", (0..<7).map { customerLine("c-\($0)", email: "person\($0)@example.com", phone: "030 123456\($0)") },

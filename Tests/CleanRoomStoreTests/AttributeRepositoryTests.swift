@@ -92,4 +92,26 @@ struct AttributeRepositoryTests {
         let error = #expect(throws: StoreError.self) { try store.write { tx in try tx.attributes.upsert(attribute) } }
         #expect(error?.code == .constraint)
     }
+
+    /// New people's attributes inserted together are written up to 32 per statement; a person without
+    /// attributes gets no row.
+    @Test func attributesOfManyNewPeopleInsertedTogether() throws {
+        let store = try Store.inMemory()
+        let subjects = try store.write { tx in try (0..<40).map { _ in try tx.subjects.create(at: Fixture.time(0)) } }
+        let rows = subjects.enumerated().map { number, subject in
+            (subject: subject,
+             attributes: AttributeRow(number == 7 ? [:] : ["country": "DE", "rank": "\(number)"], at: Fixture.time(number)))
+        }
+        try store.write { tx in try tx.attributes.insert(contentsOf: rows) }
+
+        try store.read { tx throws in
+            for (number, subject) in subjects.enumerated() {
+                let expected = number == 7 ? [] : [
+                    StoredAttribute(subject: subject, name: "country", value: "DE", updatedAt: Fixture.time(number)),
+                    StoredAttribute(subject: subject, name: "rank", value: "\(number)", updatedAt: Fixture.time(number)),
+                ]
+                #expect(try tx.attributes.attributes(of: subject) == expected)
+            }
+        }
+    }
 }

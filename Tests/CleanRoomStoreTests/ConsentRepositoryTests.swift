@@ -62,4 +62,39 @@ struct ConsentRepositoryTests {
         }
         #expect(error.code == .constraint)
     }
+
+    /// Entries appended together are written up to 32 per statement: 70 of them take three statements, the last
+    /// of 6 rows, and keep their order in the ledger and in each history.
+    @Test func entriesAppendedTogetherKeepTheirOrderAcrossStatements() throws {
+        let store = try Store.inMemory()
+        let subjects = try store.write { tx in try (0..<3).map { _ in try tx.subjects.create(at: Fixture.time(0)) } }
+        let entries = (0..<70).map { number in
+            self.entry(
+                subjects[number % 3], "purpose-\(number)", number.isMultiple(of: 2) ? .granted : .withdrawn,
+                at: 100 - number, source: number.isMultiple(of: 5) ? nil : "web")
+        }
+        try store.write { tx in try tx.consent.append(contentsOf: entries) }
+
+        try store.read { tx throws in
+            var ledger: [StoredConsent] = []
+            try tx.consent.forEach { ledger.append($0) }
+            #expect(ledger == entries)
+            for subject in subjects {
+                #expect(try tx.consent.history(of: subject) == entries.filter { $0.subject == subject }.reversed())
+            }
+        }
+    }
+
+    /// One entry of an unknown subject fails the whole write: no entry before or after it is kept.
+    @Test func anUnknownSubjectAmongEntriesAppendedTogetherFailsTheWrite() throws {
+        let store = try Store.inMemory()
+        let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
+        var entries = (0..<40).map { self.entry(subject, "analytics", .granted, at: $0) }
+        entries[35] = self.entry(SubjectID(99), "analytics", .granted, at: 35)
+        let error = try #require(throws: StoreError.self) {
+            try store.write { tx in try tx.consent.append(contentsOf: entries) }
+        }
+        #expect(error.code == .constraint)
+        #expect(try store.read { tx in try tx.consent.history(of: subject) }.isEmpty)
+    }
 }

@@ -188,4 +188,24 @@ struct DataKeyRepositoryTests {
         #expect(error.code == .invalidArgument)
         #expect(try self.allKeys(store) == keys)
     }
+
+    /// The vault writes a transaction's keys up to 32 per statement, the keys that replace a key destroyed in the
+    /// same transaction apart from the new ones: every key ends as the transaction left it.
+    @Test func keysReplacedAndAddedInOneTransactionEndAsItLeftThem() throws {
+        let (store, keys) = try self.storeWithKeys(40)
+        let added = try store.write { tx throws in
+            for key in keys[..<35] {
+                #expect(try tx.dataKeys.delete(for: key.subject))
+                try tx.dataKeys.insert(self.rewrapped(key))
+            }
+            return try (0..<30).map { index in
+                let key = StoredDataKey(
+                    subject: try tx.subjects.create(at: Fixture.time(100 + index)), kekVersion: 2,
+                    wrapped: Fixture.sealed(100 + index, count: 40))
+                try tx.dataKeys.insert(key)
+                return key
+            }
+        }
+        #expect(try self.allKeys(store) == keys[..<35].map(self.rewrapped) + keys[35...] + added)
+    }
 }

@@ -116,4 +116,30 @@ struct IdentifierRepositoryTests {
         }
         #expect(error.code == .constraint)
     }
+
+    /// Identifiers added together are written up to 32 per statement and come back as each added alone would.
+    @Test func identifiersAddedTogetherComeBackInOrderAcrossStatements() throws {
+        let store = try Store.inMemory()
+        let subjects = try store.write { tx in try (0..<4).map { _ in try tx.subjects.create(at: Fixture.time(0)) } }
+        let identifiers = try (0..<33).map { number in
+            let identifier = Fixture.identifier(
+                of: subjects[number % 4], kind: IdentifierKind.allCases[number % 4], seed: 1_000 + 10 * number,
+                variants: number.isMultiple(of: 3) ? ["a", "b"] : [""], at: Fixture.time(number))
+            return (identifier, try StoredIdentifier.EncodedVariants(identifier.variants))
+        }
+        try store.write { tx in
+            try tx.identifiers.add(contentsOf: identifiers.map { identifier, variants in
+                IdentifierRepository.Addition(
+                    subject: identifier.subject, kind: identifier.kind, sealed: identifier.sealed,
+                    addedAt: identifier.addedAt, variants: variants)
+            })
+        }
+
+        try store.read { tx throws in
+            #expect(try tx.identifiers.count() == 33)
+            for subject in subjects {
+                #expect(try tx.identifiers.identifiers(of: subject) == identifiers.map(\.0).filter { $0.subject == subject })
+            }
+        }
+    }
 }

@@ -63,21 +63,31 @@ public struct AttributeRepository {
     ///
     /// - Throws: ``StoreError`` `constraint` when the subject does not exist or already has attributes.
     public func insert(_ row: AttributeRow, of subject: SubjectID) throws {
-        guard !row.isEmpty else { return }
-        self.changes?.touch(subject)
+        try self.insert(contentsOf: CollectionOfOne((subject: subject, attributes: row)))
+    }
+
+    /// Writes the attributes of subjects that have none yet, several per statement: what ``insert(_:of:)`` does
+    /// for each, for the many new people a batch brings. Empty rows are skipped.
+    ///
+    /// - Throws: ``StoreError`` `constraint` when a subject does not exist or already has attributes; then none of
+    ///   the rows of the statement it was in are written, and the transaction should be rolled back.
+    public func insert(contentsOf rows: some Collection<(subject: SubjectID, attributes: AttributeRow)>) throws {
         try performing("insert attributes") {
-            var insert = try DirectStatement(
-                self.statements, sql: "INSERT INTO subject_attributes (attributes, subject_id) VALUES (?, ?)")
-            insert.bind(row.text)
-            insert.bind(subject.rawValue)
-            try insert.run()
+            try DirectStatement.insert(
+                rows.lazy.filter { !$0.attributes.isEmpty }, into: self.statements,
+                "INSERT INTO subject_attributes (attributes, subject_id) VALUES", columns: 2
+            ) { insert, row in
+                self.changes?.touch(row.subject)
+                insert.bind(row.attributes.text)
+                insert.bind(row.subject.rawValue)
+            }
         }
     }
 
     /// The attributes of one subject, by name.
     public func attributes(of subject: SubjectID) throws -> [StoredAttribute] {
         try performing("read the attributes of a subject") {
-            try Self.attributes(of: subject, try self.storedValues(of: subject) ?? [:])
+            try Self.attributes(of: subject, self.storedValues(of: subject) ?? [:])
         }
     }
 

@@ -11,21 +11,29 @@ public struct ConsentRepository {
     ///
     /// - Throws: ``StoreError`` `constraint` when the subject does not exist.
     public func append(_ entry: StoredConsent) throws {
-        self.changes?.touch(entry.subject)
+        try self.append(contentsOf: CollectionOfOne(entry))
+    }
+
+    /// Appends entries to the ledger in order, several per statement: what ``append(_:)`` does for each, for the
+    /// many a batch of customers brings.
+    ///
+    /// - Throws: ``StoreError`` `constraint` when a subject does not exist; then none of the entries of the
+    ///   statement it was in are appended, and the transaction should be rolled back.
+    public func append<Entries: Collection<StoredConsent>>(contentsOf entries: Entries) throws {
         try performing("append to the consent ledger") {
-            var insert = try DirectStatement(
-                self.statements,
-                sql: """
-                    INSERT INTO consent_ledger (subject_id, purpose, signal, occurred_at, recorded_at, source)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-            insert.bind(entry.subject.rawValue)
-            insert.bind(entry.purpose)
-            insert.bind(entry.signal.rawValue)
-            insert.bind(entry.occurredAt.storedMilliseconds)
-            insert.bind(entry.recordedAt.storedMilliseconds)
-            insert.bind(entry.source)
-            try insert.run()
+            try DirectStatement.insert(
+                entries, into: self.statements,
+                "INSERT INTO consent_ledger (subject_id, purpose, signal, occurred_at, recorded_at, source) VALUES",
+                columns: 6
+            ) { insert, entry in
+                self.changes?.touch(entry.subject)
+                insert.bind(entry.subject.rawValue)
+                insert.bind(entry.purpose)
+                insert.bind(entry.signal.rawValue)
+                insert.bind(entry.occurredAt.storedMilliseconds)
+                insert.bind(entry.recordedAt.storedMilliseconds)
+                insert.bind(entry.source)
+            }
         }
     }
 

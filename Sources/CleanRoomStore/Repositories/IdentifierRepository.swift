@@ -30,21 +30,60 @@ public struct IdentifierRepository {
         subject: SubjectID, kind: IdentifierKind, sealed: [UInt8], addedAt: Date,
         variants: StoredIdentifier.EncodedVariants
     ) throws {
-        self.changes?.touch(subject)
-        try performing("add an identifier") {
-            var insert = try DirectStatement(
-                self.statements,
-                sql: """
-                    INSERT INTO identifiers (subject_id, kind, sealed, added_at, variants, pseudonyms)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-            insert.bind(subject.rawValue)
-            insert.bind(kind.rawValue)
-            insert.bind(sealed)
-            insert.bind(addedAt.storedMilliseconds)
-            insert.bind(variants.names)
-            insert.bind(variants.pseudonyms)
-            try insert.run()
+        try self.add(
+            CollectionOfOne(Addition(subject: subject, kind: kind, sealed: sealed, addedAt: addedAt, variants: variants)),
+            action: "add an identifier")
+    }
+
+    /// One identifier as ``add(contentsOf:)`` writes it: sealed once, with its variants encoded beforehand.
+    public struct Addition: Sendable {
+        /// The person it names.
+        public var subject: SubjectID
+        /// Its kind.
+        public var kind: IdentifierKind
+        /// The raw value sealed under the subject's data key.
+        public var sealed: [UInt8]
+        /// When it was added.
+        public var addedAt: Date
+        /// The pseudonyms of its variants.
+        public var variants: StoredIdentifier.EncodedVariants
+
+        /// An identifier of `subject` to add.
+        public init(
+            subject: SubjectID, kind: IdentifierKind, sealed: [UInt8], addedAt: Date,
+            variants: StoredIdentifier.EncodedVariants
+        ) {
+            self.subject = subject
+            self.kind = kind
+            self.sealed = sealed
+            self.addedAt = addedAt
+            self.variants = variants
+        }
+    }
+
+    /// Adds identifiers in order, several per statement: what ``add(subject:kind:sealed:addedAt:variants:)``
+    /// does for each, for the many a batch of new people brings.
+    ///
+    /// - Throws: ``StoreError`` `constraint` when a subject does not exist; then none of the identifiers of the
+    ///   statement it was in are added, and the transaction should be rolled back.
+    public func add(contentsOf additions: some Collection<Addition>) throws {
+        try self.add(additions, action: "add identifiers")
+    }
+
+    private func add(_ additions: some Collection<Addition>, action: String) throws {
+        try performing(action) {
+            try DirectStatement.insert(
+                additions, into: self.statements,
+                "INSERT INTO identifiers (subject_id, kind, sealed, added_at, variants, pseudonyms) VALUES", columns: 6
+            ) { insert, addition in
+                self.changes?.touch(addition.subject)
+                insert.bind(addition.subject.rawValue)
+                insert.bind(addition.kind.rawValue)
+                insert.bind(addition.sealed)
+                insert.bind(addition.addedAt.storedMilliseconds)
+                insert.bind(addition.variants.names)
+                insert.bind(addition.variants.pseudonyms)
+            }
         }
     }
 
