@@ -11,7 +11,8 @@ import Synchronization
 ///
 /// The committing thread hands over the work as it meets it (``wrap(_:of:)``, ``seal(_:)``); every
 /// ``chunkSize`` identifiers go to the sealing queue as one chunk. ``finish()`` waits for the last chunk and gives
-/// the results in the order the work was handed over, so the rows written from them keep that order.
+/// the results in the order the work was handed over, as the rows the store writes, so they keep that order. The
+/// work handed over is freed on the queue: the committing thread gets back only the rows.
 final class BatchSealing {
     /// A new person's data key, to be wrapped under the key-encryption key.
     struct NewKey: Sendable {
@@ -29,18 +30,12 @@ final class BatchSealing {
         let variants: StoredIdentifier.EncodedVariants
     }
 
-    /// A chunk of work and, once ``finish()`` returns, what the sealing queue made of it, in the same order.
-    struct Chunk {
-        let identifiers: [NewIdentifier]
+    /// What the sealing queue made of a chunk of work, in the order it was handed over.
+    struct Chunk: Sendable {
         /// Each key handed over with the chunk, wrapped, as the store keeps it.
         fileprivate(set) var wrapped: [StoredDataKey] = []
-        fileprivate(set) var sealed: [[UInt8]] = []
-    }
-
-    /// What the sealing queue made of a chunk: only the new bytes, so that no work item is copied back.
-    private struct Output: Sendable {
-        var wrapped: [StoredDataKey] = []
-        var sealed: [[UInt8]] = []
+        /// Each identifier handed over with the chunk, sealed, as the store adds it.
+        fileprivate(set) var identifiers: [IdentifierRepository.Addition] = []
     }
 
     /// Identifiers per chunk: enough that handing a chunk over costs nothing beside its work, few enough that
@@ -50,12 +45,12 @@ final class BatchSealing {
     private let keyring: Keyring
     private let queue: DispatchQueue
     private var pending = (keys: [NewKey](), identifiers: [NewIdentifier]())
-    private var handedOver: [Chunk] = []
+    private var chunksHandedOver = 0
     private let done = Done()
 
-    /// The output of the chunks sealed so far, by their number, and the first error met: written by the queue.
+    /// The chunks sealed so far, by their number, and the first error met: written by the queue.
     private final class Done: Sendable {
-        let state = Mutex<(outputs: [Int: Output], error: (any Error)?)>(([:], nil))
+        let state = Mutex<(chunks: [Int: Chunk], error: (any Error)?)>(([:], nil))
     }
 
     init(keyring: Keyring, queue: DispatchQueue) {
@@ -82,62 +77,64 @@ final class BatchSealing {
     func finish() throws -> [Chunk] {
         self.handOver()
         self.queue.sync {}
-        let (outputs, error) = self.done.state.withLock { state in
-            defer { state.outputs = [:] }
-            return (state.outputs, state.error)
+        let (chunks, error) = self.done.state.withLock { state in
+            defer { state.chunks = [:] }
+            return (state.chunks, state.error)
         }
         if let error { throw error }
-        var chunks = self.handedOver
-        self.handedOver = []
-        for number in chunks.indices {
-            guard let output = outputs[number] else { preconditionFailure("every chunk handed over is sealed or fails") }
-            chunks[number].wrapped = output.wrapped
-            chunks[number].sealed = output.sealed
+        let count = self.chunksHandedOver
+        self.chunksHandedOver = 0
+        return (0..<count).map { number in
+            guard let chunk = chunks[number] else { preconditionFailure("every chunk handed over is sealed or fails") }
+            return chunk
         }
-        return chunks
     }
 
     private func handOver() {
         guard !self.pending.keys.isEmpty || !self.pending.identifiers.isEmpty else { return }
         let (keys, identifiers) = self.pending
         self.pending = ([], [])
-        let number = self.handedOver.count
-        self.handedOver.append(Chunk(identifiers: identifiers))
+        let number = self.chunksHandedOver
+        self.chunksHandedOver += 1
         let (keyring, done) = (self.keyring, self.done)
         self.queue.async {
             do {
-                let output = try Self.seal(keys: keys, identifiers: identifiers, keyring: keyring)
-                done.state.withLock { $0.outputs[number] = output }
+                let chunk = try Self.seal(keys: keys, identifiers: identifiers, keyring: keyring)
+                done.state.withLock { $0.chunks[number] = chunk }
             } catch {
                 done.state.withLock { if $0.error == nil { $0.error = error } }
             }
         }
     }
 
-    private static func seal(keys: [NewKey], identifiers: [NewIdentifier], keyring: Keyring) throws -> Output {
-        var output = Output()
+    private static func seal(keys: [NewKey], identifiers: [NewIdentifier], keyring: Keyring) throws -> Chunk {
+        var chunk = Chunk()
         if !keys.isEmpty {
             let wrapper = try keyring.wrapper()
-            output.wrapped.reserveCapacity(keys.count)
+            chunk.wrapped.reserveCapacity(keys.count)
             for index in keys.indices {
                 let subject = keys[index].subject
                 let wrapped = try wrapper.wrap(keys[index].dataKey, context: subject.dataKeyContext)
-                output.wrapped.append(StoredDataKey(
+                chunk.wrapped.append(StoredDataKey(
                     subject: subject, kekVersion: wrapped.keyEncryptionKeyVersion, wrapped: wrapped.serialized))
             }
         }
         // By index, reading each item in place; a person's identifiers follow one another, and their data key is
         // expanded once for all of them.
-        output.sealed.reserveCapacity(identifiers.count)
+        chunk.identifiers.reserveCapacity(identifiers.count)
         var sealer: (subject: SubjectID, sealer: DataKey.Sealer)?
         for index in identifiers.indices {
             let subject = identifiers[index].subject
             if sealer?.subject != subject {
                 sealer = (subject, try identifiers[index].dataKey.sealer())
             }
-            output.sealed.append(try sealer!.sealer.seal(
-                Array(identifiers[index].raw.utf8), context: IdentifierSealing.context(subject, identifiers[index].kind)))
+            let kind = identifiers[index].kind
+            let sealed = try sealer!.sealer.seal(
+                Array(identifiers[index].raw.utf8), context: IdentifierSealing.context(subject, kind))
+            chunk.identifiers.append(IdentifierRepository.Addition(
+                subject: subject, kind: kind, sealed: sealed, addedAt: identifiers[index].addedAt,
+                variants: identifiers[index].variants))
         }
-        return output
+        return chunk
     }
 }

@@ -73,12 +73,7 @@ struct BatchWork {
         // The keys go to the key vault on its own thread while the identifiers are written here.
         try self.dataKeyRows.insert(keysOfNewSubjects: chunks.flatMap(\.wrapped))
         for chunk in chunks {
-            try self.identifiers.add(contentsOf: chunk.identifiers.indices.lazy.map { index in
-                IdentifierRepository.Addition(
-                    subject: chunk.identifiers[index].subject, kind: chunk.identifiers[index].kind,
-                    sealed: chunk.sealed[index], addedAt: chunk.identifiers[index].addedAt,
-                    variants: chunk.identifiers[index].variants)
-            })
+            try self.identifiers.add(contentsOf: chunk.identifiers)
         }
     }
 

@@ -51,8 +51,11 @@ struct DirectStatement {
             let end = rows.index(start, offsetBy: Self.rowsPerInsert, limitedBy: rows.endIndex) ?? rows.endIndex
             var statement = try DirectStatement(
                 statements, insert: insert, columns: columns, rows: rows.distance(from: start, to: end))
-            for row in rows[start..<end] {
-                bind(&statement, row)
+            // By index: each row is read in place, not copied for the call.
+            var index = start
+            while index != end {
+                bind(&statement, rows[index])
+                rows.formIndex(after: &index)
             }
             try statement.run()
             start = end

@@ -63,7 +63,7 @@ public struct AttributeRepository {
     ///
     /// - Throws: ``StoreError`` `constraint` when the subject does not exist or already has attributes.
     public func insert(_ row: AttributeRow, of subject: SubjectID) throws {
-        try self.insert(contentsOf: CollectionOfOne((subject: subject, attributes: row)))
+        try self.insert(CollectionOfOne((subject: subject, attributes: row)))
     }
 
     /// Writes the attributes of subjects that have none yet, several per statement: what ``insert(_:of:)`` does
@@ -71,7 +71,12 @@ public struct AttributeRepository {
     ///
     /// - Throws: ``StoreError`` `constraint` when a subject does not exist or already has attributes; then none of
     ///   the rows of the statement it was in are written, and the transaction should be rolled back.
-    public func insert(contentsOf rows: some Collection<(subject: SubjectID, attributes: AttributeRow)>) throws {
+    public func insert(contentsOf rows: [(subject: SubjectID, attributes: AttributeRow)]) throws {
+        try self.insert(rows)
+    }
+
+    // Generic only inside the module, where each use is specialized (see ``ConsentRepository``).
+    private func insert(_ rows: some Collection<(subject: SubjectID, attributes: AttributeRow)>) throws {
         try performing("insert attributes") {
             try DirectStatement.insert(
                 rows.lazy.filter { !$0.attributes.isEmpty }, into: self.statements,

@@ -11,7 +11,7 @@ public struct ConsentRepository {
     ///
     /// - Throws: ``StoreError`` `constraint` when the subject does not exist.
     public func append(_ entry: StoredConsent) throws {
-        try self.append(contentsOf: CollectionOfOne(entry))
+        try self.insert(CollectionOfOne(entry))
     }
 
     /// Appends entries to the ledger in order, several per statement: what ``append(_:)`` does for each, for the
@@ -19,7 +19,13 @@ public struct ConsentRepository {
     ///
     /// - Throws: ``StoreError`` `constraint` when a subject does not exist; then none of the entries of the
     ///   statement it was in are appended, and the transaction should be rolled back.
-    public func append<Entries: Collection<StoredConsent>>(contentsOf entries: Entries) throws {
+    public func append(contentsOf entries: [StoredConsent]) throws {
+        try self.insert(entries)
+    }
+
+    // Generic only inside the module, where each use is specialized: across it, a generic runs unspecialized,
+    // looking up the type's metadata for every row.
+    private func insert(_ entries: some Collection<StoredConsent>) throws {
         try performing("append to the consent ledger") {
             try DirectStatement.insert(
                 entries, into: self.statements,

@@ -66,10 +66,11 @@ public struct IdentifierRepository {
     ///
     /// - Throws: ``StoreError`` `constraint` when a subject does not exist; then none of the identifiers of the
     ///   statement it was in are added, and the transaction should be rolled back.
-    public func add(contentsOf additions: some Collection<Addition>) throws {
+    public func add(contentsOf additions: [Addition]) throws {
         try self.add(additions, action: "add identifiers")
     }
 
+    // Generic only inside the module, where each use is specialized (see ``ConsentRepository``).
     private func add(_ additions: some Collection<Addition>, action: String) throws {
         try performing(action) {
             try DirectStatement.insert(
