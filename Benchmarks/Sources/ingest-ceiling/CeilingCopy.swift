@@ -1,8 +1,8 @@
 import Foundation
 
-/// The copy: a fresh database with the source's schema and CleanRoom's connection settings, and one prepared
-/// insert per table.
-struct CeilingCopy {
+/// The copy: a fresh database with the source's schema and CleanRoom's connection settings, and the prepared
+/// inserts of each table: one for every number of rows a statement inserts.
+final class CeilingCopy {
     /// The file of the copy inside the work folder.
     static let fileName = "ceiling.sqlite"
     /// The table where GRDB's migrator records the schema versions applied.
@@ -10,12 +10,14 @@ struct CeilingCopy {
 
     private let connection: SQLiteConnection
     private let tables: [SourceTable]
-    private let inserts: [SQLiteStatement]
+    private let rowsPerInsert: Int
+    /// The inserts of each table by their number of rows, prepared before the clock starts.
+    private var inserts: [[Int: SQLiteStatement]]
 
     /// Deletes any earlier copy in `directory` (creating the folder when missing), replays the source's schema
     /// with its `grdb_migrations` rows, so that CleanRoom can open the copy, and prepares the inserts of
-    /// `tables`.
-    init(directory: String, schemaOf source: SQLiteConnection, tables: [SourceTable]) throws {
+    /// `tables`, at most `rowsPerInsert` rows per statement.
+    init(directory: String, schemaOf source: SQLiteConnection, tables: [SourceTable], rowsPerInsert: Int) throws {
         let path = try Self.createEmptyFile(in: directory)
         let connection = try SQLiteConnection(path: path, readOnly: false)
         // As `Store.open`: WAL, every commit synced, foreign keys enforced, deleted content overwritten,
@@ -45,7 +47,8 @@ struct CeilingCopy {
         try connection.execute("COMMIT")
         self.connection = connection
         self.tables = tables
-        self.inserts = try tables.map { try connection.prepare($0.insertSQL) }
+        self.rowsPerInsert = rowsPerInsert
+        self.inserts = Array(repeating: [:], count: tables.count)
     }
 
     /// Removes an earlier copy and its -wal, -shm and -journal files, and creates the copy's file empty and
@@ -82,17 +85,49 @@ struct CeilingCopy {
         """
 
     /// Runs `transactions`, each `BEGIN IMMEDIATE`, its inserts, `COMMIT`; returns the time they took on a
-    /// monotonic clock.
+    /// monotonic clock. Consecutive rows of one table go into one statement, up to `rowsPerInsert`; the statements
+    /// are grouped and prepared before the clock starts.
     func run(_ transactions: [[PlannedInsert]]) throws -> Duration {
+        let statements = try transactions.map { transaction in
+            try self.runs(of: transaction).map { run in
+                (statement: try self.insert(table: transaction[run.lowerBound].table, rows: run.count), rows: run)
+            }
+        }
         let clock = ContinuousClock()
         let start = clock.now
-        for transaction in transactions {
+        for (transaction, inserts) in zip(transactions, statements) {
             try self.connection.execute("BEGIN IMMEDIATE")
-            for insert in transaction {
-                try self.inserts[insert.table].insert(self.tables[insert.table].rows[insert.row])
+            for insert in inserts {
+                try insert.statement.insert(
+                    rows: transaction[insert.rows].lazy.map { self.tables[$0.table].rows[$0.row] })
             }
             try self.connection.execute("COMMIT")
         }
         return clock.now - start
+    }
+
+    /// `transaction` cut into runs of consecutive rows of one table, each at most `rowsPerInsert` long.
+    private func runs(of transaction: [PlannedInsert]) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start = transaction.startIndex
+        while start < transaction.endIndex {
+            var end = start + 1
+            while end < transaction.endIndex, end - start < self.rowsPerInsert,
+                transaction[end].table == transaction[start].table
+            {
+                end += 1
+            }
+            runs.append(start..<end)
+            start = end
+        }
+        return runs
+    }
+
+    /// The statement inserting `rows` rows into `table`, prepared once.
+    private func insert(table: Int, rows: Int) throws -> SQLiteStatement {
+        if let statement = self.inserts[table][rows] { return statement }
+        let statement = try self.connection.prepare(self.tables[table].insertSQL(rows: rows))
+        self.inserts[table][rows] = statement
+        return statement
     }
 }

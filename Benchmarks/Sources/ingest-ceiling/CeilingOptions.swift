@@ -1,4 +1,5 @@
-/// The command line: `ingest-ceiling SOURCE_DB WORK_DIR --customer-lines N --event-lines M [--batch-lines B]`.
+/// The command line:
+/// `ingest-ceiling SOURCE_DB WORK_DIR --customer-lines N --event-lines M [--batch-lines B] [--rows-per-insert R]`.
 struct CeilingOptions {
     /// The database `cleanroom ingest` wrote, customers then events; opened read-only.
     var source: String
@@ -10,9 +11,14 @@ struct CeilingOptions {
     var eventLines: Int
     /// The input lines per ingest batch, one transaction each, as `cleanroom ingest` uses.
     var batchLines = 5000
+    /// The most rows one statement inserts: consecutive rows of one table go together, as `cleanroom ingest`
+    /// writes its consent entries, attributes, identifiers and keys (`DirectStatement.rowsPerInsert`); 1 inserts
+    /// each row with a statement of its own.
+    var rowsPerInsert = 32
 
     static let usage =
-        "usage: ingest-ceiling SOURCE_DB WORK_DIR --customer-lines N --event-lines M [--batch-lines 5000]"
+        "usage: ingest-ceiling SOURCE_DB WORK_DIR --customer-lines N --event-lines M [--batch-lines 5000] "
+        + "[--rows-per-insert 32]"
 
     init(arguments: [String]) throws {
         var positional: [String] = []
@@ -23,7 +29,7 @@ struct CeilingOptions {
                 positional.append(argument)
                 continue
             }
-            guard ["--customer-lines", "--event-lines", "--batch-lines"].contains(argument) else {
+            guard ["--customer-lines", "--event-lines", "--batch-lines", "--rows-per-insert"].contains(argument) else {
                 throw Self.error("unknown option \(argument)")
             }
             guard let text = remaining.popFirst(), let count = Int(text), count > 0 else {
@@ -42,6 +48,7 @@ struct CeilingOptions {
         self.customerLines = customerLines
         self.eventLines = eventLines
         self.batchLines = counts["--batch-lines"] ?? self.batchLines
+        self.rowsPerInsert = counts["--rows-per-insert"] ?? self.rowsPerInsert
     }
 
     /// The number of batches, so of transactions, the ingest made of `lines` input lines.

@@ -3,9 +3,11 @@
 // gateway's throughput can be reported as a fraction of what SQLite alone allows on this machine.
 //
 // Usage: ingest-ceiling SOURCE_DB WORK_DIR --customer-lines N --event-lines M [--batch-lines 5000]
+//        [--rows-per-insert 32]
 // SOURCE_DB is a database `cleanroom ingest` wrote (customers file, then events file); N and M are the line
 // counts of those files. Every row is read into memory first (untimed); then WORK_DIR/ceiling.sqlite is
-// created afresh and the rows inserted, timed, one prepared statement per table, one transaction per batch.
+// created afresh and the rows inserted, timed, one transaction per batch, consecutive rows of a table up to 32 per
+// statement as the ingest writes them.
 // Prints one JSON line on stdout and a summary on stderr.
 import CleanRoomStore
 import Foundation
@@ -31,7 +33,8 @@ enum IngestCeiling {
             eventBatches: options.batches(of: options.eventLines)
         )
         try self.noteTablesLeftOut(of: source)
-        let copy = try CeilingCopy(directory: options.workDirectory, schemaOf: source, tables: plan.tables)
+        let copy = try CeilingCopy(
+            directory: options.workDirectory, schemaOf: source, tables: plan.tables, rowsPerInsert: options.rowsPerInsert)
         let customers = try copy.run(plan.customerTransactions)
         let events = try copy.run(plan.eventTransactions)
 
@@ -48,7 +51,8 @@ enum IngestCeiling {
                 + "\"events_seconds\":\(String(format: "%.6f", eventSeconds)),"
                 + "\"customers_per_s\":\(String(format: "%.1f", customerRate)),"
                 + "\"events_per_s\":\(String(format: "%.1f", eventRate)),"
-                + "\"rows_customers\":\(customerRows),\"rows_events\":\(eventRows)}"
+                + "\"rows_customers\":\(customerRows),\"rows_events\":\(eventRows),"
+                + "\"rows_per_insert\":\(options.rowsPerInsert)}"
         )
         self.report(
             String(

@@ -108,12 +108,20 @@ final class SQLiteStatement {
 
     /// Binds `values` to the parameters in order, runs the statement to completion and resets it.
     func insert(_ values: [SQLiteValue]) throws {
+        try self.insert(rows: CollectionOfOne(values))
+    }
+
+    /// Binds the values of `rows`, one row after another, to the parameters in order, runs the statement to
+    /// completion and resets it.
+    func insert(rows: some Collection<[SQLiteValue]>) throws {
         defer { sqlite3_reset(self.handle) }
         var index: Int32 = 0
-        for value in values {
-            index += 1
-            guard value.bind(to: self.handle, at: index) == SQLITE_OK else {
-                throw self.connection.error("cannot bind parameter \(index) of `\(self.sql)`")
+        for values in rows {
+            for value in values {
+                index += 1
+                guard value.bind(to: self.handle, at: index) == SQLITE_OK else {
+                    throw self.connection.error("cannot bind parameter \(index) of `\(self.sql)`")
+                }
             }
         }
         guard sqlite3_step(self.handle) == SQLITE_DONE else {

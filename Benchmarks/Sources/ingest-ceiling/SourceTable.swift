@@ -8,8 +8,13 @@ struct SourceTable {
 
     /// `INSERT INTO name VALUES (?, …)` with one `?` per column.
     var insertSQL: String {
-        let parameters = Array(repeating: "?", count: self.columns.count).joined(separator: ", ")
-        return "INSERT INTO \(Self.quoted(self.name)) VALUES (\(parameters))"
+        self.insertSQL(rows: 1)
+    }
+
+    /// `INSERT INTO name VALUES (?, …), …`: `rows` groups of one `?` per column.
+    func insertSQL(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: self.columns.count).joined(separator: ", ") + ")"
+        return "INSERT INTO \(Self.quoted(self.name)) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
     /// Reads the table `name` of `source`; `nil` when the source has no such table.
