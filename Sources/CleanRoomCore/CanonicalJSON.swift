@@ -80,20 +80,23 @@ public enum CanonicalJSON: Sendable, Equatable {
     /// only where a character of U+10000 and above (UTF-16 surrogates, below U+E000) meets one of U+E000–U+FFFF,
     /// which is told by the lead bytes at the first difference.
     public static func keyPrecedes(_ key: String, _ other: String) -> Bool {
-        var (bytes, otherBytes) = (key.utf8.makeIterator(), other.utf8.makeIterator())
-        while true {
-            switch (bytes.next(), otherBytes.next()) {
-            case (nil, nil): return false
-            case (nil, _): return true
-            case (_, nil): return false
-            case (let byte?, let otherByte?):
-                if byte == otherByte { continue }
-                let upperBMP: ClosedRange<UInt8> = 0xEE...0xEF
-                if byte >= 0xF0, upperBMP.contains(otherByte) { return true }
-                if otherByte >= 0xF0, upperBMP.contains(byte) { return false }
-                return byte < otherByte
-            }
+        // On the strings' own storage: an iterator per string cost more than the comparison (it sorts every
+        // customer's attributes at ingest).
+        var (key, other) = (key, other)
+        return key.withUTF8 { bytes in other.withUTF8 { otherBytes in Self.keyPrecedes(bytes, otherBytes) } }
+    }
+
+    private static func keyPrecedes(_ bytes: UnsafeBufferPointer<UInt8>, _ otherBytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in 0..<min(bytes.count, otherBytes.count) {
+            let (byte, otherByte) = (bytes[index], otherBytes[index])
+            if byte == otherByte { continue }
+            let upperBMP: ClosedRange<UInt8> = 0xEE...0xEF
+            if byte >= 0xF0, upperBMP.contains(otherByte) { return true }
+            if otherByte >= 0xF0, upperBMP.contains(byte) { return false }
+            return byte < otherByte
         }
+        // One is a prefix of the other: the shorter comes first.
+        return bytes.count < otherBytes.count
     }
 
     /// Writes a JSON string: only `"`, `\` and control characters are escaped; every other byte of the UTF-8
@@ -101,11 +104,14 @@ public enum CanonicalJSON: Sendable, Equatable {
     public static func writeString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         defer { output.append(UInt8(ascii: "\"")) }
-        // Most strings need no escape: their bytes are copied at once.
-        guard string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-            output.append(contentsOf: string.utf8)
-            return
+        // Most strings need no escape: their bytes are copied at once, from the string's own storage.
+        var string = string
+        let copied = string.withUTF8 { bytes in
+            guard !bytes.contains(where: Self.needsEscape) else { return false }
+            output.append(contentsOf: bytes)
+            return true
         }
+        if copied { return }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output += #"\""#.utf8
@@ -124,6 +130,11 @@ public enum CanonicalJSON: Sendable, Equatable {
                 output.append(byte)
             }
         }
+    }
+
+    /// Whether a byte of a string's UTF-8 text is escaped in JSON: `"`, `\` and control characters.
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 }
 

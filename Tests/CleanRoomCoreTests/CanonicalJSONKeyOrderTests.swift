@@ -26,6 +26,16 @@ struct CanonicalJSONKeyOrderTests {
         #expect(!CanonicalJSON.keyPrecedes("\u{FFFD}", "😀"))
     }
 
+    /// Only `"`, `\` and control characters are escaped, in short strings (held inline) and long ones alike.
+    @Test func stringsAreEscapedOnlyWhereJSONNeedsIt() {
+        #expect(CanonicalJSON.string("é😀 plain").text == "\"é😀 plain\"")
+        #expect(CanonicalJSON.string(String(repeating: "long ü ", count: 9)).text
+            == "\"" + String(repeating: "long ü ", count: 9) + "\"")
+        #expect(CanonicalJSON.string("a\"b\\c\nd\u{01}\u{1F}é").text == #""a\"b\\c\nd\u0001\u001fé""#)
+        let long = String(repeating: "x", count: 20) + "\t\u{7F}\r\u{08}\u{0C}"
+        #expect(CanonicalJSON.string(long).text == "\"" + String(repeating: "x", count: 20) + #"\t\#u{7F}\r\b\f""#)
+    }
+
     @Test func objectsAreWrittenInThatOrder() {
         let object = CanonicalJSON.object(["\u{FFFD}": .integer(1), "😀": .integer(2), "b": .integer(3), "a": .null])
         #expect(object.text == #"{"a":null,"b":3,"😀":2,"\#u{FFFD}":1}"#)

@@ -27,6 +27,15 @@ struct EventRepositoryTests {
         }
     }
 
+    /// An event's items are inserted up to 32 per statement: 70 items take three, and keep their positions.
+    @Test func anEventWithManyItemsKeepsThemInOrder() throws {
+        let store = try Store.inMemory()
+        let subject = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
+        let basket = Fixture.purchase(of: subject, key: 1, at: 100, items: (0..<70).map { "sku-\($0 % 9)-\($0)" })
+        #expect(try store.write { tx in try tx.events.insertIfAbsent(basket) })
+        #expect(try store.read { tx in try tx.events.events(of: subject) } == [basket])
+    }
+
     @Test func eventsRoundTripWithItemsInOrder() throws {
         let store = try Store.inMemory()
         let (first, second) = try store.write { tx throws in

@@ -42,13 +42,13 @@ public struct EventRepository {
             insert.bind(event.key)
             guard try insert.runCountingChanges() > 0 else { return false }
             let eventID = insert.lastInsertedRowID
-            var insertItem = try DirectStatement(
-                self.statements, sql: "INSERT INTO event_items (event_id, position, item) VALUES (?, ?, ?)")
-            for (position, item) in event.items.enumerated() {
+            try DirectStatement.insert(
+                event.items.indices, into: self.statements, "INSERT INTO event_items (event_id, position, item) VALUES",
+                columns: 3
+            ) { insertItem, position in
                 insertItem.bind(eventID)
                 insertItem.bind(position)
-                insertItem.bind(item)
-                try insertItem.run()
+                insertItem.bind(event.items[position])
             }
             return true
         }
