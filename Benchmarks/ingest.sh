@@ -87,7 +87,8 @@ def rates(r):
 per_round = [rates(r) for r in rounds]
 print(f"\n{rounds[0]['customer_lines']:,} customer rows, {rounds[0]['event_lines']:,} event rows, {len(rounds)} round(s)")
 print("(rates: input lines per second; CleanRoom's is the whole process, start-up included; the ceiling times its")
-print("inserts only; each cell is the median over the rounds, a ratio the median of each round's ratio)")
+print(f"inserts only, up to {rounds[0]['ceiling']['rows_per_insert']} rows per statement as CleanRoom writes its held rows;")
+print("each cell is the median over the rounds, a ratio the median of each round's ratio)")
 print("| ingest | CleanRoom | Python peer | CleanRoom / peer | bare SQLite ceiling | CleanRoom / ceiling |")
 print("|---|---:|---:|---:|---:|---:|")
 for name in ("customers", "events"):
