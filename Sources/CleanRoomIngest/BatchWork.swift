@@ -23,7 +23,7 @@ struct BatchWork {
     private var createdSubjects: Set<SubjectID> = []
     /// New people's attributes and consent entries not yet written: they are written many per statement
     /// (``writeHeldRows()``), before the store is read for what they change and once every row is applied.
-    private var held = (attributes: [(subject: SubjectID, attributes: AttributeRow)](), consent: [StoredConsent]())
+    private var heldRows = (attributes: [(subject: SubjectID, attributes: AttributeRow)](), consent: [StoredConsent]())
     /// Wraps the data keys of the batch's new people and seals their identifiers beside the writing of the rest.
     private let sealing: BatchSealing
     /// The identity index's version as the batch began: rows prepared at this version need no second lookup.
@@ -64,9 +64,9 @@ struct BatchWork {
         }
     }
 
-    /// Writes what the batch held back, once every row is applied: attributes and consent entries, then what the sealing made
-    /// of the new people and identifiers (the wrapped data keys and the sealed identifiers), each in the order of
-    /// the rows.
+    /// Writes what the batch held back, once every row is applied: attributes and consent entries, then what the
+    /// sealing made of the new people and identifiers (the wrapped data keys and the sealed identifiers), each in
+    /// the order of the rows.
     mutating func finish() throws {
         try self.writeHeldRows()
         let chunks = try self.sealing.finish()
@@ -120,7 +120,7 @@ struct BatchWork {
             self.additions.append((key, subject))
         }
         if isNew {
-            self.held.attributes.append((subject, record.attributes))
+            self.heldRows.attributes.append((subject, record.attributes))
         } else {
             try self.writeHeldRows()
             try self.attributes.upsert(
@@ -298,7 +298,7 @@ struct BatchWork {
             if countDuplicate { self.result.summary.duplicates += 1 }
             return false
         }
-        self.held.consent.append(entry)
+        self.heldRows.consent.append(entry)
         if countDuplicate { self.result.summary.accepted += 1 }
         return true
     }
@@ -311,13 +311,13 @@ struct BatchWork {
 
     /// Writes the attributes and consent entries held back, each table's in the order of the rows.
     private mutating func writeHeldRows() throws {
-        if !self.held.attributes.isEmpty {
-            try self.attributes.insert(contentsOf: self.held.attributes)
-            self.held.attributes.removeAll(keepingCapacity: true)
+        if !self.heldRows.attributes.isEmpty {
+            try self.attributes.insert(contentsOf: self.heldRows.attributes)
+            self.heldRows.attributes.removeAll(keepingCapacity: true)
         }
-        if !self.held.consent.isEmpty {
-            try self.consentLedger.append(contentsOf: self.held.consent)
-            self.held.consent.removeAll(keepingCapacity: true)
+        if !self.heldRows.consent.isEmpty {
+            try self.consentLedger.append(contentsOf: self.heldRows.consent)
+            self.heldRows.consent.removeAll(keepingCapacity: true)
         }
     }
 
