@@ -85,7 +85,7 @@ struct BatchWork {
     // MARK: Records
 
     private mutating func customer(_ record: PreparedCustomer, _ resolved: ResolvedIdentifiers, line: Int) throws {
-        if resolved.isSuppressed {
+        if self.ingestor.isSuppressed(resolved) {
             self.result.summary.suppressed += 1
             return
         }
@@ -234,7 +234,7 @@ struct BatchWork {
 
     /// The known person an event or consent row is about; `nil` (counted) when they were erased.
     private mutating func existingSubject(of resolved: ResolvedIdentifiers, line: Int) throws -> SubjectID? {
-        if resolved.isSuppressed {
+        if self.ingestor.isSuppressed(resolved) {
             self.result.summary.suppressed += 1
             return nil
         }

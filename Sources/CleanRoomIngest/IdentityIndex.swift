@@ -51,8 +51,8 @@ public final class IdentityIndex: @unchecked Sendable {
     /// index (a cache miss for each of millions of keys).
     private var recentAdditions: [(additions: Int, bits: [UInt64])] = []
     /// How many additions keep their bitmap, and its size in bits (128 KiB): a batch of 5,000 customers adds about
-    /// 14,000 keys, which set 1.3 % of the bits, so a row of three new identifiers prepared three batches ahead of
-    /// its commit is looked up again about one time in nine (with an eighth of the bits, six times in ten).
+    /// 14,000 keys, which set 1.3 % of the bits, so a row of three new identifiers prepared six batches ahead of
+    /// its commit (``Ingestor/batchesPreparedAhead``) is looked up again about one time in five.
     private static let recentAdditionsKept = 8
     private static let additionBitmapBits = 1 << 20
     /// The loading of the store's identifiers: done at once but for ``loading(from:)``, which sets it before the
@@ -196,12 +196,14 @@ public final class IdentityIndex: @unchecked Sendable {
         self.remove(pseudonyms)
     }
 
-    /// Adds pseudonyms to the suppressed ones (those of the store's suppression list).
+    /// Adds pseudonyms to the suppressed ones (those of the store's suppression list). It counts as a removal, so
+    /// that rows prepared before it are checked again (``Ingestor/isSuppressed(_:)``).
     public func suppress(_ pseudonyms: some Sequence<Pseudonym>) {
         self.lock.withWriteLock {
             for pseudonym in pseudonyms {
                 self.suppressed.insert(Key(pseudonym))
             }
+            self.changes.removals += 1
         }
     }
 

@@ -433,6 +433,14 @@ public final class Ingestor: Sendable {
         return self.index.subjects(for: keys)
     }
 
+    /// Whether a row names an erased person: as the index said when the row was prepared or, when anyone was erased
+    /// since, as it says now. A row prepared before an erasure and applied after it must not bring the person back.
+    func isSuppressed(_ resolved: ResolvedIdentifiers) -> Bool {
+        if resolved.lookup.isSuppressed { return true }
+        guard self.index.version.removals != resolved.lookup.version.removals else { return false }
+        return self.index.lookUp(resolved.identifiers).isSuppressed
+    }
+
     var indexVersion: IdentityIndex.Version { self.index.version }
 
     var keyringForWork: Keyring { self.keyring }
@@ -494,6 +502,4 @@ struct ResolvedIdentifiers {
     /// What the identity index said of them when the row was prepared: their subjects and whether any is
     /// suppressed.
     var lookup = IdentityIndex.Lookup(subjects: [], isSuppressed: false, version: IdentityIndex.Version())
-
-    var isSuppressed: Bool { self.lookup.isSuppressed }
 }

@@ -51,7 +51,30 @@ struct IdentityIndexVersionTests {
         // A removal since (an erasure, a retention sweep): what it found may be gone.
         index.erase([StoredPseudonym(pseudonym: known, kind: .email, variant: "google", subject: SubjectID(1))])
         #expect(ingestor.indexedSubjects(found, at: ingestor.indexVersion) == [nil])
-        #expect(Self.row([known], in: index).isSuppressed)
+        #expect(Self.row([known], in: index).lookup.isSuppressed)
+    }
+
+    /// A row prepared before an erasure and applied after it finds the person suppressed, not unknown: it must not
+    /// bring them back as someone new.
+    @Test func aRowPreparedBeforeAnErasureIsSuppressedWhenApplied() throws {
+        let fixture = try IngestFixture()
+        let ingestor = try fixture.ingestor()
+        let index = fixture.index
+        let (erased, other) = (Self.pseudonym(1), Self.pseudonym(2))
+        index.insert([(IdentityIndex.Key(erased, kind: .email), SubjectID(1))])
+        let before = Self.row([other, erased], in: index)
+        let unrelated = Self.row([other], in: index)
+        #expect(!before.lookup.isSuppressed && !ingestor.isSuppressed(before))
+
+        index.erase([StoredPseudonym(pseudonym: erased, kind: .email, variant: "google", subject: SubjectID(1))])
+        #expect(!before.lookup.isSuppressed, "what the row said when it was prepared")
+        #expect(ingestor.isSuppressed(before))
+        #expect(!ingestor.isSuppressed(unrelated))
+
+        // A suppression alone (the store's list, read again) counts as well.
+        let later = Self.row([other], in: index)
+        index.suppress([other])
+        #expect(ingestor.isSuppressed(later) && ingestor.isSuppressed(unrelated))
     }
 
     @Test func theLatestAdditionsTellWhichMissesMayHaveBeenAdded() {

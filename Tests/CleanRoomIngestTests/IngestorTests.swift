@@ -302,6 +302,17 @@ struct IngestorTests {
         #expect(try fixture.consent(ofCustomer: "c-2") == ["analytics=granted"])
     }
 
+    /// Two rows in a row about a new person: the second updates the attributes the first holds back.
+    @Test func aNewPersonsAttributesAreUpdatedByTheNextRowOfTheBatch() throws {
+        let fixture = try IngestFixture()
+        let summary = try fixture.ingest("update.jsonl", [
+            customerLine("c-1", attributes: #"{"country":"DE","loyalty_tier":"silver"}"#),
+            customerLine("c-1", attributes: #"{"loyalty_tier":"gold"}"#),
+        ])
+        #expect(summary.accepted == 2 && summary.subjectsCreated == 1 && summary.rejected == 0)
+        #expect(try fixture.attributes(ofCustomer: "c-1") == ["country=DE", "loyalty_tier=gold"])
+    }
+
     /// Forty people with four choices each: their rows cross the statements of 32 rows at different places.
     @Test func manyNewPeopleInOneBatchKeepEveryAttributeAndChoice() throws {
         let fixture = try IngestFixture()

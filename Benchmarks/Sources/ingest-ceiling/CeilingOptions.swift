@@ -49,6 +49,9 @@ struct CeilingOptions {
         self.eventLines = eventLines
         self.batchLines = counts["--batch-lines"] ?? self.batchLines
         self.rowsPerInsert = counts["--rows-per-insert"] ?? self.rowsPerInsert
+        guard self.rowsPerInsert <= 256 else {
+            throw Self.error("--rows-per-insert is at most 256 (a statement's parameters are limited)")
+        }
     }
 
     /// The number of batches, so of transactions, the ingest made of `lines` input lines.

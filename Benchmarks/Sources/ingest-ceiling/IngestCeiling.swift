@@ -7,7 +7,7 @@
 // SOURCE_DB is a database `cleanroom ingest` wrote (customers file, then events file); N and M are the line
 // counts of those files. Every row is read into memory first (untimed); then WORK_DIR/ceiling.sqlite is
 // created afresh and the rows inserted, timed, one transaction per batch, consecutive rows of a table up to 32 per
-// statement as the ingest writes them.
+// statement, as the ingest writes all its rows but the subjects and events.
 // Prints one JSON line on stdout and a summary on stderr.
 import CleanRoomStore
 import Foundation
