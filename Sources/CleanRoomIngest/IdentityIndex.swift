@@ -1,6 +1,7 @@
 public import CleanRoomCore
 public import CleanRoomStore
 import Foundation
+import Synchronization
 
 /// The in-memory map from the canonical pseudonym of every stored identifier to its subject: the identity
 /// resolution of DESIGN.md sections 4 and 9, rebuilt from the store at start rather than kept as a SQLite
@@ -46,6 +47,9 @@ public final class IdentityIndex: @unchecked Sendable {
     /// The pseudonyms of erased people (the store's suppression list): an ingest drops a row naming one.
     private var suppressed: Set<Key> = []
     private var changes = Version()
+    /// ``Version/removals`` of ``changes``, readable without the lock: every applied row asks it
+    /// (``Ingestor/isSuppressed(_:)``), and taking the lock each time moved its cache line between the cores.
+    private let removalCount = Atomic<Int>(0)
     /// The keys of the latest additions, each as a bitmap over the low bits of the keys' first word (uniformly
     /// random, an HMAC's): which rows prepared before them may have been added since, without a lookup in the whole
     /// index (a cache miss for each of millions of keys).
@@ -177,6 +181,11 @@ public final class IdentityIndex: @unchecked Sendable {
         self.lock.withReadLock { self.changes }
     }
 
+    /// How many removals and suppressions the index has had: ``version``'s `removals`, read without the lock.
+    var removals: Int {
+        self.removalCount.load(ordering: .acquiring)
+    }
+
     /// Forgets the pseudonyms of a person the store no longer holds (a retention sweep deleted them); they may
     /// come back with new data.
     public func remove(_ pseudonyms: [StoredPseudonym]) {
@@ -186,6 +195,7 @@ public final class IdentityIndex: @unchecked Sendable {
                 self.subjects[Key(stored.pseudonym, kind: stored.kind)] = nil
             }
             self.changes.removals += 1
+            self.removalCount.store(self.changes.removals, ordering: .releasing)
         }
     }
 
@@ -204,6 +214,7 @@ public final class IdentityIndex: @unchecked Sendable {
                 self.suppressed.insert(Key(pseudonym))
             }
             self.changes.removals += 1
+            self.removalCount.store(self.changes.removals, ordering: .releasing)
         }
     }
 

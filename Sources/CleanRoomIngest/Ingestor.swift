@@ -437,7 +437,7 @@ public final class Ingestor: Sendable {
     /// since, as it says now. A row prepared before an erasure and applied after it must not bring the person back.
     func isSuppressed(_ resolved: ResolvedIdentifiers) -> Bool {
         if resolved.lookup.isSuppressed { return true }
-        guard self.index.version.removals != resolved.lookup.version.removals else { return false }
+        guard self.index.removals != resolved.lookup.version.removals else { return false }
         return self.index.lookUp(resolved.identifiers).isSuppressed
     }
 
