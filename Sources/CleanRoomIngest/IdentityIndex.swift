@@ -194,8 +194,7 @@ public final class IdentityIndex: @unchecked Sendable {
             for stored in pseudonyms {
                 self.subjects[Key(stored.pseudonym, kind: stored.kind)] = nil
             }
-            self.changes.removals += 1
-            self.removalCount.store(self.changes.removals, ordering: .releasing)
+            self.countRemoval()
         }
     }
 
@@ -213,9 +212,14 @@ public final class IdentityIndex: @unchecked Sendable {
             for pseudonym in pseudonyms {
                 self.suppressed.insert(Key(pseudonym))
             }
-            self.changes.removals += 1
-            self.removalCount.store(self.changes.removals, ordering: .releasing)
+            self.countRemoval()
         }
+    }
+
+    /// Counts a removal or suppression in ``changes`` and in ``removalCount``, which mirrors it; under the write lock.
+    private func countRemoval() {
+        self.changes.removals += 1
+        self.removalCount.store(self.changes.removals, ordering: .releasing)
     }
 
     /// Adds committed identifiers.
