@@ -81,7 +81,12 @@ public enum CanonicalJSON: Sendable, Equatable {
     /// which is told by the lead bytes at the first difference.
     public static func keyPrecedes(_ key: String, _ other: String) -> Bool {
         // On the strings' own storage: an iterator per string cost more than the comparison (it sorts every
-        // customer's attributes at ingest).
+        // customer's attributes at ingest). Read where they lie when they can be: `withUTF8` mutates, so calling it
+        // needs a copy of each string, retained and released.
+        let inPlace = key.utf8.withContiguousStorageIfAvailable { bytes in
+            other.utf8.withContiguousStorageIfAvailable { otherBytes in Self.keyPrecedes(bytes, otherBytes) }
+        }
+        if case .some(.some(let precedes)) = inPlace { return precedes }
         var (key, other) = (key, other)
         return key.withUTF8 { bytes in other.withUTF8 { otherBytes in Self.keyPrecedes(bytes, otherBytes) } }
     }
@@ -105,13 +110,12 @@ public enum CanonicalJSON: Sendable, Equatable {
         output.append(UInt8(ascii: "\""))
         defer { output.append(UInt8(ascii: "\"")) }
         // Most strings need no escape: their bytes are copied at once, from the string's own storage.
-        var string = string
-        let copied = string.withUTF8 { bytes in
+        let copied = string.utf8.withContiguousStorageIfAvailable { bytes in
             guard !bytes.contains(where: Self.needsEscape) else { return false }
             output.append(contentsOf: bytes)
             return true
         }
-        if copied { return }
+        if copied == true { return }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output += #"\""#.utf8

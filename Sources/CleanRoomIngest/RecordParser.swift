@@ -17,7 +17,7 @@ final class RecordParser: Sendable {
     let now: @Sendable () -> Date
     /// The policy's attributes and consent signals by the bytes of their names, for matching a name in a line
     /// without making a string of it.
-    let attributesByName: [(name: [UInt8], attribute: Policy.Attribute)]
+    let attributesByName: [NamedAttribute]
     let consentSignalsByName: [(name: [UInt8], signal: String)]
     /// The fields each kind of row may have (built once: a set per row was a tenth of parsing an event).
     private let customerJSONFields: Set<String>
@@ -30,7 +30,7 @@ final class RecordParser: Sendable {
         self.policy = policy
         self.now = now
         self.consentSignals = Set(policy.purposes.map(\.consentSignal))
-        self.attributesByName = policy.schema.attributes.map { (Array($0.name.utf8), $0) }
+        self.attributesByName = policy.schema.attributes.map(NamedAttribute.init)
         self.consentSignalsByName = self.consentSignals.sorted().map { (Array($0.utf8), $0) }
         let customer = Set(Self.identifierFields).union(["type", "consent_at", "source", "tc_string"])
         self.customerJSONFields = customer.union(["attributes", "consent"])
@@ -505,5 +505,17 @@ enum RFC3339 {
         let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+/// A policy attribute with the UTF-8 bytes of its name, as the fast path of customer lines matches it. A class:
+/// finding one retains one reference, where finding a tuple copied the attribute, retaining each of its strings.
+final class NamedAttribute: Sendable {
+    let name: [UInt8]
+    let attribute: Policy.Attribute
+
+    init(_ attribute: Policy.Attribute) {
+        self.name = Array(attribute.name.utf8)
+        self.attribute = attribute
     }
 }

@@ -126,11 +126,11 @@ private struct CustomerLineReader {
         var attributes: [String: String] = [:]
         attributes.reserveCapacity(self.parser.policy.schema.attributes.count)
         let read = self.members { reader, name in
-            guard let attribute = reader.parser.attributesByName.first(where: { sameBytes($0.name, name) })?.attribute,
+            guard let known = reader.parser.attributesByName.first(where: { sameBytes($0.name, name) }),
                 let value = reader.value(),
-                let text = try? reader.parser.attributeValue(.json(value), attribute, line: reader.line)
+                let text = try? reader.parser.attributeValue(.json(value), known.attribute, line: reader.line)
             else { return false }
-            return attributes.updateValue(text, forKey: attribute.name) == nil
+            return attributes.updateValue(text, forKey: known.attribute.name) == nil
         }
         return read ? attributes : nil
     }
