@@ -9,7 +9,8 @@ struct BatchWork {
     let ingestor: Ingestor
     let source: String?
     // The transaction's repositories, made once: each is a few references, retained anew by every `transaction.x`.
-    private let subjects: SubjectRepository
+    /// The batch's new people: their rows are written many per statement, before any row that refers to them.
+    private var newSubjects: SubjectCreation
     private let identifiers: IdentifierRepository
     private let dataKeyRows: DataKeyRepository
     private let attributes: AttributeRepository
@@ -30,9 +31,9 @@ struct BatchWork {
     private let indexVersion: IdentityIndex.Version
 
     /// Work on a batch of `rowCount` rows.
-    init(ingestor: Ingestor, transaction: StoreTransaction, source: String?, rowCount: Int) {
+    init(ingestor: Ingestor, transaction: StoreTransaction, source: String?, rowCount: Int) throws {
         self.ingestor = ingestor
-        self.subjects = transaction.subjects
+        self.newSubjects = try transaction.subjects.creation()
         self.identifiers = transaction.identifiers
         self.dataKeyRows = transaction.dataKeys
         self.attributes = transaction.attributes
@@ -97,7 +98,7 @@ struct BatchWork {
             subject = known
             isNew = false
         case .none:
-            subject = try self.subjects.create(at: record.time)
+            subject = self.newSubjects.create(at: record.time)
             let dataKey = try DataKey.generate()
             self.sealing.wrap(dataKey, of: subject)
             self.dataKeys[subject] = dataKey
@@ -232,8 +233,10 @@ struct BatchWork {
 
     // MARK: Helpers
 
-    /// The known person an event or consent row is about; `nil` (counted) when they were erased.
+    /// The known person an event or consent row is about; `nil` (counted) when they were erased. Someone this
+    /// batch created is written first, for the row to refer to.
     private mutating func existingSubject(of resolved: ResolvedIdentifiers, line: Int) throws -> SubjectID? {
+        try self.newSubjects.writeHeld()
         if self.ingestor.isSuppressed(resolved) {
             self.result.summary.suppressed += 1
             return nil
@@ -309,8 +312,10 @@ struct BatchWork {
         return try self.consentLedger.history(of: subject)
     }
 
-    /// Writes the attributes and consent entries held back, each table's in the order of the rows.
+    /// Writes the new people, then the attributes and consent entries held back, each table's in the order of the
+    /// rows.
     private mutating func writeHeldRows() throws {
+        try self.newSubjects.writeHeld()
         if !self.heldRows.attributes.isEmpty {
             try self.attributes.insert(contentsOf: self.heldRows.attributes)
             self.heldRows.attributes.removeAll(keepingCapacity: true)

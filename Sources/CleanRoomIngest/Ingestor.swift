@@ -159,7 +159,7 @@ public final class Ingestor: Sendable {
             }
         } catch {
             for batch in inFlight {
-                _ = batch.prepared()
+                _ = batch.takePrepared()
             }
             _ = try check.value()
             throw error
@@ -179,9 +179,12 @@ public final class Ingestor: Sendable {
     private func commit(_ batch: PreparingBatch, options: Options) throws -> IngestorBatchResult {
         let rows = batch.rows
         let startedAt = self.now()
-        let (digest, prepared) = batch.prepared()
+        var (digest, prepared) = batch.takePrepared()
         let batchID = Hex.encode(digest)
         var additions: [(IdentityIndex.Key, SubjectID)] = []
+        var applied: [PreparedRow] = []
+        applied.reserveCapacity(prepared.count)
+        defer { batch.giveBack(applied) }
         let result: IngestorBatchResult = try self.store.write { transaction in
             if let committed = try transaction.batches.find(id: batchID) {
                 // Committed before (a replay, or a rerun after a crash): list its rejects again, change nothing.
@@ -191,10 +194,15 @@ public final class Ingestor: Sendable {
                 skipped.committedCounts = committed.counts
                 return skipped
             }
-            var work = BatchWork(
+            var work = try BatchWork(
                 ingestor: self, transaction: transaction, source: options.source, rowCount: prepared.count)
-            for row in prepared {
+            // Each row is moved out of the batch, applied, and moved on to be freed on another thread: reading it
+            // in place (`for row in prepared`) copied it, retaining every string and array it holds. Reversed on
+            // the buffer, whose swaps move; the array's own swaps copy.
+            prepared.withUnsafeMutableBufferPointer { $0.reverse() }
+            while let row = prepared.popLast() {
                 try work.apply(row)
+                applied.append(row)
             }
             try work.finish()
             work.result.summary.batchesCommitted = 1
@@ -473,10 +481,17 @@ final class PreparingBatch: @unchecked Sendable {
         }
     }
 
-    /// The batch's digest (``Ingestor/digest(of:number:idempotencyKey:)``) and its prepared rows, once ready.
-    func prepared() -> (digest: [UInt8], rows: [PreparedRow]) {
+    /// The batch's digest (``Ingestor/digest(of:number:idempotencyKey:)``) and its prepared rows, once ready; the
+    /// batch keeps no reference to the rows, so the caller can move them out of their array without copying it.
+    func takePrepared() -> (digest: [UInt8], rows: [PreparedRow]) {
         self.done.wait()
+        defer { self.result = [] }
         return (self.digest, self.result)
+    }
+
+    /// Takes the rows back once applied, so that they are freed with the batch, off the committing thread.
+    func giveBack(_ rows: [PreparedRow]) {
+        self.result = rows
     }
 }
 

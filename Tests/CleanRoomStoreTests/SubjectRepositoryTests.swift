@@ -18,6 +18,53 @@ struct SubjectRepositoryTests {
         }
     }
 
+    @Test func subjectsCreatedManyAtATimeTakeTheIdsAutoincrementWouldGive() throws {
+        let store = try Store.inMemory()
+        // The last subject is erased: its id is never given again, whichever way subjects are created.
+        let (kept, erased) = try store.write { tx throws in
+            (try tx.subjects.create(at: Fixture.time(0)), try tx.subjects.create(at: Fixture.time(0)))
+        }
+        #expect(try store.write { tx in try tx.subjects.delete(erased) })
+        let created = try store.write { tx throws in
+            var creation = try tx.subjects.creation()
+            let created = (0..<40).map { creation.create(at: Fixture.time($0)) }
+            try #expect(!tx.subjects.exists(created[0]), "nothing is written before writeHeld")
+            try creation.writeHeld()
+            return created
+        }
+        #expect(created == (0..<40).map { SubjectID(erased.rawValue + 1 + Int64($0)) })
+        let next = try store.write { tx in try tx.subjects.create(at: Fixture.time(0)) }
+        #expect(next == SubjectID(erased.rawValue + 41))
+        try store.read { tx throws in
+            #expect(try tx.subjects.exists(kept))
+            #expect(try !tx.subjects.exists(erased))
+            #expect(try created.allSatisfy { try tx.subjects.exists($0) })
+            #expect(try tx.subjects.createdAt(of: created[39]) == Fixture.time(39))
+            #expect(try tx.subjects.count() == 42)
+        }
+    }
+
+    @Test func aCreationRolledBackWritesNoSubject() throws {
+        let store = try Store.inMemory()
+        struct Abandoned: Error {}
+        #expect(throws: Abandoned.self) {
+            try store.write { tx throws in
+                var creation = try tx.subjects.creation()
+                _ = creation.create(at: Fixture.time(0))
+                try creation.writeHeld()
+                throw Abandoned()
+            }
+        }
+        try store.read { tx throws in #expect(try tx.subjects.count() == 0) }
+        let first = try store.write { tx throws in
+            var creation = try tx.subjects.creation()
+            let subject = creation.create(at: Fixture.time(0))
+            try creation.writeHeld()
+            return subject
+        }
+        #expect(first == SubjectID(1))
+    }
+
     @Test func deletingASubjectErasesEveryRowAboutThem() throws {
         let store = try Store.inMemory()
         let (erased, kept, request) = try store.write { tx throws in

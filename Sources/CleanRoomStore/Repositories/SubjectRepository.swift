@@ -22,6 +22,11 @@ public struct SubjectRepository {
         }
     }
 
+    /// Starts creating subjects many at a time in this transaction (``SubjectCreation``).
+    public func creation() throws -> SubjectCreation {
+        try SubjectCreation(self)
+    }
+
     /// Whether the subject exists (was created and not erased).
     public func exists(_ subject: SubjectID) throws -> Bool {
         try performing("look up a subject") {
@@ -89,5 +94,56 @@ public struct SubjectRepository {
                 .execute(arguments: [subject.rawValue])
             return self.db.changesCount > 0
         }
+    }
+}
+
+/// New subjects of one write transaction, given their ids at once and written many per statement
+/// (``SubjectRepository/creation()``): a customers ingest creates a subject per new person, and one statement each,
+/// with `AUTOINCREMENT` updating its sequence after every one, cost as much as inserting the rows.
+///
+/// The ids are those `AUTOINCREMENT` would give, past every id the table holds or ever held, in creation order.
+/// Rows that refer to a subject created here can be written only after ``writeHeld()``; and no subject may be
+/// created otherwise (``SubjectRepository/create(at:)``) while any is held, or the two would take the same id
+/// and the transaction fail.
+public struct SubjectCreation {
+    private let subjects: SubjectRepository
+    private var nextID: Int64
+    private var held: [(subject: SubjectID, createdAt: Int64)] = []
+
+    init(_ subjects: SubjectRepository) throws {
+        self.subjects = subjects
+        self.nextID = try performing("read the next subject id") {
+            let last = try Int64.fetchOne(
+                subjects.db,
+                sql: """
+                    SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'subjects'), 0),
+                               COALESCE((SELECT max(id) FROM subjects), 0))
+                    """)
+            return (last ?? 0) + 1
+        }
+    }
+
+    /// Creates a new subject, written by the next ``writeHeld()``, and returns its id.
+    public mutating func create(at time: Date) -> SubjectID {
+        let subject = SubjectID(self.nextID)
+        self.nextID += 1
+        self.held.append((subject, time.storedMilliseconds))
+        self.subjects.changes?.touch(subject)
+        self.subjects.dataKeys.noteCreated(subject)
+        return subject
+    }
+
+    /// Writes the subjects created since the last call, in creation order.
+    public mutating func writeHeld() throws {
+        guard !self.held.isEmpty else { return }
+        try performing("create subjects") {
+            try DirectStatement.insert(
+                self.held, into: self.subjects.statements, "INSERT INTO subjects (id, created_at) VALUES", columns: 2
+            ) { insert, row in
+                insert.bind(row.subject.rawValue)
+                insert.bind(row.createdAt)
+            }
+        }
+        self.held.removeAll(keepingCapacity: true)
     }
 }
