@@ -20,14 +20,20 @@ final class BatchSealing {
         let dataKey: DataKey
     }
 
-    /// A new identifier, to be sealed under its subject's data key.
-    struct NewIdentifier: Sendable {
+    /// The new identifiers of one row, to be sealed under their subject's data key: the row's resolved
+    /// identifiers as they are, with the positions of the new ones. Handed over whole, the committing thread
+    /// retains one array per row rather than each identifier's strings and arrays, which the preparing threads
+    /// made and which are not in its cache.
+    struct NewIdentifiers: Sendable {
         let subject: SubjectID
         let dataKey: DataKey
-        let kind: IdentifierKind
-        let raw: String
         let addedAt: Date
-        let variants: StoredIdentifier.EncodedVariants
+        let identifiers: [ResolvedIdentifiers.Identifier]
+        /// Which of `identifiers` to seal: bit `i` for position `i` (a row has one identifier of each kind at most).
+        let new: UInt8
+
+        /// Whether the identifier at `position` is one to seal.
+        func isNew(_ position: Int) -> Bool { self.new & (1 << position) != 0 }
     }
 
     /// What the sealing queue made of a chunk of work, in the order it was handed over.
@@ -44,7 +50,7 @@ final class BatchSealing {
 
     private let keyring: Keyring
     private let queue: DispatchQueue
-    private var pending = (keys: [NewKey](), identifiers: [NewIdentifier]())
+    private var pending = (keys: [NewKey](), identifiers: [NewIdentifiers](), identifierCount: 0)
     private var chunksHandedOver = 0
     private let done = Done()
 
@@ -63,10 +69,11 @@ final class BatchSealing {
         self.pending.keys.append(NewKey(subject: subject, dataKey: dataKey))
     }
 
-    /// Hands over the sealing of a new identifier.
-    func seal(_ identifier: NewIdentifier) {
-        self.pending.identifiers.append(identifier)
-        if self.pending.identifiers.count >= Self.chunkSize {
+    /// Hands over the sealing of a row's new identifiers.
+    func seal(_ identifiers: NewIdentifiers) {
+        self.pending.identifierCount += identifiers.new.nonzeroBitCount
+        self.pending.identifiers.append(identifiers)
+        if self.pending.identifierCount >= Self.chunkSize {
             self.handOver()
         }
     }
@@ -92,8 +99,8 @@ final class BatchSealing {
 
     private func handOver() {
         guard !self.pending.keys.isEmpty || !self.pending.identifiers.isEmpty else { return }
-        let (keys, identifiers) = self.pending
-        self.pending = ([], [])
+        let (keys, identifiers, _) = self.pending
+        self.pending = ([], [], 0)
         let number = self.chunksHandedOver
         self.chunksHandedOver += 1
         let (keyring, done) = (self.keyring, self.done)
@@ -107,7 +114,7 @@ final class BatchSealing {
         }
     }
 
-    private static func seal(keys: [NewKey], identifiers: [NewIdentifier], keyring: Keyring) throws -> Chunk {
+    private static func seal(keys: [NewKey], identifiers rows: [NewIdentifiers], keyring: Keyring) throws -> Chunk {
         var chunk = Chunk()
         if !keys.isEmpty {
             let wrapper = try keyring.wrapper()
@@ -121,19 +128,23 @@ final class BatchSealing {
         }
         // By index, reading each item in place; a person's identifiers follow one another, and their data key is
         // expanded once for all of them.
-        chunk.identifiers.reserveCapacity(identifiers.count)
+        chunk.identifiers.reserveCapacity(rows.reduce(0) { $0 + $1.new.nonzeroBitCount })
         var sealer: (subject: SubjectID, sealer: DataKey.Sealer)?
-        for index in identifiers.indices {
-            let subject = identifiers[index].subject
+        for row in rows.indices {
+            let subject = rows[row].subject
             if sealer?.subject != subject {
-                sealer = (subject, try identifiers[index].dataKey.sealer())
+                sealer = (subject, try rows[row].dataKey.sealer())
             }
-            let kind = identifiers[index].kind
-            let sealed = try sealer!.sealer.seal(
-                Array(identifiers[index].raw.utf8), context: IdentifierSealing.context(subject, kind))
-            chunk.identifiers.append(IdentifierRepository.Addition(
-                subject: subject, kind: kind, sealed: sealed, addedAt: identifiers[index].addedAt,
-                variants: identifiers[index].variants))
+            for position in rows[row].identifiers.indices where rows[row].isNew(position) {
+                let kind = rows[row].identifiers[position].kind
+                guard let variants = rows[row].identifiers[position].variants else {
+                    preconditionFailure("a customer's identifier unprepared")
+                }
+                let sealed = try sealer!.sealer.seal(
+                    Array(rows[row].identifiers[position].raw.utf8), context: IdentifierSealing.context(subject, kind))
+                chunk.identifiers.append(IdentifierRepository.Addition(
+                    subject: subject, kind: kind, sealed: sealed, addedAt: rows[row].addedAt, variants: variants))
+            }
         }
         return chunk
     }

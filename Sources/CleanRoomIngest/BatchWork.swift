@@ -105,20 +105,18 @@ struct BatchWork {
             self.createdSubjects.insert(subject)
             isNew = true
         }
-        var rowKey: DataKey?
-        // By index, reading the fields in place: binding each identifier would copy all of its strings and arrays.
-        for index in resolved.identifiers.indices where known[index] == nil {
-            guard let variants = resolved.identifiers[index].variants else {
-                preconditionFailure("a customer's identifier unprepared")
-            }
-            let (kind, key) = (resolved.identifiers[index].kind, resolved.identifiers[index].key)
-            let dataKey = try rowKey ?? self.dataKey(of: subject)
-            rowKey = dataKey
-            self.sealing.seal(BatchSealing.NewIdentifier(
-                subject: subject, dataKey: dataKey, kind: kind, raw: resolved.identifiers[index].raw,
-                addedAt: record.time, variants: variants))
+        // By index, reading the keys in place: binding each identifier would copy all of its strings and arrays.
+        var new: UInt8 = 0
+        for position in resolved.identifiers.indices where known[position] == nil {
+            let key = resolved.identifiers[position].key
             self.added[key] = subject
             self.additions.append((key, subject))
+            new |= 1 << position
+        }
+        if new != 0 {
+            self.sealing.seal(BatchSealing.NewIdentifiers(
+                subject: subject, dataKey: try self.dataKey(of: subject), addedAt: record.time,
+                identifiers: resolved.identifiers, new: new))
         }
         if isNew {
             self.heldRows.attributes.append((subject, record.attributes))

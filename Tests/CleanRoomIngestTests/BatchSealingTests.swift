@@ -15,19 +15,30 @@ struct BatchSealingTests {
         let sealing = BatchSealing(keyring: fixture.keyring, queue: DispatchQueue(label: "test.sealing"))
         var keys: [SubjectID: DataKey] = [:]
         var handedOver: [(SubjectID, IdentifierKind, String)] = []
-        // Three identifiers per person, a new person every third, keys handed over as people appear.
-        for index in 0..<count {
-            let subject = SubjectID(Int64(index / 3 + 1))
-            if keys[subject] == nil {
-                keys[subject] = try DataKey.generate()
-                sealing.wrap(keys[subject]!, of: subject)
+        let variants = try StoredIdentifier.EncodedVariants(
+            [.init(name: "", pseudonym: Pseudonym(bytes: [UInt8](repeating: 1, count: 32))!)])
+        // A row per person with three identifiers, of which the second is known already (not sealed) for every
+        // fourth person; keys handed over as people appear.
+        var index = 0
+        while handedOver.count < count {
+            let subject = SubjectID(Int64(index + 1))
+            keys[subject] = try DataKey.generate()
+            sealing.wrap(keys[subject]!, of: subject)
+            let identifiers = ([.email, .phone, .customerID] as [IdentifierKind]).map { kind in
+                ResolvedIdentifiers.Identifier(
+                    kind: kind, raw: "\(kind)-\(index)", key: IdentityIndex.Key(a: UInt64(index), b: 0, c: 0, d: 0),
+                    variants: variants)
             }
-            let kind: IdentifierKind = [.email, .phone, .customerID][index % 3]
-            let raw = "value-\(index)"
-            sealing.seal(BatchSealing.NewIdentifier(
-                subject: subject, dataKey: keys[subject]!, kind: kind, raw: raw, addedAt: Date(timeIntervalSince1970: 0),
-                variants: try StoredIdentifier.EncodedVariants([.init(name: "", pseudonym: Pseudonym(bytes: [UInt8](repeating: 1, count: 32))!)])))
-            handedOver.append((subject, kind, raw))
+            var new: UInt8 = index.isMultiple(of: 4) ? 0b101 : 0b111
+            // The last row takes only as many as are left to hand over.
+            while new.nonzeroBitCount > count - handedOver.count { new &= new - 1 }
+            sealing.seal(BatchSealing.NewIdentifiers(
+                subject: subject, dataKey: keys[subject]!, addedAt: Date(timeIntervalSince1970: 0),
+                identifiers: identifiers, new: new))
+            for (position, identifier) in identifiers.enumerated() where new & (1 << position) != 0 {
+                handedOver.append((subject, identifier.kind, identifier.raw))
+            }
+            index += 1
         }
         let chunks = try sealing.finish()
         let wrapped = chunks.flatMap(\.wrapped)
