@@ -152,7 +152,10 @@ struct BatchWork {
 
     /// `choices` in the order they are appended: by signal.
     static func sorted(_ choices: [String: Bool]) -> [ConsentChoice] {
-        choices.map { ($0.key, $0.value) }.sorted { $0.signal < $1.signal }
+        // Sorted where they lie: the buffer's swaps move the choices, the array's copy them.
+        var sorted: [ConsentChoice] = choices.map { ($0.key, $0.value) }
+        sorted.withUnsafeMutableBufferPointer { $0.sort { $0.signal < $1.signal } }
+        return sorted
     }
 
     /// Appends bulk consent choices (a customer row's, a TC string's), except that they never upgrade a withdrawal

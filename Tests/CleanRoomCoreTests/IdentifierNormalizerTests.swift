@@ -71,7 +71,9 @@ struct IdentifierNormalizerTests {
     }
 
     @Test(arguments: [
-        (IdentifierKind.email, "J.Doe+x@GoogleMail.com"), (.phone, "030 1234567"), (.deviceID, "6D92078A82464BA4AE5B76104861E7DC"),
+        // Google Mail (every Google profile applies), Gmail (UID2's too) and another domain (none applies).
+        (IdentifierKind.email, "J.Doe+x@GoogleMail.com"), (.email, "J.Doe+x@gmail.com"), (.email, "J.Doe+x@Example.com"),
+        (.phone, "030 1234567"), (.deviceID, "6D92078A82464BA4AE5B76104861E7DC"),
         (.customerID, " c-1 "),
     ])
     func eachVariantIsVisitedInRuleOrder(_ kind: IdentifierKind, _ raw: String) throws {

@@ -98,15 +98,24 @@ struct EmailAddress {
         }
     }
 
+    /// Whether `profile`'s rule changes this address's local part (it does only for Google's domains): where it
+    /// does not, the address under it is the ``EmailProfile/basic`` one.
+    func localPartChanges(under profile: EmailProfile) -> Bool {
+        let isGmail = self.domain == "gmail.com"
+        switch profile {
+        case .google, .gmailDots: return isGmail || self.domain == "googlemail.com"
+        case .uid2: return isGmail
+        case .basic: return false
+        }
+    }
+
     /// The address under `profile`'s rule.
     func normalized(for profile: EmailProfile) throws(IdentifierError) -> String {
-        let isGmail = self.domain == "gmail.com"
-        let isGoogleMail = isGmail || self.domain == "googlemail.com"
         let local: String
         switch profile {
-        case .google where isGoogleMail, .uid2 where isGmail:
+        case .google where self.localPartChanges(under: profile), .uid2 where self.localPartChanges(under: profile):
             local = UnicodeText.canonicalComposition(Self.removingDots(Self.removingTag(self.localPart)))
-        case .gmailDots where isGoogleMail:
+        case .gmailDots where self.localPartChanges(under: profile):
             local = UnicodeText.canonicalComposition(Self.removingDots(self.localPart))
         case .basic, .google, .gmailDots, .uid2:
             local = self.localPart

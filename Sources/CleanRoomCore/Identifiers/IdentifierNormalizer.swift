@@ -92,8 +92,10 @@ public struct IdentifierNormalizer: Sendable {
         switch kind {
         case .email:
             let address = try EmailAddress(raw)
+            // Most addresses are the same under every profile: that one string is made once and given to each.
+            let basic = try address.normalized(for: .basic)
             for profile in EmailProfile.allCases {
-                visit(try address.normalized(for: profile), .email(profile))
+                visit(address.localPartChanges(under: profile) ? try address.normalized(for: profile) : basic, .email(profile))
             }
         case .phone:
             let e164 = try PhoneNormalizer.e164(raw, region: self.region(region))

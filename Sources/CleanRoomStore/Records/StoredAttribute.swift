@@ -50,13 +50,15 @@ public struct AttributeRow: Sendable {
 
     /// Writes the canonical JSON text of the members straight, without a `CanonicalJSON` value per member: this
     /// is done for every customer of an ingest.
-    private init(_ members: [Member]) {
+    private init(_ members: consuming [Member]) {
+        // Sorted where they lie: the buffer's swaps move the members, the array's copy them (retaining two strings).
+        members.withUnsafeMutableBufferPointer { $0.sort { CanonicalJSON.keyPrecedes($0.name, $1.name) } }
         var text: [UInt8] = []
         text.reserveCapacity(2 + 40 * members.count)
         text.append(UInt8(ascii: "{"))
         // The members of a row mostly share one time: its digits are written once.
         var time: (milliseconds: Int64, digits: String)?
-        for (index, member) in members.sorted(by: { CanonicalJSON.keyPrecedes($0.name, $1.name) }).enumerated() {
+        for (index, member) in members.enumerated() {
             if index > 0 { text.append(UInt8(ascii: ",")) }
             CanonicalJSON.writeString(member.name, to: &text)
             text += #":["#.utf8
