@@ -9,8 +9,8 @@ import Synchronization
 /// other rows: the wrapping of each new person's data key and the sealing of each new identifier. On the
 /// committing thread it was a tenth of its time, which bounds a customers ingest.
 ///
-/// The committing thread hands over the work as it meets it (``wrap(_:of:)``, ``seal(_:)``); every
-/// ``chunkSize`` identifiers go to the sealing queue as one chunk. ``finish()`` waits for the last chunk and gives
+/// The committing thread hands over the work as it meets it (``wrap(_:of:)``, ``seal(_:)``); once ``chunkSize``
+/// identifiers are pending (a row's identifiers stay together), they go to the sealing queue as one chunk. ``finish()`` waits for the last chunk and gives
 /// the results in the order the work was handed over, as the rows the store writes, so they keep that order. The
 /// work handed over is freed on the queue: the committing thread gets back only the rows.
 final class BatchSealing {
@@ -25,15 +25,20 @@ final class BatchSealing {
     /// retains one array per row rather than each identifier's strings and arrays, which the preparing threads
     /// made and which are not in its cache.
     struct NewIdentifiers: Sendable {
+        /// The person the identifiers belong to.
         let subject: SubjectID
+        /// The person's data key, which seals them.
         let dataKey: DataKey
+        /// When the row's values count from.
         let addedAt: Date
+        /// The row's identifiers, new and known.
         let identifiers: [ResolvedIdentifiers.Identifier]
-        /// Which of `identifiers` to seal: bit `i` for position `i` (a row has one identifier of each kind at most).
-        let new: UInt8
+        /// Which of `identifiers` to seal: bit `i` for position `i` (a row has one identifier of each kind at most,
+        /// four in all).
+        let newPositions: UInt8
 
         /// Whether the identifier at `position` is one to seal.
-        func isNew(_ position: Int) -> Bool { self.new & (1 << position) != 0 }
+        func isNew(_ position: Int) -> Bool { self.newPositions & (1 << position) != 0 }
     }
 
     /// What the sealing queue made of a chunk of work, in the order it was handed over.
@@ -71,7 +76,7 @@ final class BatchSealing {
 
     /// Hands over the sealing of a row's new identifiers.
     func seal(_ identifiers: NewIdentifiers) {
-        self.pending.identifierCount += identifiers.new.nonzeroBitCount
+        self.pending.identifierCount += identifiers.newPositions.nonzeroBitCount
         self.pending.identifiers.append(identifiers)
         if self.pending.identifierCount >= Self.chunkSize {
             self.handOver()
@@ -128,7 +133,7 @@ final class BatchSealing {
         }
         // By index, reading each item in place; a person's identifiers follow one another, and their data key is
         // expanded once for all of them.
-        chunk.identifiers.reserveCapacity(rows.reduce(0) { $0 + $1.new.nonzeroBitCount })
+        chunk.identifiers.reserveCapacity(rows.reduce(0) { $0 + $1.newPositions.nonzeroBitCount })
         var sealer: (subject: SubjectID, sealer: DataKey.Sealer)?
         for row in rows.indices {
             let subject = rows[row].subject

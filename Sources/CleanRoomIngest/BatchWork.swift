@@ -8,9 +8,9 @@ import Foundation
 struct BatchWork {
     let ingestor: Ingestor
     let source: String?
-    // The transaction's repositories, made once: each is a few references, retained anew by every `transaction.x`.
     /// The batch's new people: their rows are written many per statement, before any row that refers to them.
     private var newSubjects: SubjectCreation
+    // The transaction's repositories, made once: each is a few references, retained anew by every `transaction.x`.
     private let identifiers: IdentifierRepository
     private let dataKeyRows: DataKeyRepository
     private let attributes: AttributeRepository
@@ -106,17 +106,17 @@ struct BatchWork {
             isNew = true
         }
         // By index, reading the keys in place: binding each identifier would copy all of its strings and arrays.
-        var new: UInt8 = 0
+        var newPositions: UInt8 = 0
         for position in resolved.identifiers.indices where known[position] == nil {
             let key = resolved.identifiers[position].key
             self.added[key] = subject
             self.additions.append((key, subject))
-            new |= 1 << position
+            newPositions |= 1 << position
         }
-        if new != 0 {
+        if newPositions != 0 {
             self.sealing.seal(BatchSealing.NewIdentifiers(
                 subject: subject, dataKey: try self.dataKey(of: subject), addedAt: record.time,
-                identifiers: resolved.identifiers, new: new))
+                identifiers: resolved.identifiers, newPositions: newPositions))
         }
         if isNew {
             self.heldRows.attributes.append((subject, record.attributes))
@@ -152,9 +152,9 @@ struct BatchWork {
 
     /// `choices` in the order they are appended: by signal.
     static func sorted(_ choices: [String: Bool]) -> [ConsentChoice] {
-        // Sorted where they lie: the buffer's swaps move the choices, the array's copy them.
+        // Sorted in place: `sorted(by:)` made a second array.
         var sorted: [ConsentChoice] = choices.map { ($0.key, $0.value) }
-        sorted.withUnsafeMutableBufferPointer { $0.sort { $0.signal < $1.signal } }
+        sorted.sort { $0.signal < $1.signal }
         return sorted
     }
 

@@ -159,7 +159,7 @@ public final class Ingestor: Sendable {
             }
         } catch {
             for batch in inFlight {
-                _ = batch.takePrepared()
+                batch.waitUntilPrepared()
             }
             _ = try check.value()
             throw error
@@ -179,12 +179,14 @@ public final class Ingestor: Sendable {
     private func commit(_ batch: PreparingBatch, options: Options) throws -> IngestorBatchResult {
         let rows = batch.rows
         let startedAt = self.now()
-        var (digest, prepared) = batch.takePrepared()
+        let (digest, preparedRows) = batch.takePrepared()
+        var prepared = preparedRows
         let batchID = Hex.encode(digest)
         var additions: [(IdentityIndex.Key, SubjectID)] = []
         var applied: [PreparedRow] = []
         applied.reserveCapacity(prepared.count)
-        defer { batch.giveBack(applied) }
+        // Rows not applied (a batch committed before, a failure) are freed off this thread too.
+        defer { batch.giveBack(applied: applied, unapplied: prepared) }
         let result: IngestorBatchResult = try self.store.write { transaction in
             if let committed = try transaction.batches.find(id: batchID) {
                 // Committed before (a replay, or a rerun after a crash): list its rejects again, change nothing.
@@ -466,9 +468,12 @@ final class PreparingBatch: @unchecked Sendable {
     let rows: [IngestInput.Row]
     let number: Int
     private let done = DispatchGroup()
-    // Written once by the background work before `done` is left; read only after waiting on `done`.
+    // Written by the background work before `done` is left; read, then taken and given back, only after waiting on
+    // `done`, by the committing thread.
     private var digest: [UInt8] = []
     private var result: [PreparedRow] = []
+    private var unapplied: [PreparedRow] = []
+    private var isTaken = false
 
     init(rows: [IngestInput.Row], number: Int, kind: Ingestor.Kind?, idempotencyKey: String?, ingestor: Ingestor) {
         self.rows = rows
@@ -481,17 +486,27 @@ final class PreparingBatch: @unchecked Sendable {
         }
     }
 
+    /// Waits until the batch is digested and prepared.
+    func waitUntilPrepared() {
+        self.done.wait()
+    }
+
     /// The batch's digest (``Ingestor/digest(of:number:idempotencyKey:)``) and its prepared rows, once ready; the
     /// batch keeps no reference to the rows, so the caller can move them out of their array without copying it.
+    /// Taken once: a second taking would find no rows, and commit the batch as empty.
     func takePrepared() -> (digest: [UInt8], rows: [PreparedRow]) {
         self.done.wait()
+        precondition(!self.isTaken, "a batch's prepared rows are taken once")
+        self.isTaken = true
         defer { self.result = [] }
         return (self.digest, self.result)
     }
 
-    /// Takes the rows back once applied, so that they are freed with the batch, off the committing thread.
-    func giveBack(_ rows: [PreparedRow]) {
-        self.result = rows
+    /// Takes the rows back, those applied and those not, so that they are freed with the batch, off the committing
+    /// thread.
+    func giveBack(applied: [PreparedRow], unapplied: [PreparedRow]) {
+        self.result = applied
+        self.unapplied = unapplied
     }
 }
 

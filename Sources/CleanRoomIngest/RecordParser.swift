@@ -511,9 +511,12 @@ enum RFC3339 {
 /// A policy attribute with the UTF-8 bytes of its name, as the fast path of customer lines matches it. A class:
 /// finding one retains one reference, where finding a tuple copied the attribute, retaining each of its strings.
 final class NamedAttribute: Sendable {
+    /// The UTF-8 bytes of the attribute's name.
     let name: [UInt8]
+    /// The attribute as the policy declares it.
     let attribute: Policy.Attribute
 
+    /// `attribute` with the bytes of its name.
     init(_ attribute: Policy.Attribute) {
         self.name = Array(attribute.name.utf8)
         self.attribute = attribute

@@ -14,31 +14,36 @@ struct BatchSealingTests {
         let fixture = try IngestFixture()
         let sealing = BatchSealing(keyring: fixture.keyring, queue: DispatchQueue(label: "test.sealing"))
         var keys: [SubjectID: DataKey] = [:]
-        var handedOver: [(SubjectID, IdentifierKind, String)] = []
+        var handedOver: [(SubjectID, IdentifierKind, String, Date)] = []
         let variants = try StoredIdentifier.EncodedVariants(
             [.init(name: "", pseudonym: Pseudonym(bytes: [UInt8](repeating: 1, count: 32))!)])
-        // A row per person with three identifiers, of which the second is known already (not sealed) for every
-        // fourth person; keys handed over as people appear.
-        var index = 0
+        // Rows of three identifiers. Every fourth row's second identifier is known already (not sealed); every third
+        // row is a second row about the person before, whose key is handed over once.
+        var row = 0
+        var subject = SubjectID(0)
         while handedOver.count < count {
-            let subject = SubjectID(Int64(index + 1))
-            keys[subject] = try DataKey.generate()
-            sealing.wrap(keys[subject]!, of: subject)
+            if !row.isMultiple(of: 3) || row == 0 {
+                subject = SubjectID(subject.rawValue + 1)
+                keys[subject] = try DataKey.generate()
+                sealing.wrap(keys[subject]!, of: subject)
+            }
             let identifiers = ([.email, .phone, .customerID] as [IdentifierKind]).map { kind in
                 ResolvedIdentifiers.Identifier(
-                    kind: kind, raw: "\(kind)-\(index)", key: IdentityIndex.Key(a: UInt64(index), b: 0, c: 0, d: 0),
+                    kind: kind, raw: "\(kind)-\(row)", key: IdentityIndex.Key(a: UInt64(row), b: 0, c: 0, d: 0),
                     variants: variants)
             }
-            var new: UInt8 = index.isMultiple(of: 4) ? 0b101 : 0b111
+            var newPositions: UInt8 = row.isMultiple(of: 4) ? 0b101 : 0b111
             // The last row takes only as many as are left to hand over.
-            while new.nonzeroBitCount > count - handedOver.count { new &= new - 1 }
-            sealing.seal(BatchSealing.NewIdentifiers(
-                subject: subject, dataKey: keys[subject]!, addedAt: Date(timeIntervalSince1970: 0),
-                identifiers: identifiers, new: new))
-            for (position, identifier) in identifiers.enumerated() where new & (1 << position) != 0 {
-                handedOver.append((subject, identifier.kind, identifier.raw))
+            while newPositions.nonzeroBitCount > count - handedOver.count { newPositions &= newPositions - 1 }
+            let addedAt = Date(timeIntervalSince1970: TimeInterval(row))
+            let handed = BatchSealing.NewIdentifiers(
+                subject: subject, dataKey: keys[subject]!, addedAt: addedAt, identifiers: identifiers,
+                newPositions: newPositions)
+            sealing.seal(handed)
+            for position in identifiers.indices where handed.isNew(position) {
+                handedOver.append((subject, identifiers[position].kind, identifiers[position].raw, addedAt))
             }
-            index += 1
+            row += 1
         }
         let chunks = try sealing.finish()
         let wrapped = chunks.flatMap(\.wrapped)
@@ -50,8 +55,9 @@ struct BatchSealingTests {
             #expect(try fixture.keyring.unwrap(wrappedKey, context: stored.subject.dataKeyContext) == keys[stored.subject])
         }
         #expect(sealed.count == handedOver.count)
-        for (identifier, (subject, kind, raw)) in zip(sealed, handedOver) {
+        for (identifier, (subject, kind, raw, addedAt)) in zip(sealed, handedOver) {
             #expect(identifier.subject == subject && identifier.kind == kind)
+            #expect(identifier.addedAt == addedAt && identifier.variants == variants)
             let bytes = identifier.sealed
             let opened = try keys[subject]!.open(bytes, context: IdentifierSealing.context(subject, kind))
             #expect(opened == Array(raw.utf8))

@@ -98,9 +98,9 @@ struct EmailAddress {
         }
     }
 
-    /// Whether `profile`'s rule changes this address's local part (it does only for Google's domains): where it
-    /// does not, the address under it is the ``EmailProfile/basic`` one.
-    func localPartChanges(under profile: EmailProfile) -> Bool {
+    /// Whether `profile`'s rule for the local part applies to this address (only on Google's domains): where it
+    /// does not, the address under `profile` is the ``EmailProfile/basic`` one.
+    func ruleApplies(for profile: EmailProfile) -> Bool {
         let isGmail = self.domain == "gmail.com"
         switch profile {
         case .google, .gmailDots: return isGmail || self.domain == "googlemail.com"
@@ -113,9 +113,9 @@ struct EmailAddress {
     func normalized(for profile: EmailProfile) throws(IdentifierError) -> String {
         let local: String
         switch profile {
-        case .google where self.localPartChanges(under: profile), .uid2 where self.localPartChanges(under: profile):
+        case .google where self.ruleApplies(for: profile), .uid2 where self.ruleApplies(for: profile):
             local = UnicodeText.canonicalComposition(Self.removingDots(Self.removingTag(self.localPart)))
-        case .gmailDots where self.localPartChanges(under: profile):
+        case .gmailDots where self.ruleApplies(for: profile):
             local = UnicodeText.canonicalComposition(Self.removingDots(self.localPart))
         case .basic, .google, .gmailDots, .uid2:
             local = self.localPart

@@ -95,7 +95,11 @@ public struct IdentifierNormalizer: Sendable {
             // Most addresses are the same under every profile: that one string is made once and given to each.
             let basic = try address.normalized(for: .basic)
             for profile in EmailProfile.allCases {
-                visit(address.localPartChanges(under: profile) ? try address.normalized(for: profile) : basic, .email(profile))
+                if address.ruleApplies(for: profile) {
+                    visit(try address.normalized(for: profile), .email(profile))
+                } else {
+                    visit(basic, .email(profile))
+                }
             }
         case .phone:
             let e164 = try PhoneNormalizer.e164(raw, region: self.region(region))

@@ -51,8 +51,8 @@ public struct AttributeRow: Sendable {
     /// Writes the canonical JSON text of the members straight, without a `CanonicalJSON` value per member: this
     /// is done for every customer of an ingest.
     private init(_ members: consuming [Member]) {
-        // Sorted where they lie: the buffer's swaps move the members, the array's copy them (retaining two strings).
-        members.withUnsafeMutableBufferPointer { $0.sort { CanonicalJSON.keyPrecedes($0.name, $1.name) } }
+        // Sorted in place: `sorted(by:)` made a second array.
+        members.sort { CanonicalJSON.keyPrecedes($0.name, $1.name) }
         var text: [UInt8] = []
         text.reserveCapacity(2 + 40 * members.count)
         text.append(UInt8(ascii: "{"))

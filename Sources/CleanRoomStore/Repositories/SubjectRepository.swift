@@ -101,10 +101,11 @@ public struct SubjectRepository {
 /// (``SubjectRepository/creation()``): a customers ingest creates a subject per new person, and one statement each,
 /// with `AUTOINCREMENT` updating its sequence after every one, cost as much as inserting the rows.
 ///
-/// The ids are those `AUTOINCREMENT` would give, past every id the table holds or ever held, in creation order.
-/// Rows that refer to a subject created here can be written only after ``writeHeld()``; and no subject may be
-/// created otherwise (``SubjectRepository/create(at:)``) while any is held, or the two would take the same id
-/// and the transaction fail.
+/// The ids are those `AUTOINCREMENT` would give, past every id the table holds or ever held, in creation order: the
+/// next id is read once, by ``SubjectRepository/creation()``. Rows that refer to a subject created here can be
+/// written only after ``writeHeld()``; and from ``SubjectRepository/creation()`` to the last ``writeHeld()`` of the
+/// transaction no subject may be created otherwise (``SubjectRepository/create(at:)``, another creation, a copy of
+/// this one), or two would take the same id and the transaction fail.
 public struct SubjectCreation {
     private let subjects: SubjectRepository
     private var nextID: Int64
