@@ -10,9 +10,10 @@ import Synchronization
 /// committing thread it was a tenth of its time, which bounds a customers ingest.
 ///
 /// The committing thread hands over the work as it meets it (``wrap(_:of:)``, ``seal(_:)``); once ``chunkSize``
-/// identifiers are pending (a row's identifiers stay together), they go to the sealing queue as one chunk. ``finish()`` waits for the last chunk and gives
-/// the results in the order the work was handed over, as the rows the store writes, so they keep that order. The
-/// work handed over is freed on the queue: the committing thread gets back only the rows.
+/// identifiers are pending (a row's identifiers stay together), they go to the sealing queue as one chunk.
+/// ``finish()`` waits for the last chunk and gives the results in the order the work was handed over, as the rows
+/// the store writes, so they keep that order. The work handed over is freed on the queue: the committing thread
+/// gets back only the rows.
 final class BatchSealing {
     /// A new person's data key, to be wrapped under the key-encryption key.
     struct NewKey: Sendable {

@@ -16,10 +16,15 @@ public struct SubjectRepository {
             insert.bind(time.storedMilliseconds)
             try insert.run()
             let subject = SubjectID(insert.lastInsertedRowID)
-            self.changes?.touch(subject)
-            self.dataKeys.noteCreated(subject)
+            self.noteCreated(subject)
             return subject
         }
+    }
+
+    /// Notes a subject the transaction has just created, however: for the store's observers and for its data key.
+    fileprivate func noteCreated(_ subject: SubjectID) {
+        self.changes?.touch(subject)
+        self.dataKeys.noteCreated(subject)
     }
 
     /// Starts creating subjects many at a time in this transaction (``SubjectCreation``).
@@ -129,8 +134,7 @@ public struct SubjectCreation {
         let subject = SubjectID(self.nextID)
         self.nextID += 1
         self.held.append((subject, time.storedMilliseconds))
-        self.subjects.changes?.touch(subject)
-        self.subjects.dataKeys.noteCreated(subject)
+        self.subjects.noteCreated(subject)
         return subject
     }
 
